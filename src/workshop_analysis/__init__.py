@@ -1,0 +1,26 @@
+"""workshop-analysis: from workshop feedback to tagged records, action items and a report.
+
+Importing the package has no side effects (no logging set-up, no pandas options).
+"""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+from .errors import InputError, Problem, WorkshopAnalysisError
+from .io import read_records, write_records, write_table
+from .records import COLUMNS, KINDS, normalise_records, validate_records
+
+__all__ = [
+    "COLUMNS",
+    "KINDS",
+    "InputError",
+    "Problem",
+    "WorkshopAnalysisError",
+    "__version__",
+    "normalise_records",
+    "read_records",
+    "validate_records",
+    "write_records",
+    "write_table",
+]

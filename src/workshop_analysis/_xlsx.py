@@ -1,0 +1,62 @@
+"""Formatted, deterministic XLSX output (openpyxl): styled header, widths, frozen header."""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Mapping
+from pathlib import Path
+
+import pandas as pd
+
+_FIXED_TIME = _dt.datetime(2000, 1, 1)
+
+
+def write_sheets(sheets: Mapping[str, pd.DataFrame], path: Path) -> Path:
+    """Write one formatted sheet per frame. Cells must already be neutralised.
+
+    The header row is bold on a light fill, frozen, with an autofilter; column widths
+    follow the content (capped at 80 characters, long text wraps). Workbook timestamps
+    are fixed so that identical input gives identical cell contents and metadata.
+    """
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    book = Workbook()
+    book.remove(book.active)
+    for title, frame in sheets.items():
+        sheet = book.create_sheet(title=str(title)[:31])
+        header = [str(c) for c in frame.columns]
+        sheet.append(header)
+        for row in frame.itertuples(index=False):
+            sheet.append([None if _missing(v) else v for v in row])
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+            cell.fill = PatternFill("solid", fgColor="DDE6F0")
+        sheet.freeze_panes = "A2"
+        if len(header):
+            sheet.auto_filter.ref = sheet.dimensions
+        for idx, col in enumerate(header, start=1):
+            lengths = [len(col)] + [len(str(v)) for v in frame.iloc[:, idx - 1] if not _missing(v)]
+            width = min(max(lengths) + 2, 80)
+            sheet.column_dimensions[get_column_letter(idx)].width = max(width, 8)
+            if width >= 80:
+                for cell in sheet[get_column_letter(idx)][1:]:
+                    cell.alignment = Alignment(wrap_text=True, vertical="top")
+        for row in sheet.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str):
+                    cell.data_type = "s"  # never a formula, even if a caller forgot to neutralise
+    book.properties.created = _FIXED_TIME
+    book.properties.modified = _FIXED_TIME
+    book.properties.creator = "workshop-analysis"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    book.save(path)
+    return path
+
+
+def _missing(value: object) -> bool:
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False

@@ -1,0 +1,58 @@
+"""Where things live: every path the package uses is derived here from ``Path(__file__)``.
+
+Two layouts are supported:
+
+* a source checkout (editable install): the notebooks and bundled workshops are the
+  top-level ``notebooks/`` and ``data/`` folders of the repository;
+* a wheel (plain ``pip install``): the same folders ship inside the package as
+  ``workshop_analysis/_bundled/notebooks`` and ``workshop_analysis/_bundled/data``
+  (see ``[tool.hatch.build.targets.wheel.force-include]`` in ``pyproject.toml``).
+
+Nothing else in the package or in the notebooks types a path.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+PACKAGE_DIR: Path = Path(__file__).resolve().parent
+_BUNDLED = PACKAGE_DIR / "_bundled"
+_REPO_ROOT = PACKAGE_DIR.parents[1]
+
+if (_BUNDLED / "data").is_dir():
+    DATA_DIR: Path = _BUNDLED / "data"
+    NOTEBOOKS_DIR: Path = _BUNDLED / "notebooks"
+    #: Where ``make report`` and the ``report`` command write by default.
+    REPORTS_DIR: Path = Path.cwd() / "reports"
+else:
+    DATA_DIR = _REPO_ROOT / "data"
+    NOTEBOOKS_DIR = _REPO_ROOT / "notebooks"
+    REPORTS_DIR = _REPO_ROOT / "reports"
+
+#: The archive root: one folder per workshop (see ``data/README.md``).
+WORKSHOPS_DIR: Path = DATA_DIR / "workshops"
+
+#: The id of the bundled sample workshop (BMAS practitioners' workshop, 22 Nov 2017).
+SAMPLE_WORKSHOP: str = "2017-11-22-bmas-qualifizierung"
+SAMPLE_DIR: Path = WORKSHOPS_DIR / SAMPLE_WORKSHOP
+SAMPLE_RECORDS: Path = SAMPLE_DIR / "records.csv"
+SAMPLE_CODEBOOK: Path = SAMPLE_DIR / "codebook.yaml"
+SAMPLE_OVERRIDES: Path = SAMPLE_DIR / "overrides.yaml"
+
+
+def workshop_dir(workshop_id: str, root: Path | None = None) -> Path:
+    """Return the archive folder of a workshop.
+
+    Parameters
+    ----------
+    workshop_id : str
+        The workshop's id, e.g. ``"2017-11-22-bmas-qualifizierung"``.
+    root : Path, optional
+        The archive root; defaults to the bundled :data:`WORKSHOPS_DIR`.
+
+    Returns
+    -------
+    Path
+        ``root / workshop_id`` (not checked for existence).
+    """
+    return (root if root is not None else WORKSHOPS_DIR) / workshop_id
