@@ -65,7 +65,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
-    except Exception as err:  # noqa: BLE001 - the CLI's last line of defence
+    except Exception as err:  # the CLI: last line of defence
         if args.debug:
             raise
         print(f"error: {type(err).__name__}: {err}\n(run with --debug for the traceback)",

@@ -55,7 +55,7 @@ def load_yaml_with_lines(path: str | Path) -> Any:
     except UnicodeDecodeError:
         raise InputError([Problem(str(path), None, "", "not UTF-8 text")]) from None
     try:
-        return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
+        return yaml.load(text, Loader=_LineLoader)  # a SafeLoader subclass: safe
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
