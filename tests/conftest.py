@@ -1,0 +1,41 @@
+"""Shared test set-up: seeded randomness, headless matplotlib, paths to fixtures."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+from pathlib import Path
+
+import matplotlib
+import numpy as np
+import pytest
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402 - after choosing the Agg backend
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+#: Files written by other QDA tools; they live outside the project (../shared beside the repo).
+SHARED_REFI = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "refi-qda"
+
+
+@pytest.fixture(autouse=True)
+def _seeded_and_clean() -> Iterator[None]:
+    """Fix every random seed and close all figures after each test."""
+    random.seed(20171122)
+    np.random.seed(20171122)
+    yield
+    plt.close("all")
+
+
+@pytest.fixture
+def fixtures() -> Path:
+    """Folder of the project's own fixture files."""
+    return FIXTURES
+
+
+@pytest.fixture
+def shared_refi() -> Path:
+    """Folder of REFI-QDA files written by other tools; skips the test when absent."""
+    if not SHARED_REFI.is_dir():
+        pytest.skip(f"REFI-QDA fixtures not found at {SHARED_REFI} (../shared is not beside the repo)")
+    return SHARED_REFI
