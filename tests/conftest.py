@@ -37,5 +37,7 @@ def fixtures() -> Path:
 def shared_refi() -> Path:
     """Folder of REFI-QDA files written by other tools; skips the test when absent."""
     if not SHARED_REFI.is_dir():
-        pytest.skip(f"REFI-QDA fixtures not found at {SHARED_REFI} (../shared is not beside the repo)")
+        pytest.skip(
+            f"REFI-QDA fixtures not found at {SHARED_REFI} (../shared is not beside the repo)"
+        )
     return SHARED_REFI

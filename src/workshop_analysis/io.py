@@ -46,7 +46,7 @@ from .errors import InputError, Problem
 from .records import COLUMNS, normalise_records, slugify
 
 _GENERIC_STEMS = {"records", "aussagen", "protokoll", "protocol", "data", "input", "statements"}
-_ENCODINGS = ("utf-8-sig", "cp1252", "latin-1")
+_ENCODINGS = ("utf-8-sig", "cp1252", "latin-1")  # tried in this order
 
 
 def default_workshop_id(path: Path) -> str:
@@ -94,11 +94,20 @@ def read_records(path: str | Path, *, workshop: str | None = None) -> pd.DataFra
     elif suffix in {".csv", ".tsv", ".txt"}:
         raw, rows = _read_csv(path)
     elif suffix == ".xls":
-        raise InputError([Problem(name, None, "", "old .xls files are not supported; "
-                                  "save the sheet as .xlsx or CSV")])
+        raise InputError(
+            [
+                Problem(
+                    name,
+                    None,
+                    "",
+                    "old .xls files are not supported; save the sheet as .xlsx or CSV",
+                )
+            ]
+        )
     else:
-        raise InputError([Problem(name, None, "", f"unsupported file type {suffix!r}; "
-                                  "use .csv, .xlsx or .md")])
+        raise InputError(
+            [Problem(name, None, "", f"unsupported file type {suffix!r}; use .csv, .xlsx or .md")]
+        )
     if workshop is not None and "workshop" in {str(c).lower() for c in raw.columns}:
         raw = raw.drop(columns=[c for c in raw.columns if str(c).lower() == "workshop"])
     return normalise_records(raw, workshop=fallback, file=name, rows=rows)
@@ -109,6 +118,21 @@ def _decode(path: Path) -> str:
     name = str(path)
     if not data.strip():
         raise InputError([Problem(name, None, "", "the file is empty")])
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):  # Excel's "Unicode text" is UTF-16
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise InputError(
+                [
+                    Problem(
+                        name,
+                        None,
+                        "",
+                        "the file starts like UTF-16 text but "
+                        "cannot be decoded; save it as CSV (UTF-8)",
+                    )
+                ]
+            ) from None
     if b"\x00" in data[:8192] or data[:4] == b"PK\x03\x04":
         hint = " (an Excel file? name it .xlsx)" if data[:4] == b"PK\x03\x04" else ""
         raise InputError([Problem(name, None, "", f"this is a binary file, not CSV text{hint}")])
@@ -124,8 +148,16 @@ def _decode(path: Path) -> str:
         if controls > max(3, len(text) // 100):
             continue
         return text
-    raise InputError([Problem(name, None, "", "cannot decode the file as UTF-8, cp1252 or "
-                              "latin-1 text; save it as CSV (UTF-8)")])
+    raise InputError(
+        [
+            Problem(
+                name,
+                None,
+                "",
+                "cannot decode the file as UTF-8, cp1252 or latin-1 text; save it as CSV (UTF-8)",
+            )
+        ]
+    )
 
 
 def _detect_delimiter(header: str) -> str:
@@ -152,10 +184,17 @@ def _read_csv(path: Path) -> tuple[pd.DataFrame, list[int]]:
     problems = []
     body, rows = [], []
     for i, row in enumerate(table[1:], start=2):
-        if len(row) > len(header) and any(c.strip() for c in row[len(header):]):
-            problems.append(Problem(name, i, "", f"row has {len(row)} cells but the header "
-                                    f"has {len(header)} (delimiter {delimiter!r}; a "
-                                    "stray separator or quote?)"))
+        if len(row) > len(header) and any(c.strip() for c in row[len(header) :]):
+            problems.append(
+                Problem(
+                    name,
+                    i,
+                    "",
+                    f"row has {len(row)} cells but the header "
+                    f"has {len(header)} (delimiter {delimiter!r}; a "
+                    "stray separator or quote?)",
+                )
+            )
             continue
         row = row[: len(header)] + [""] * (len(header) - len(row))
         body.append([unneutralise(c) for c in row])
@@ -256,7 +295,7 @@ def _read_markdown(path: Path) -> tuple[pd.DataFrame, list[int], dict[str, str]]
         text = rec["text"].strip()
         mark = _KIND_MARK.match(text)
         if mark:
-            rec["kind"], text = mark["kind"], text[mark.end():]
+            rec["kind"], text = mark["kind"], text[mark.end() :]
         codes = _CODES_MARK.search(text)
         if codes:
             rec["codes"], text = codes["codes"], text[: codes.start()]
@@ -265,8 +304,16 @@ def _read_markdown(path: Path) -> tuple[pd.DataFrame, list[int], dict[str, str]]
             rec["source"], text = source["source"].strip(), text[: source.start()]
         rec["text"] = text.strip()
     if not records:
-        raise InputError([Problem(name, None, "", "no statements found: a statement is a "
-                                  "bullet line starting with '- '")])
+        raise InputError(
+            [
+                Problem(
+                    name,
+                    None,
+                    "",
+                    "no statements found: a statement is a bullet line starting with '- '",
+                )
+            ]
+        )
     frame = pd.DataFrame(records, dtype=object)
     for col in ("kind", "codes", "source"):
         if col not in frame.columns:

@@ -96,12 +96,24 @@ def load_overrides(path: str | Path | None) -> dict[str, Any]:
     if data is None:
         return {}
     if not isinstance(data, dict):
-        raise InputError([Problem(str(path), 1, "", "an overrides file is a mapping with the "
-                                  "keys 'codes' and/or 'actions'")])
+        raise InputError(
+            [
+                Problem(
+                    str(path),
+                    1,
+                    "",
+                    "an overrides file is a mapping with the keys 'codes' and/or 'actions'",
+                )
+            ]
+        )
     line = data.pop("__line__", 1)
     unknown = sorted(k for k in data if k not in BLOCKS)
     if unknown:
-        raise InputError([Problem(str(path), line, k, f"unknown block {k!r}; allowed: "
-                                  f"{', '.join(BLOCKS)}") for k in unknown])
+        raise InputError(
+            [
+                Problem(str(path), line, k, f"unknown block {k!r}; allowed: {', '.join(BLOCKS)}")
+                for k in unknown
+            ]
+        )
     data["__file__"] = str(path)
     return data

@@ -26,6 +26,7 @@ Input column names may be English (above) or German: see :data:`COLUMN_ALIASES`.
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import re
 import unicodedata
@@ -192,9 +193,22 @@ def slugify(value: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text).strip("-") or "workshop"
 
 
+def _is_iso_date(value: str) -> bool:
+    if not _DATE.match(value):
+        return False
+    try:
+        datetime.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
 def _blank(value: object) -> bool:
-    return value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)) or (
-        isinstance(value, str) and not value.strip()
+    return (
+        value is None
+        or value is pd.NA
+        or (isinstance(value, float) and pd.isna(value))
+        or (isinstance(value, str) and not value.strip())
     )
 
 
@@ -242,8 +256,12 @@ def normalise_records(
             continue  # extra columns are allowed and ignored
         if canon in renamed.values():
             problems.append(
-                Problem(file, 1 if rows else None, str(col),
-                        f"column means '{canon}', which another column already provides")
+                Problem(
+                    file,
+                    1 if rows else None,
+                    str(col),
+                    f"column means '{canon}', which another column already provides",
+                )
             )
             continue
         renamed[col] = canon
@@ -252,9 +270,13 @@ def normalise_records(
     if "text" not in renamed.values():
         found = ", ".join(repr(str(c)) for c in raw.columns) or "none"
         problems.append(
-            Problem(file, 1 if len(raw.columns) else None, "text",
-                    f"required column is missing (accepted names: text, Text, Aussage, "
-                    f"Beitrag, Statement; found: {found})")
+            Problem(
+                file,
+                1 if len(raw.columns) else None,
+                "text",
+                f"required column is missing (accepted names: text, Text, Aussage, "
+                f"Beitrag, Statement; found: {found})",
+            )
         )
         raise InputError(problems)
     if raw.empty:
@@ -279,17 +301,25 @@ def normalise_records(
             text = unicodedata.normalize("NFC", str(text)).strip()
             if len(text) > MAX_TEXT_CHARS:
                 problems.append(
-                    Problem(file, row_no, col_name("text"),
-                            f"text is {len(text):,} characters long; at most "
-                            f"{MAX_TEXT_CHARS:,} are accepted (a paste error?)")
+                    Problem(
+                        file,
+                        row_no,
+                        col_name("text"),
+                        f"text is {len(text):,} characters long; at most "
+                        f"{MAX_TEXT_CHARS:,} are accepted (a paste error?)",
+                    )
                 )
         try:
             kind = normalise_kind(rec["kind"])
         except KeyError:
             allowed = ", ".join(KINDS) + " (or German: Bedarf, Wunsch, Lob, Kritik, Problem, …)"
             problems.append(
-                Problem(file, row_no, col_name("kind"),
-                        f"unknown kind {str(rec['kind']).strip()!r}; allowed: {allowed}")
+                Problem(
+                    file,
+                    row_no,
+                    col_name("kind"),
+                    f"unknown kind {str(rec['kind']).strip()!r}; allowed: {allowed}",
+                )
             )
             kind = None
         ws = None if _blank(rec["workshop"]) else str(rec["workshop"]).strip()
@@ -303,14 +333,19 @@ def normalise_records(
         source = None if _blank(rec["source"]) else str(rec["source"]).strip()
         date = None if _blank(rec["date"]) else str(rec["date"]).strip()
         if date is not None:
+            written = date
             date = date[:10] if re.match(r"^\d{4}-\d{2}-\d{2}[ T]", date) else date
             m = _GERMAN_DATE.match(date)
             if m:
                 date = f"{m[3]}-{int(m[2]):02d}-{int(m[1]):02d}"
-            if not _DATE.match(date):
+            if not _is_iso_date(date):
                 problems.append(
-                    Problem(file, row_no, col_name("date"),
-                            f"date {date!r} is not a date (use YYYY-MM-DD or DD.MM.YYYY)")
+                    Problem(
+                        file,
+                        row_no,
+                        col_name("date"),
+                        f"date {written!r} is not a date (use YYYY-MM-DD or DD.MM.YYYY)",
+                    )
                 )
         rid = None if _blank(rec["record_id"]) else str(rec["record_id"]).strip()
         out["record_id"].append(rid if rid else make_record_id(ws, section, text))
@@ -330,13 +365,21 @@ def normalise_records(
         if key in seen:
             if _blank(given):
                 problems.append(
-                    Problem(file, row_no, col_name("text"),
-                            f"same section and text as row {seen[key]} (duplicate statement)")
+                    Problem(
+                        file,
+                        row_no,
+                        col_name("text"),
+                        f"same section and text as row {seen[key]} (duplicate statement)",
+                    )
                 )
             else:
                 problems.append(
-                    Problem(file, row_no, col_name("record_id"),
-                            f"duplicate record_id {rid!r} (first in row {seen[key]})")
+                    Problem(
+                        file,
+                        row_no,
+                        col_name("record_id"),
+                        f"duplicate record_id {rid!r} (first in row {seen[key]})",
+                    )
                 )
         else:
             seen[key] = row_no

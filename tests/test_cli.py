@@ -1,0 +1,67 @@
+"""The command line: help, version, validate, errors without tracebacks."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from workshop_analysis import __version__
+from workshop_analysis.cli import main
+from workshop_analysis.config import SAMPLE_RECORDS
+
+RECORDS = Path(__file__).resolve().parent / "fixtures" / "records"
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(["--version"])
+    assert exit_.value.code == 0
+    assert __version__ in capsys.readouterr().out
+
+
+def test_help_lists_commands(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    assert "validate" in capsys.readouterr().out
+
+
+def test_validate_ok(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", str(SAMPLE_RECORDS)]) == 0
+    assert "17 records, no problems found" in capsys.readouterr().out
+
+
+def test_validate_lists_problems_and_exits_1(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", str(RECORDS / "bad_rows.csv")]) == 1
+    err = capsys.readouterr().err
+    assert "row 5, column 'Art': unknown kind 'Begeisterung'" in err
+    assert "Traceback" not in err
+
+
+def test_module_entry_point_without_traceback() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "workshop_analysis", "validate", str(RECORDS / "bad_binary.csv")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert "binary file" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_unexpected_error_is_short_unless_debug(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import workshop_analysis.io as io_module
+
+    def boom(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(io_module, "read_records", boom)
+    assert main(["validate", str(SAMPLE_RECORDS)]) == 1
+    assert "RuntimeError: disk on fire" in capsys.readouterr().err
+    with pytest.raises(RuntimeError):
+        main(["--debug", "validate", str(SAMPLE_RECORDS)])

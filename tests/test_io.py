@@ -1,0 +1,198 @@
+"""Readers and writers: real fixture files for each format, round trips, bad input."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from workshop_analysis import InputError, read_records, write_records
+from workshop_analysis.config import SAMPLE_RECORDS
+from workshop_analysis.records import COLUMNS
+
+RECORDS = Path(__file__).resolve().parent / "fixtures" / "records"
+
+
+def test_german_excel_csv_cp1252_semicolon() -> None:
+    records = read_records(RECORDS / "excel_de_cp1252.csv", workshop="ws")
+    assert list(records.columns) == list(COLUMNS)
+    assert len(records) == 5
+    # cp1252 umlauts, ß, typographic quotes and the en dash survive
+    assert (
+        records.loc[2, "text"]
+        == "Das Führungskräfte-Entwicklungsprogramm ist „sehr gut“ – Größe passt."
+    )
+    # a quoted cell with ';' inside stays one cell
+    assert (
+        records.loc[1, "text"] == "Längerfristige Personal- und Bedarfsplanung; bitte mit Vorlauf!"
+    )
+    # German headers and kinds are normalised; German dates become ISO
+    assert records["kind"].tolist()[:4] == ["need", "wish", "praise", "concern"]
+    assert pd.isna(records.loc[4, "kind"])
+    assert records.loc[0, "date"] == "2017-11-22"
+    assert records.loc[0, "section"] == "Grundqualifizierung"
+    assert records.loc[0, "source"] == "Jobcenter Köln"
+    assert records.loc[3, "codes"] == ["bekanntheit", "regional"]
+    assert records["record_id"].tolist() == ["1", "2", "3", "4", "5"]
+    assert records["workshop"].unique().tolist() == ["ws"]
+
+
+def test_utf8_bom_comma_multiline_and_neutralised_formula() -> None:
+    records = read_records(RECORDS / "utf8_bom.csv")
+    assert records["record_id"].tolist() == ["a1", "a2", "a3", "a4"]
+    assert records.loc[3, "text"] == "Zeilen\nmit Umbruch im Feld"
+    assert records.loc[1, "source"] == "Team Süd"
+    assert records.loc[2, "text"].startswith("=SUMME")
+
+
+def test_excel_unicode_text_is_utf16_tab_separated() -> None:
+    records = read_records(RECORDS / "excel_unicode_text.txt")
+    assert records["text"].tolist()[0].startswith("Übergänge")
+    assert records["kind"].tolist() == ["concern", "wish"]
+    assert records["section"].tolist() == ["Ablauf", "Digitales"]
+
+
+def test_xlsx_with_german_headers_dates_and_blank_rows() -> None:
+    records = read_records(RECORDS / "records_de.xlsx")
+    assert len(records) == 4  # the blank row is not a record
+    assert records["record_id"].tolist() == ["1", "2", "3", "4"]
+    assert records.loc[0, "date"] == "2017-11-22"
+    assert records.loc[2, "kind"] == "praise"
+    # an apostrophe-protected formula comes back without the protection
+    assert records.loc[3, "text"] == "=1+1 wurde als Formel missverstanden"
+
+
+def test_markdown_protocol() -> None:
+    records = read_records(RECORDS / "protocol.md")
+    assert len(records) == 6
+    assert records["workshop"].unique().tolist() == ["2017-11-22-bmas-qualifizierung"]
+    assert records["date"].unique().tolist() == ["2017-11-22"]
+    first = records.iloc[0]
+    assert first["kind"] == "need"
+    assert first["section"] == "Grundqualifizierung"
+    assert first["source"] == "Geschäftsführung JC"
+    assert first["text"] == "Quereinsteiger brauchen das passende Rüstzeug für das SGB II"
+    second = records.iloc[1]  # continuation line joined, codes marker parsed
+    assert (
+        second["text"]
+        == "Längerfristig angelegte Personal- und Bedarfsplanung für die Grundqualifizierung"
+    )
+    assert second["codes"] == ["planung"]
+    assert records.iloc[2]["kind"] == "concern"  # [Problem]
+    assert pd.isna(records.iloc[4]["kind"])  # no marker: inferred later
+    assert records.iloc[4]["section"] == "Führungskräfte-Entwicklungsprogramm"
+    assert records.iloc[5]["kind"] == "wish"  # numbered bullet, English marker
+    assert records.iloc[5]["source"] == "Servicestelle SGB II"
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_round_trip_read_write_read(tmp_path: Path, suffix: str) -> None:
+    for source in [SAMPLE_RECORDS, RECORDS / "utf8_bom.csv", RECORDS / "excel_de_cp1252.csv"]:
+        first = read_records(source, workshop="ws")
+        path = write_records(first, tmp_path / f"out{suffix}")
+        second = read_records(path)
+        pd.testing.assert_frame_equal(first, second)
+
+
+def test_writers_neutralise_formulas(tmp_path: Path) -> None:
+    records = read_records(RECORDS / "utf8_bom.csv")
+    csv_path = write_records(records, tmp_path / "r.csv")
+    assert "'=SUMME(A1:A3)" in csv_path.read_text(encoding="utf-8")
+    xlsx_path = write_records(records, tmp_path / "r.xlsx")
+    sheet = openpyxl.load_workbook(xlsx_path).active
+    cell = sheet.cell(row=4, column=COLUMNS.index("text") + 1)
+    assert cell.data_type == "s"
+    assert cell.value == "'=SUMME(A1:A3) ist kein Text, sondern ein Test"
+
+
+def test_reader_does_not_modify_input(tmp_path: Path) -> None:
+    before = SAMPLE_RECORDS.read_bytes()
+    read_records(SAMPLE_RECORDS)
+    assert SAMPLE_RECORDS.read_bytes() == before
+
+
+def test_sample_workshop_is_complete() -> None:
+    records = read_records(SAMPLE_RECORDS)
+    assert 15 <= len(records) <= 25
+    assert set(records["kind"]) == {"need", "wish", "praise", "concern"}
+    assert records["workshop"].unique().tolist() == ["2017-11-22-bmas-qualifizierung"]
+    assert records["record_id"].is_unique
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("bad_empty.csv", "the file is empty"),
+        ("bad_header_only.csv", "no records (header only?)"),
+        ("bad_missing_text.csv", "required column is missing"),
+        ("bad_no_text.xlsx", "required column is missing"),
+        ("bad_binary.csv", "binary file"),
+    ],
+)
+def test_bad_files_give_one_clear_problem(name: str, message: str) -> None:
+    with pytest.raises(InputError) as err:
+        read_records(RECORDS / name)
+    assert len(err.value.problems) == 1
+    problem = err.value.problems[0]
+    assert problem.file.endswith(name)
+    assert message in problem.message
+
+
+def test_every_row_problem_is_reported_at_once() -> None:
+    with pytest.raises(InputError) as err:
+        read_records(RECORDS / "bad_rows.csv")
+    found = [(p.row, p.column) for p in err.value.problems]
+    assert found == [(3, "Text"), (4, "record_id"), (5, "Art"), (6, "Datum")]
+    messages = [p.message for p in err.value.problems]
+    assert "text is empty" in messages[0]
+    assert "duplicate record_id 'x1' (first in row 2)" in messages[1]
+    assert "unknown kind 'Begeisterung'" in messages[2]
+    assert "'22.13.2017' is not a date" in messages[3]
+    assert str(err.value).startswith("4 problems found:")
+
+
+def test_ten_megabyte_cell_is_rejected_with_row_and_column(tmp_path: Path) -> None:
+    path = tmp_path / "huge.csv"
+    path.write_text("Text;Art\nkurz;Lob\n" + "x" * 10_000_000 + ";Bedarf\n", encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        read_records(path)
+    (problem,) = err.value.problems
+    assert (problem.row, problem.column) == (3, "Text")
+    assert "10,000,000 characters" in problem.message
+
+
+def test_wrong_field_count_names_the_row(tmp_path: Path) -> None:
+    path = tmp_path / "ragged.csv"
+    path.write_text("Text;Art\nA;Lob\nB;Lob;zu;viel\n", encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        read_records(path)
+    assert [(p.row, p.column) for p in err.value.problems] == [(3, "")]
+    assert "4 cells but the header has 2" in err.value.problems[0].message
+
+
+def test_latin1_bytes_undefined_in_cp1252_are_still_read(tmp_path: Path) -> None:
+    path = tmp_path / "latin1.csv"
+    path.write_bytes("Text;Art\nGrüße aus Gießen;Lob\n".encode("latin-1"))
+    assert read_records(path)["text"].tolist() == ["Grüße aus Gießen"]
+
+
+def test_unsupported_and_missing_files(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="file not found"):
+        read_records(tmp_path / "nope.csv")
+    (tmp_path / "x.docx").write_bytes(b"PK")
+    with pytest.raises(InputError, match=r"unsupported file type '\.docx'"):
+        read_records(tmp_path / "x.docx")
+
+
+def test_generated_ids_are_stable_under_reordering(tmp_path: Path) -> None:
+    a = tmp_path / "a.csv"
+    b = tmp_path / "b.csv"
+    a.write_text("Text;Bereich\nEins;S\nZwei;S\nDrei;T\n", encoding="utf-8")
+    b.write_text("Text;Bereich\nDrei;T\nEins;S\n", encoding="utf-8")
+    ids_a = dict(zip(*read_records(a, workshop="w")[["text", "record_id"]].T.values, strict=True))
+    ids_b = dict(zip(*read_records(b, workshop="w")[["text", "record_id"]].T.values, strict=True))
+    assert ids_a["Eins"] == ids_b["Eins"]
+    assert ids_a["Drei"] == ids_b["Drei"]
+    assert len(set(ids_a.values())) == 3
