@@ -30,6 +30,21 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_redact(args: argparse.Namespace) -> int:
+    from .io import read_records, write_records
+    from .redact import redact
+
+    names: list[str] = []
+    if args.names is not None:
+        names = [n for n in args.names.read_text(encoding="utf-8").splitlines() if n.strip()]
+    result = redact(read_records(args.input), names=names)
+    path = write_records(result.records, args.out)
+    counts = result.log["category"].value_counts().sort_index()
+    summary = ", ".join(f"{c}: {n}" for c, n in counts.items()) or "nothing found"
+    print(f"redacted: {summary}\nwrote {path}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser with every sub-command."""
     parser = argparse.ArgumentParser(
@@ -44,6 +59,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("validate", help="check a records file and list every problem")
     p.add_argument("input", type=Path, help="records file (.csv, .xlsx or .md)")
     p.set_defaults(func=_cmd_validate)
+
+    p = sub.add_parser("redact", help="replace names, e-mails and phone numbers before sharing")
+    p.add_argument("input", type=Path, help="records file (.csv, .xlsx or .md)")
+    p.add_argument("--out", type=Path, required=True, help="redacted copy (.csv or .xlsx)")
+    p.add_argument("--names", type=Path, help="text file with one person's name per line")
+    p.set_defaults(func=_cmd_redact)
 
     return parser
 
