@@ -9,6 +9,7 @@ __version__ = "0.1.0"
 
 from .errors import InputError, Problem, WorkshopAnalysisError
 from .io import read_records, write_records, write_table
+from .plots import plot_cooccurrence, plot_kind_by_field, plot_roadmap, plot_top_fields, theme
 from .records import COLUMNS, KINDS, normalise_records, validate_records
 
 __all__ = [
@@ -19,7 +20,12 @@ __all__ = [
     "WorkshopAnalysisError",
     "__version__",
     "normalise_records",
+    "plot_cooccurrence",
+    "plot_kind_by_field",
+    "plot_roadmap",
+    "plot_top_fields",
     "read_records",
+    "theme",
     "validate_records",
     "write_records",
     "write_table",

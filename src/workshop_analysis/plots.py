@@ -101,7 +101,6 @@ _RC: dict[str, Any] = {
     "font.size": 9.5,
     "axes.titlesize": 11.5,
     "axes.titleweight": "bold",
-    "axes.titlelocation": "left",
     "axes.titlepad": 8.0,
     "axes.labelsize": 10.0,
     "axes.labelcolor": "#222222",
