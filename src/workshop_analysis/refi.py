@@ -1,0 +1,751 @@
+"""REFI-QDA exchange: codebooks (``.qdc``) and coded projects (``.qdpx``).
+
+REFI-QDA (https://www.qdasoftware.org) is the exchange standard of ATLAS.ti, MAXQDA,
+NVivo, QDA Miner, Taguette, QualCoder and others. This module writes our codebook and
+tagged records so that analysts can check or continue the coding in such a tool, and reads
+what they send back.
+
+Codebook (``.qdc``, namespace ``urn:QDA-XML:codebook:1.0``)
+    One ``<Code guid name isCodable color>`` per code, nested to express the hierarchy;
+    ``<Description>`` holds the description. Fields REFI-QDA has no place for (id, English
+    label, keywords, exclude words, horizon, owner) are kept in a *trailer*: a block at the
+    end of the description that other tools simply show as text::
+
+        Zu lange Wartezeiten auf Maßnahmen.
+
+        [workshop-analysis]
+        id: wartezeiten
+        label_en: Waiting times
+        keywords: Wartezeit | warten | zeitnah
+        exclude: Warteschleife
+        horizon: short
+        owner: BA
+
+    The block starts with the line ``[workshop-analysis]``, then one ``field: value`` line
+    per non-empty field (``id`` always). Lists are separated by `` | ``; a ``|``, ``\\`` or
+    line break inside a value is written ``\\|``, ``\\\\``, ``\\n``. On import the block
+    is parsed back and removed from the description; if someone edited the block so that a
+    line no longer reads ``field: value``, the whole text is kept as description instead.
+    GUIDs are uuid5 of the code id in a fixed namespace, so re-exporting gives the same
+    GUIDs and a QDA tool recognises the codes. Output has no time stamps and is
+    byte-for-byte reproducible. Codebook names travel in ``origin``
+    (``workshop-analysis 0.1.0: NAME``).
+
+Importing another tool's codebook
+    Nested codes become parent links. Ids come from our trailer when present, otherwise
+    from the name: lower-case ASCII with German transliteration (``Qualität der Beratung``
+    → ``qualitaet_der_beratung``), made unique with ``_2``, ``_3``… in document order (NVivo
+    projects often repeat a name in different branches). Codes without a trailer get no
+    keywords (the keyword tagger then never assigns them; hand coding still can). Colours
+    and ``<Sets>`` (ATLAS.ti code groups) have no place in our codebook and are dropped.
+    *Dotted names*: Taguette has no hierarchy and users write ``needs.time``; when a
+    file's codes are all flat, ``needs.time`` becomes a child of ``needs`` (created with
+    label ``needs`` when the file has no such code), keeping its full name as label and
+    its id ``needs.time``. Pass ``split_dotted=False`` to keep such codes flat.
+    Accepted quirks: GUIDs with or without braces in any case, an empty ``<Sets/>``
+    (Taguette), any ``schemaLocation`` (ATLAS.ti writes ``codebook:0:4``).
+
+Project (``.qdpx``: a zip with ``project.qde`` and ``sources/``)
+    Each record is one ``TextSource`` (one source per record keeps offsets simple and lets
+    a QDA tool filter by record metadata), its text in ``sources/<GUID>.txt`` (UTF-8)
+    referenced as ``plainTextPath="internal://<GUID>.txt"``. Record metadata (record_id,
+    workshop, section, source, date, kind) are project ``Variables`` with a
+    ``VariableValue`` on each source (and, readable everywhere, the source's
+    ``Description``). Every keyword hit of the tagging evidence is a
+    ``PlainTextSelection`` (``startPosition``/``endPosition`` in Unicode code points, end
+    exclusive) with a ``Coding`` per code; hand-assigned codes code the whole text.
+    Parent codes are not coded (QDA tools aggregate along the code tree themselves).
+    GUIDs are uuid5 of workshop, record id, code and offsets; the zip has sorted entries
+    and fixed time stamps.
+
+Importing a project
+    Text comes from ``PlainTextContent`` or the ``plainTextPath`` file inside the zip
+    (``internal://NAME``, a bare ``NAME`` or ``sources/NAME``). Every selection's codes
+    (and codes on a whole source) become the record's ``codes``; the selections are
+    returned too. Record fields come from variables on the source or on a ``Case`` that
+    references it (names as in the record table, English or German: ``Bereich``,
+    ``Quelle``…); otherwise the record id is the slugged source name. Sources that cannot
+    become records (no text inside the archive, e.g. NVivo's ``.docx``-only or empty
+    sources, pictures, PDFs, audio, video) are skipped with **one** :class:`RefiWarning`
+    naming every skipped source and the reason, so nothing is lost silently.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+import warnings
+import xml.etree.ElementTree as ET
+import zipfile
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import NamedTuple
+
+import pandas as pd
+
+from . import __version__
+from ._refi_xml import (
+    NS_CODEBOOK,
+    NS_PROJECT,
+    PALETTE,
+    build_codes,
+    child,
+    children,
+    code_slug,
+    encode_description,
+    guid_key,
+    local,
+    read_code_tree,
+    serialise,
+    stable_guid,
+    unique,
+    xml_text,
+)
+from .codebook import Code, Codebook
+from .errors import InputError, Problem, WorkshopAnalysisError
+from .records import COLUMNS, DTYPES, MAX_TEXT_CHARS, canonical_column, normalise_records
+
+__all__ = [
+    "QdpxProject",
+    "RefiWarning",
+    "export_qdc",
+    "export_qdpx",
+    "import_qdc",
+    "import_qdpx",
+]
+
+_ORIGIN = f"workshop-analysis {__version__}"
+#: Record fields written as project variables, in this order.
+_VARIABLES: tuple[str, ...] = ("record_id", "workshop", "section", "source", "date", "kind")
+_FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+_SELECTION_COLUMNS = {
+    "record_id": "string",
+    "code": "string",
+    "start": "Int64",
+    "end": "Int64",
+    "match": "string",
+}
+_OTHER_SOURCES = ("PictureSource", "PDFSource", "AudioSource", "VideoSource")
+
+
+class RefiWarning(UserWarning):
+    """Something in a REFI-QDA file could not be carried over (the message says what)."""
+
+
+class QdpxProject(NamedTuple):
+    """A project read from a ``.qdpx`` file.
+
+    Attributes
+    ----------
+    records : DataFrame
+        The record table (:data:`~workshop_analysis.records.COLUMNS`); ``codes`` holds every
+        code applied anywhere in the source.
+    codebook : Codebook
+        The project's codebook.
+    selections : DataFrame
+        One row per coded selection and code: ``record_id, code, start, end, match``
+        (``start``/``end`` code-point offsets into the record's ``text``, end exclusive,
+        ``text[start:end] == match``), ordered like the records, then by offsets.
+    """
+
+    records: pd.DataFrame
+    codebook: Codebook
+    selections: pd.DataFrame
+
+
+# =========================================================================== codebook
+
+
+def _code_elements(codebook: Codebook, parent: ET.Element) -> None:
+    """Append nested ``<Code>`` elements for every code of ``codebook`` under ``parent``."""
+    ids = set(codebook.ids)
+    roots = [c for c in codebook if c.parent is None or c.parent not in ids]
+    done: set[str] = set()
+
+    def emit(code: Code, into: ET.Element, color: str) -> None:
+        done.add(code.id)
+        elem = ET.SubElement(
+            into,
+            "Code",
+            {
+                "guid": stable_guid("code", code.id),
+                "name": xml_text(code.label or code.id),
+                "isCodable": "true",
+                "color": color,
+            },
+        )
+        ET.SubElement(elem, "Description").text = encode_description(code)
+        for kid in codebook.children(code.id):
+            if kid.id not in done:
+                emit(kid, elem, color)
+
+    for i, code in enumerate(roots):
+        emit(code, parent, PALETTE[i % len(PALETTE)])
+    for code in codebook:  # codes caught in a parent cycle: keep them, at the top
+        if code.id not in done:
+            emit(code, parent, PALETTE[0])
+
+
+def export_qdc(codebook: Codebook, path: str | Path) -> Path:
+    """Write a codebook as a REFI-QDA Codebook Exchange file (``.qdc``).
+
+    Parameters
+    ----------
+    codebook : Codebook
+        The codebook; its hierarchy becomes nested ``<Code>`` elements.
+    path : str or Path
+        The file to write (UTF-8 XML, pretty-printed, no time stamps).
+
+    Returns
+    -------
+    Path
+        ``path``.
+
+    Raises
+    ------
+    WorkshopAnalysisError
+        If the codebook has no codes (the format requires at least one).
+
+    Notes
+    -----
+    Keywords, exclude words, horizon, owner, English label and the id travel in a trailer
+    at the end of each ``<Description>`` (see the module documentation); other tools show
+    it as text and :func:`import_qdc` reads it back.
+
+    Examples
+    --------
+    >>> from workshop_analysis.codebook import Code, Codebook
+    >>> cb = Codebook((Code("zeit", "Zeit", keywords=("Wartezeit",)),), name="Demo")
+    >>> import tempfile, pathlib
+    >>> out = export_qdc(cb, pathlib.Path(tempfile.mkdtemp()) / "demo.qdc")
+    >>> import_qdc(out) == cb
+    True
+    """
+    path = Path(path)
+    if not len(codebook):
+        raise WorkshopAnalysisError(f"{path}: the codebook has no codes; nothing to export")
+    origin = f"{_ORIGIN}: {codebook.name}" if codebook.name else _ORIGIN
+    root = ET.Element("CodeBook", {"xmlns": NS_CODEBOOK, "origin": xml_text(origin)})
+    codes = ET.SubElement(root, "Codes")
+    _code_elements(codebook, codes)
+    path.write_bytes(serialise(root))
+    return path
+
+
+def _parse_xml(data: bytes, file: str, what: str) -> ET.Element:
+    try:
+        return ET.fromstring(data)
+    except ET.ParseError as err:
+        line = err.position[0] if getattr(err, "position", None) else None
+        raise InputError(
+            [Problem(file, line, "", f"{what} is not well-formed XML: {err}")]
+        ) from None
+
+
+def _name_from_origin(origin: str | None) -> str | None:
+    if origin and origin.startswith("workshop-analysis"):
+        _, sep, name = origin.partition(": ")
+        return name if sep else ""
+    return None
+
+
+def import_qdc(path: str | Path, *, split_dotted: bool = True) -> Codebook:
+    """Read a REFI-QDA codebook (``.qdc``) written by any tool.
+
+    Parameters
+    ----------
+    path : str or Path
+        The ``.qdc`` file.
+    split_dotted : bool, default True
+        In a flat codebook, turn dotted names (``needs.time``, as Taguette users write
+        them) into a hierarchy: ``needs`` > ``needs.time``.
+
+    Returns
+    -------
+    Codebook
+        Codes in document order (a parent before its children); ``name`` from our own
+        ``origin`` or else the file name without extension.
+
+    Raises
+    ------
+    InputError
+        If the file cannot be read, is not XML or has no ``<CodeBook>``/``<Codes>``.
+    """
+    path = Path(path)
+    file = str(path)
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        raise InputError(
+            [Problem(file, None, "", f"cannot read the file: {err.strerror}")]
+        ) from None
+    root = _parse_xml(data, file, "the codebook")
+    if local(root.tag) != "CodeBook":
+        raise InputError(
+            [
+                Problem(
+                    file,
+                    None,
+                    "",
+                    f"root element is <{local(root.tag)}>, expected <CodeBook> "
+                    "(is this a REFI-QDA .qdc codebook?)",
+                )
+            ]
+        )
+    codes_elem = child(root, "Codes")
+    if codes_elem is None:
+        raise InputError([Problem(file, None, "Codes", "the codebook has no <Codes> element")])
+    codes = build_codes(read_code_tree(codes_elem), split_dotted=split_dotted)
+    name = _name_from_origin(root.get("origin"))
+    return Codebook(codes=tuple(codes), name=path.stem if name is None else name)
+
+
+# =========================================================================== project: export
+
+
+def _value(value: object) -> str | None:
+    if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)):
+        return None
+    text = str(value)
+    return text if text.strip() else None
+
+
+def _code_list(value: object) -> list[str]:
+    if isinstance(value, list | tuple | set):
+        return [str(v) for v in value]
+    text = _value(value)
+    return [c.strip() for c in text.split(";") if c.strip()] if text else []
+
+
+def export_qdpx(
+    records: pd.DataFrame,
+    codebook: Codebook,
+    evidence: pd.DataFrame | None,
+    path: str | Path,
+    *,
+    project_name: str | None = None,
+) -> Path:
+    """Write records, codebook and coding as a REFI-QDA project (``.qdpx``).
+
+    Parameters
+    ----------
+    records : DataFrame
+        Record table, plain or tagged (``tagging.tag(...).records``). Hand-assigned codes
+        are taken from ``codes_manual`` if present, else from ``codes``.
+    codebook : Codebook
+        Codebook; every code used must be in it.
+    evidence : DataFrame or None
+        Tagging evidence (``tagging.tag(...).evidence``): rows with origin ``keyword``
+        become coded selections; ``manual`` rows code the whole text; ``parent`` rows are
+        skipped (QDA tools aggregate along the tree). ``None``: hand codes only.
+    path : str or Path
+        The ``.qdpx`` file to write.
+    project_name : str, optional
+        Project name shown by the QDA tool; defaults to the workshop id(s).
+
+    Returns
+    -------
+    Path
+        ``path``.
+
+    Raises
+    ------
+    WorkshopAnalysisError
+        If a record id is duplicated, a code is not in the codebook, or an evidence row's
+        offsets do not point at its ``match`` in the record text.
+    """
+    path = Path(path)
+    missing = [c for c in ("record_id", "text") if c not in records.columns]
+    if missing:
+        raise WorkshopAnalysisError(f"records lack the column(s) {', '.join(missing)}")
+    dup = records["record_id"][records["record_id"].duplicated()].astype(str).tolist()
+    if dup:
+        raise WorkshopAnalysisError(
+            "record_id must be unique to export a project; duplicated: "
+            + ", ".join(sorted(set(dup)))
+        )
+    manual_col = "codes_manual" if "codes_manual" in records.columns else "codes"
+    texts = {str(r): str(t) for r, t in zip(records["record_id"], records["text"], strict=True)}
+
+    # spans[record_id][(start, end)] = set of codes
+    spans: dict[str, dict[tuple[int, int], set[str]]] = {rid: {} for rid in texts}
+    unknown: set[str] = set()
+
+    def add(rid: str, start: int, end: int, code: str) -> None:
+        if code not in codebook:
+            unknown.add(code)
+        spans[rid].setdefault((start, end), set()).add(code)
+
+    if manual_col in records.columns:
+        for rid, value in zip(records["record_id"], records[manual_col], strict=True):
+            for code in _code_list(value):
+                add(str(rid), 0, len(texts[str(rid)]), code)
+    if evidence is not None and len(evidence):
+        for row in evidence.itertuples(index=False):
+            rid, origin = str(row.record_id), str(row.origin)
+            if rid not in texts:
+                raise WorkshopAnalysisError(
+                    f"evidence names record {rid!r}, which is not in the records"
+                )
+            if origin == "manual":
+                add(rid, 0, len(texts[rid]), str(row.code))
+            elif origin == "keyword":
+                start, end, match = int(row.start), int(row.end), str(row.match)
+                if texts[rid][start:end] != match:
+                    raise WorkshopAnalysisError(
+                        f"evidence for record {rid!r}, code {row.code!r}: text[{start}:{end}] is "
+                        f"{texts[rid][start:end]!r}, not the match {match!r}"
+                    )
+                add(rid, start, end, str(row.code))
+    if unknown:
+        raise WorkshopAnalysisError(
+            f"code(s) not in the codebook: {', '.join(sorted(unknown))}; add them to the codebook "
+            "or remove them from the records"
+        )
+
+    user = stable_guid("user", "workshop-analysis")
+    workshops = (
+        sorted({str(w) for w in records["workshop"].dropna()}) if "workshop" in records else []
+    )
+    name = project_name or ", ".join(workshops) or path.stem
+    root = ET.Element(
+        "Project",
+        {"xmlns": NS_PROJECT, "name": xml_text(name), "origin": _ORIGIN, "creatingUserGUID": user},
+    )
+    users = ET.SubElement(root, "Users")
+    ET.SubElement(users, "User", {"guid": user, "name": "workshop-analysis", "id": "WA"})
+    if len(codebook):
+        cb = ET.SubElement(root, "CodeBook")
+        _code_elements(codebook, ET.SubElement(cb, "Codes"))
+    present = [v for v in _VARIABLES if v in records.columns]
+    variables = ET.SubElement(root, "Variables")
+    for var in present:
+        ET.SubElement(
+            variables,
+            "Variable",
+            {"guid": stable_guid("variable", var), "name": var, "typeOfVariable": "Text"},
+        )
+    entries: dict[str, bytes] = {}
+    sources = ET.SubElement(root, "Sources") if len(records) else None
+    for rec in records.to_dict("records"):
+        rid, text = str(rec["record_id"]), str(rec["text"])
+        ws = _value(rec.get("workshop")) or ""
+        sguid = stable_guid("source", ws, rid)
+        entries[f"sources/{sguid}.txt"] = text.encode("utf-8")
+        src = ET.SubElement(
+            sources,  # type: ignore[arg-type]
+            "TextSource",
+            {
+                "guid": sguid,
+                "name": xml_text(rid),
+                "plainTextPath": f"internal://{sguid}.txt",
+                "creatingUser": user,
+            },
+        )
+        meta = [(v, _value(rec.get(v))) for v in present]
+        ET.SubElement(src, "Description").text = xml_text(
+            "\n".join(f"{v}: {val}" for v, val in meta if val is not None)
+        )
+        for (start, end), codes in sorted(spans[rid].items()):
+            sel = ET.SubElement(
+                src,
+                "PlainTextSelection",
+                {
+                    "guid": stable_guid("selection", ws, rid, start, end),
+                    "name": xml_text(text[start:end][:80]),
+                    "startPosition": str(start),
+                    "endPosition": str(end),
+                    "creatingUser": user,
+                },
+            )
+            for code in sorted(codes):
+                coding = ET.SubElement(
+                    sel,
+                    "Coding",
+                    {
+                        "guid": stable_guid("coding", ws, rid, code, start, end),
+                        "creatingUser": user,
+                    },
+                )
+                ET.SubElement(coding, "CodeRef", {"targetGUID": stable_guid("code", code)})
+        for var, val in meta:
+            if val is None:
+                continue
+            vv = ET.SubElement(src, "VariableValue")
+            ET.SubElement(vv, "VariableRef", {"targetGUID": stable_guid("variable", var)})
+            ET.SubElement(vv, "TextValue").text = xml_text(val)
+    if not present:
+        root.remove(variables)
+    entries["project.qde"] = serialise(root)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for entry in sorted(entries):
+            info = zipfile.ZipInfo(entry, date_time=_FIXED_ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            zf.writestr(info, entries[entry])
+    return path
+
+
+# =========================================================================== project: import
+
+
+def _zip_member(names: dict[str, str], ref: str) -> str | None:
+    """The archive member a ``plainTextPath`` refers to (``internal://`` or a bare name)."""
+    ref = ref.strip()
+    if ref.lower().startswith("internal://"):
+        ref = ref[len("internal://") :]
+    elif re.match(r"^[a-z][a-z0-9+.-]*://", ref, flags=re.IGNORECASE):
+        return None  # absolute/relative:// paths point outside the archive
+    ref = ref.replace("\\", "/").lstrip("/")
+    for candidate in (f"sources/{ref}", ref):
+        if candidate.lower() in names:
+            return names[candidate.lower()]
+    return None
+
+
+def _normalised_offsets(raw: str) -> tuple[str, Callable[[int], int]]:
+    """The record text (NFC, stripped, as ``normalise_records`` makes it) and a function
+    mapping a code-point offset in ``raw`` to the same place in that text."""
+    lead = len(raw) - len(raw.lstrip())
+    final = unicodedata.normalize("NFC", raw).strip()
+    same = unicodedata.normalize("NFC", raw) == raw
+
+    def pos(k: int) -> int:
+        if k <= lead:
+            return 0
+        n = (k - lead) if same else len(unicodedata.normalize("NFC", raw[lead:k]))
+        return min(n, len(final))
+
+    return final, pos
+
+
+def _variables(root: ET.Element) -> dict[str, str]:
+    """GUID key → record column, for project variables whose name is a record column."""
+    out: dict[str, str] = {}
+    vars_elem = child(root, "Variables")
+    for var in children(vars_elem, "Variable") if vars_elem is not None else ():
+        col = canonical_column(var.get("name") or "")
+        key = guid_key(var.get("guid"))
+        if col and col not in ("text", "codes") and key:
+            out[key] = col
+    return out
+
+
+def _values(elem: ET.Element, variables: dict[str, str]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for vv in children(elem, "VariableValue"):
+        ref = child(vv, "VariableRef")
+        col = variables.get(guid_key(ref.get("targetGUID")) or "") if ref is not None else None
+        value = next((c.text for c in vv if local(c.tag) != "VariableRef"), None)
+        if col and value is not None and value.strip():
+            out[col] = value.strip()
+    return out
+
+
+def _codings(elem: ET.Element) -> Iterable[str | None]:
+    for coding in children(elem, "Coding"):
+        ref = child(coding, "CodeRef")
+        yield guid_key(ref.get("targetGUID")) if ref is not None else None
+
+
+def import_qdpx(path: str | Path, *, workshop: str | None = None) -> QdpxProject:
+    """Read a REFI-QDA project (``.qdpx``) coded in another tool.
+
+    Parameters
+    ----------
+    path : str or Path
+        The ``.qdpx`` file.
+    workshop : str, optional
+        Workshop id for sources without a ``workshop`` variable; defaults to the slugged
+        project name.
+
+    Returns
+    -------
+    QdpxProject
+        ``(records, codebook, selections)``; see :class:`QdpxProject`. ``records`` passes
+        :func:`~workshop_analysis.records.normalise_records` (text NFC-normalised and
+        stripped; selection offsets refer to that text).
+
+    Raises
+    ------
+    InputError
+        If the file is not a zip with a ``project.qde``, the XML is malformed, or the
+        records are invalid (e.g. a source text longer than the record limit).
+
+    Warns
+    -----
+    RefiWarning
+        Once, naming every source that was skipped (and why), every coding of an unknown
+        code and every selection outside its text.
+    """
+    path = Path(path)
+    file = str(path)
+    try:
+        with zipfile.ZipFile(path) as zf:
+            names = {n.lower(): n for n in zf.namelist()}
+            qde = names.get("project.qde") or next(
+                (n for k, n in names.items() if k.endswith(".qde")), None
+            )
+            if qde is None:
+                raise InputError([Problem(file, None, "", "the archive has no project.qde")])
+            root = _parse_xml(zf.read(qde), file, qde)
+            files = {n: zf.read(n) for n in zf.namelist() if not n.endswith("/")}
+    except (zipfile.BadZipFile, OSError) as err:
+        raise InputError([Problem(file, None, "", f"not a .qdpx (zip) file: {err}")]) from None
+    if local(root.tag) != "Project":
+        raise InputError(
+            [
+                Problem(
+                    file,
+                    None,
+                    "",
+                    f"{qde}: root element is <{local(root.tag)}>, expected <Project>",
+                )
+            ]
+        )
+
+    cb_elem = child(root, "CodeBook")
+    codes_elem = child(cb_elem, "Codes") if cb_elem is not None else None
+    raw_codes = read_code_tree(codes_elem) if codes_elem is not None else []
+    codes = build_codes(raw_codes, split_dotted=True)
+    project_name = (root.get("name") or "").strip()
+    codebook = Codebook(codes=tuple(codes), name=project_name or path.stem)
+    code_of = {rc.guid: rc.id for rc in raw_codes if rc.guid}
+
+    variables = _variables(root)
+    case_values: dict[str, dict[str, str]] = {}
+    cases = child(root, "Cases")
+    for case in children(cases, "Case") if cases is not None else ():
+        values = _values(case, variables)
+        for ref in children(case, "SourceRef"):
+            key = guid_key(ref.get("targetGUID"))
+            if key:
+                case_values.setdefault(key, {}).update(values)
+
+    default_ws = workshop or code_slug(project_name or path.stem).replace("_", "-")
+    skipped: list[str] = []
+    unknown_codes: set[str] = set()
+    bad_selections: list[str] = []
+    rows: list[dict[str, object]] = []
+    sel_rows: list[dict[str, object]] = []
+    taken: set[str] = set()
+    sources = child(root, "Sources")
+    for src in list(sources) if sources is not None else []:
+        kind = local(src.tag)
+        label = src.get("name") or src.get("guid") or "?"
+        if kind in _OTHER_SOURCES:
+            skipped.append(f"{label!r} ({kind}: only text sources are imported)")
+            continue
+        if kind != "TextSource":
+            continue
+        content = child(src, "PlainTextContent")
+        text: str | None = None
+        if content is not None:
+            text = content.text or ""
+        elif src.get("plainTextPath"):
+            member = _zip_member(names, src.get("plainTextPath", ""))
+            if member is None:
+                skipped.append(
+                    f"{label!r} (text file {src.get('plainTextPath')} is not in the archive)"
+                )
+                continue
+            text = files[member].decode("utf-8-sig", errors="replace")
+        else:
+            rich = src.get("richTextPath") or "no text"
+            skipped.append(f"{label!r} (only {rich}, no plain text)")
+            continue
+        if not text.strip():
+            rich = (
+                f"; its rich text {src.get('richTextPath')} is not read"
+                if src.get("richTextPath")
+                else ""
+            )
+            skipped.append(f"{label!r} (empty plain text{rich})")
+            continue
+        final, pos = _normalised_offsets(text)
+        values = {**case_values.get(guid_key(src.get("guid")) or "", {}), **_values(src, variables)}
+        rid = values.get("record_id") or unique(code_slug(label).replace("_", "-"), taken)
+        taken.add(rid)
+        if len(final) > MAX_TEXT_CHARS:
+            raise InputError(
+                [
+                    Problem(
+                        file,
+                        None,
+                        f"TextSource {label!r}",
+                        f"text is {len(final):,} characters long; at most "
+                        f"{MAX_TEXT_CHARS:,} fit one record (split the source)",
+                    )
+                ]
+            )
+        found: set[str] = set()
+        for key in _codings(src):  # codes applied to the whole source
+            if key in code_of:
+                found.add(code_of[key])
+                sel_rows.append(
+                    {
+                        "record_id": rid,
+                        "code": code_of[key],
+                        "start": 0,
+                        "end": len(final),
+                        "match": final,
+                    }
+                )
+            else:
+                unknown_codes.add(key or "?")
+        for sel in children(src, "PlainTextSelection"):
+            try:
+                start, end = int(sel.get("startPosition", "")), int(sel.get("endPosition", ""))
+            except ValueError:
+                start, end = -1, -1
+            if not 0 <= start <= end <= len(text):
+                bad_selections.append(
+                    f"{label!r} {sel.get('startPosition')}-{sel.get('endPosition')}"
+                )
+                continue
+            s, e = pos(start), pos(end)
+            for key in _codings(sel):
+                if key not in code_of:
+                    unknown_codes.add(key or "?")
+                    continue
+                found.add(code_of[key])
+                sel_rows.append(
+                    {
+                        "record_id": rid,
+                        "code": code_of[key],
+                        "start": s,
+                        "end": e,
+                        "match": final[s:e],
+                    }
+                )
+        rows.append({**values, "record_id": rid, "text": final, "codes": sorted(found)})
+
+    problems = []
+    if skipped:
+        problems.append(f"{len(skipped)} source(s) skipped: " + "; ".join(skipped))
+    if unknown_codes:
+        problems.append(
+            "codings of codes not in the codebook ignored: " + ", ".join(sorted(unknown_codes))
+        )
+    if bad_selections:
+        problems.append("selections outside their text ignored: " + "; ".join(bad_selections))
+    if problems:
+        warnings.warn(f"{file}: " + " | ".join(problems), RefiWarning, stacklevel=2)
+
+    if rows:
+        raw = pd.DataFrame(rows)
+        records = normalise_records(raw, workshop=default_ws, file=file)
+    else:
+        records = pd.DataFrame({c: pd.Series([], dtype=DTYPES[c]) for c in COLUMNS})
+    order = {rid: i for i, rid in enumerate(records["record_id"])}
+    selections = pd.DataFrame(sel_rows, columns=list(_SELECTION_COLUMNS))
+    if len(selections):
+        selections = (
+            selections.drop_duplicates()
+            .assign(_order=selections["record_id"].map(order))
+            .sort_values(["_order", "start", "end", "code"], kind="stable")
+            .drop(columns="_order")
+            .reset_index(drop=True)
+        )
+    selections = selections.astype(_SELECTION_COLUMNS)
+    return QdpxProject(records=records, codebook=codebook, selections=selections)
