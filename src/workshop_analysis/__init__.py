@@ -11,6 +11,7 @@ from .errors import InputError, Problem, WorkshopAnalysisError
 from .io import read_records, write_records, write_table
 from .plots import plot_cooccurrence, plot_kind_by_field, plot_roadmap, plot_top_fields, theme
 from .records import COLUMNS, KINDS, normalise_records, validate_records
+from .refi import export_qdc, export_qdpx, import_qdc, import_qdpx
 
 __all__ = [
     "COLUMNS",
@@ -19,6 +20,10 @@ __all__ = [
     "Problem",
     "WorkshopAnalysisError",
     "__version__",
+    "export_qdc",
+    "export_qdpx",
+    "import_qdc",
+    "import_qdpx",
     "normalise_records",
     "plot_cooccurrence",
     "plot_kind_by_field",
