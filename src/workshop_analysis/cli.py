@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -45,6 +46,86 @@ def _cmd_redact(args: argparse.Namespace) -> int:
     return 0
 
 
+def _print_warnings(caught: list[warnings.WarningMessage]) -> None:
+    for w in caught:
+        print(f"warning: {w.message}", file=sys.stderr)
+
+
+def _cmd_export_qdpx(args: argparse.Namespace) -> int:
+    from .codebook import load_codebook
+    from .io import read_records
+    from .refi import export_qdpx
+    from .tagging import tag
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        records = read_records(args.input)
+        codebook = load_codebook(args.codebook, corpus=records)
+        result = tag(records, codebook, overrides=args.overrides)
+        path = export_qdpx(
+            result.records, codebook, result.evidence, args.out, project_name=args.name
+        )
+    _print_warnings(caught)
+    hits = int((result.evidence["origin"] == "keyword").sum()) if len(result.evidence) else 0
+    print(f"wrote {path}: {len(records)} sources, {len(codebook)} codes, {hits} keyword hits")
+    return 0
+
+
+def _cmd_import_qdpx(args: argparse.Namespace) -> int:
+    from .io import write_records, write_table
+    from .refi import import_qdpx
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        project = import_qdpx(args.input, workshop=args.workshop)
+    _print_warnings(caught)
+    print(
+        f"{args.input}: {len(project.records)} records, {len(project.codebook)} codes, "
+        f"{len(project.selections)} coded selections"
+    )
+    if len(project.records):
+        print(f"wrote {write_records(project.records, args.out)}")
+    else:
+        print(f"no text sources: {args.out} not written")
+    if args.codebook_out is not None:
+        if len(project.codebook):
+            from .codebook import save_codebook
+
+            save_codebook(project.codebook, args.codebook_out)
+            print(f"wrote {args.codebook_out}")
+        else:
+            print(f"the project has no codes: {args.codebook_out} not written")
+    if args.selections_out is not None:
+        out = write_table(project.selections, args.selections_out, sheet_name="selections")
+        print(f"wrote {out}")
+    return 0
+
+
+def _cmd_codebook_export_qdc(args: argparse.Namespace) -> int:
+    from .codebook import load_codebook
+    from .refi import export_qdc
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        codebook = load_codebook(args.codebook)
+    _print_warnings(caught)
+    path = export_qdc(codebook, args.out)
+    print(f"wrote {path}: {len(codebook)} codes")
+    return 0
+
+
+def _cmd_codebook_import_qdc(args: argparse.Namespace) -> int:
+    from .codebook import save_codebook
+    from .refi import import_qdc
+
+    codebook = import_qdc(args.input, split_dotted=not args.flat)
+    save_codebook(codebook, args.out)
+    without = sum(1 for c in codebook if not c.keywords)
+    note = f" ({without} without keywords: add some so tagging can assign them)" if without else ""
+    print(f"wrote {args.out}: {len(codebook)} codes{note}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser with every sub-command."""
     parser = argparse.ArgumentParser(
@@ -65,6 +146,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, required=True, help="redacted copy (.csv or .xlsx)")
     p.add_argument("--names", type=Path, help="text file with one person's name per line")
     p.set_defaults(func=_cmd_redact)
+
+    p = sub.add_parser("export-qdpx", help="tag records and write a REFI-QDA project (.qdpx)")
+    p.add_argument("input", type=Path, help="records file (.csv, .xlsx or .md)")
+    p.add_argument("--codebook", type=Path, required=True, help="codebook (.yaml)")
+    p.add_argument("--overrides", type=Path, help="overrides file (.yaml)")
+    p.add_argument("--out", type=Path, required=True, help="project file to write (.qdpx)")
+    p.add_argument("--name", help="project name shown by the QDA tool (default: workshop id)")
+    p.set_defaults(func=_cmd_export_qdpx)
+
+    p = sub.add_parser("import-qdpx", help="read a REFI-QDA project coded in another tool")
+    p.add_argument("input", type=Path, help="project file (.qdpx)")
+    p.add_argument("--out", type=Path, required=True, help="records file to write (.csv/.xlsx)")
+    p.add_argument("--codebook-out", type=Path, help="also write the project's codebook (.yaml)")
+    p.add_argument("--selections-out", type=Path, help="also write the coded selections")
+    p.add_argument("--workshop", help="workshop id (default: from the project name)")
+    p.set_defaults(func=_cmd_import_qdpx)
 
     return parser
 

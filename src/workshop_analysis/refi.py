@@ -331,7 +331,9 @@ def export_qdpx(
     ----------
     records : DataFrame
         Record table, plain or tagged (``tagging.tag(...).records``). Hand-assigned codes
-        are taken from ``codes_manual`` if present, else from ``codes``.
+        are taken from ``codes_manual`` if present, else from ``codes``. For tagged
+        records, keyword evidence of a code no longer in the record's final ``codes``
+        (removed by an override) is not exported.
     codebook : Codebook
         Codebook; every code used must be in it.
     evidence : DataFrame or None
@@ -380,6 +382,15 @@ def export_qdpx(
         for rid, value in zip(records["record_id"], records[manual_col], strict=True):
             for code in _code_list(value):
                 add(str(rid), 0, len(texts[str(rid)]), code)
+    # tagged records: keyword hits count only for codes that survived the overrides
+    final = (
+        {
+            str(r): set(_code_list(v))
+            for r, v in zip(records["record_id"], records["codes"], strict=True)
+        }
+        if "codes_manual" in records.columns and "codes" in records.columns
+        else None
+    )
     if evidence is not None and len(evidence):
         for row in evidence.itertuples(index=False):
             rid, origin = str(row.record_id), str(row.origin)
@@ -390,6 +401,8 @@ def export_qdpx(
             if origin == "manual":
                 add(rid, 0, len(texts[rid]), str(row.code))
             elif origin == "keyword":
+                if final is not None and str(row.code) not in final[rid]:
+                    continue  # removed by an override after tagging
                 start, end, match = int(row.start), int(row.end), str(row.match)
                 if texts[rid][start:end] != match:
                     raise WorkshopAnalysisError(
