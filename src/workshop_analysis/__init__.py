@@ -7,6 +7,7 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
+from .actions import derive_actions, unassigned, write_actions
 from .errors import InputError, Problem, WorkshopAnalysisError
 from .io import read_records, write_records, write_table
 from .plots import plot_cooccurrence, plot_kind_by_field, plot_roadmap, plot_top_fields, theme
@@ -20,6 +21,7 @@ __all__ = [
     "Problem",
     "WorkshopAnalysisError",
     "__version__",
+    "derive_actions",
     "export_qdc",
     "export_qdpx",
     "import_qdc",
@@ -31,7 +33,9 @@ __all__ = [
     "plot_top_fields",
     "read_records",
     "theme",
+    "unassigned",
     "validate_records",
+    "write_actions",
     "write_records",
     "write_table",
 ]

@@ -1,0 +1,377 @@
+"""Action items: grouping rules, horizon/owner/priority, overrides, id stability, exports.
+
+Expected values are worked out by hand from tests/fixtures/actions/tagged.csv and the small
+codebook below (comments show the arithmetic); ids are SHA-1 of "<code>|<group>" computed
+here with hashlib.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from workshop_analysis import derive_actions, unassigned, write_actions
+from workshop_analysis.actions import ACTION_COLUMNS
+from workshop_analysis.codebook import Code, Codebook
+from workshop_analysis.errors import InputError
+
+HERE = Path(__file__).resolve().parent / "fixtures" / "actions"
+
+
+def aid(code: str, group: str) -> str:
+    return "A-" + hashlib.sha1(f"{code}|{group}".encode()).hexdigest()[:8]
+
+
+WARTE, PLANUNG = aid("warte", "act"), aid("planung", "act")
+FKP_KEEP, FKP_ACT = aid("fkp", "keep"), aid("fkp", "act")
+DIGITAL_KEEP, DIGITAL_ACT = aid("digital", "keep"), aid("digital", "act")
+BEKANNT, REGIO = aid("bekannt", "act"), aid("regio", "act")
+
+
+@pytest.fixture
+def codebook() -> Codebook:
+    return Codebook(
+        (
+            Code("grund", "Grundqualifizierung", "Basic qualification", horizon="long", owner="BA"),
+            Code("warte", "Wartezeiten", "Waiting times", parent="grund"),
+            Code(
+                "planung",
+                "Planung",
+                "Planning",
+                parent="grund",
+                horizon="long",
+                owner="Jobcenter-Geschäftsführung",
+            ),
+            Code("fortb", "Fortbildung", "Training", horizon="short", owner="BA"),
+            Code(
+                "fkp",
+                "Führungskräfteprogramm",
+                "Leadership programme",
+                parent="fortb",
+                horizon="long",
+            ),
+            Code("digital", "Digitalisierung", "Digitalisation", parent="fortb"),
+            Code("regio", "Regionale Angebote", "Regional offers"),
+            Code(
+                "bekannt",
+                "Angebote bekannt machen",
+                "Make offers known",
+                parent="regio",
+                horizon="long",
+                owner="Servicestelle SGB II",
+            ),
+        ),
+        name="test",
+    )
+
+
+def read_tagged(path: Path = HERE / "tagged.csv") -> pd.DataFrame:
+    frame = pd.read_csv(path, dtype="string", keep_default_na=False)
+    frame["codes"] = frame["codes"].map(
+        lambda v: sorted(c.strip() for c in v.split(";") if c.strip())
+    )
+    return frame
+
+
+@pytest.fixture
+def tagged() -> pd.DataFrame:
+    return read_tagged()
+
+
+def by_id(actions: pd.DataFrame) -> dict[str, dict]:
+    return {row["action_id"]: row for row in actions.to_dict("records")}
+
+
+# ------------------------------------------------------------------ grouping rules
+
+
+def test_table_has_the_documented_columns_and_order(tagged, codebook):
+    actions = derive_actions(tagged, codebook)
+    assert tuple(actions.columns) == ACTION_COLUMNS
+    # short first; within a horizon priority descending, then codebook order, act before keep
+    assert actions["action_id"].tolist() == [
+        DIGITAL_ACT,
+        DIGITAL_KEEP,
+        BEKANNT,  # short: priorities 1, 1, 1
+        WARTE,
+        FKP_KEEP,
+        REGIO,
+        PLANUNG,  # long: priorities 9, 4, 2, 1
+    ]
+
+
+def test_needs_wishes_and_concerns_on_one_code_form_one_action(tagged, codebook):
+    warte = by_id(derive_actions(tagged, codebook))[WARTE]
+    assert warte["evidence"] == ["t01", "t02", "t07", "t11"]  # input order
+    assert warte["kinds"] == ["need", "wish", "concern"]
+    assert warte["field"] == "grund"
+    assert warte["codes"] == ["warte"]
+    assert warte["support"] == 4
+    assert warte["breadth"] == 4  # sections A, B + sources GF, BA
+    # 4 statements + 1 (2 sections) + 1 (2 sources) + 1 (need/concern)
+    # + 2 intensity cues ("besonders" in t01, "problematisch" in t02)
+    assert warte["priority"] == 9
+    assert warte["title"] == "Handlungsbedarf: Wartezeiten"
+
+
+def test_praise_forms_a_keep_item(tagged, codebook):
+    keep = by_id(derive_actions(tagged, codebook))[DIGITAL_KEEP]
+    assert keep["evidence"] == ["t06"]
+    assert keep["kinds"] == ["praise"]
+    assert keep["title"] == "Beibehalten: Digitalisierung"
+    assert keep["horizon"] == "short"  # inherited from the field "fortb"
+
+
+def test_praised_programme_with_demand_above_capacity_becomes_expand(tagged, codebook):
+    actions = by_id(derive_actions(tagged, codebook))
+    expand = actions[FKP_KEEP]
+    assert expand["title"] == "Angebot ausbauen: Führungskräfteprogramm"
+    assert expand["evidence"] == ["t04", "t05"]
+    assert expand["kinds"] == ["praise", "concern"]
+    assert expand["horizon"] == "long"
+    assert expand["priority"] == 4  # 2 statements + 1 concern + 1 cue ("höher als")
+    assert FKP_ACT not in actions  # the capacity concern joined the expand item
+
+
+def test_a_record_with_several_codes_supports_several_actions(tagged, codebook):
+    actions = by_id(derive_actions(tagged, codebook))
+    assert "t07" in actions[WARTE]["evidence"]
+    assert actions[DIGITAL_ACT]["evidence"] == ["t07"]
+
+
+def test_inherited_parent_codes_form_no_action_but_a_field_only_record_does(tagged, codebook):
+    actions = derive_actions(tagged, codebook)
+    codes = {c for cs in actions["codes"] for c in cs}
+    assert "grund" not in codes
+    assert "fortb" not in codes
+    regio = by_id(actions)[REGIO]
+    assert regio["evidence"] == ["t09"]
+    assert regio["field"] == "regio"
+
+
+def test_uncoded_records_are_listed_as_not_yet_assigned(tagged, codebook):
+    actions = derive_actions(tagged, codebook)
+    assert all("t10" not in ev for ev in actions["evidence"])
+    assert unassigned(tagged)["record_id"].tolist() == ["t10"]
+
+
+def test_input_is_not_modified(tagged, codebook):
+    before = tagged.copy(deep=True)
+    derive_actions(tagged, codebook)
+    pd.testing.assert_frame_equal(tagged, before)
+
+
+def test_unknown_code_in_records_is_an_input_error(tagged, codebook):
+    tagged.loc[0, "codes"] = ["wartezeit"]
+    with pytest.raises(InputError, match="t01: code 'wartezeit' is not in the codebook"):
+        derive_actions(tagged, codebook)
+
+
+# ------------------------------------------------------------------ horizon, owner
+
+
+def test_cue_word_beats_codebook_default(tagged, codebook):
+    bekannt = by_id(derive_actions(tagged, codebook))[BEKANNT]
+    assert bekannt["horizon"] == "short"  # codebook says long; t08 says "kurzfristig"
+    assert bekannt["owner"] == "Servicestelle SGB II"
+    assert "„kurzfristig“ in t08" in bekannt["rationale"]
+    assert "Zuständigkeit Servicestelle SGB II nach Codebuch-Vorgabe" in bekannt["rationale"]
+
+
+def test_codebook_default_and_fallbacks_are_explained(tagged, codebook):
+    actions = by_id(derive_actions(tagged, codebook))
+    assert actions[WARTE]["owner"] == "BA"  # inherited from "grund"
+    assert "Codebuch-Vorgabe" in actions[WARTE]["rationale"]
+    regio = actions[REGIO]  # no horizon and no owner anywhere
+    assert regio["horizon"] == "long"
+    assert pd.isna(regio["owner"])
+    assert "Annahme" in regio["rationale"]
+    assert "Zuständigkeit offen" in regio["rationale"]
+    assert all(
+        r.count(".") == 1 and r.endswith(".")
+        for r in [actions[WARTE]["rationale"], regio["rationale"]]
+    )
+
+
+def test_english_titles_and_rationale(tagged, codebook):
+    actions = by_id(derive_actions(tagged, codebook, lang="en"))
+    assert actions[FKP_KEEP]["title"] == "Expand capacity: Leadership programme"
+    assert actions[DIGITAL_KEEP]["title"] == "Keep: Digitalisation"
+    assert actions[WARTE]["title"] == "Action needed: Waiting times"
+    assert actions[PLANUNG]["owner"] == "Jobcenter management"
+    assert "codebook default" in actions[WARTE]["rationale"]
+
+
+# ------------------------------------------------------------------ overrides
+
+
+def test_overrides_retitle_merge_split_drop_and_fix_attributes(tagged, codebook):
+    actions = by_id(derive_actions(tagged, codebook, HERE / "overrides.yaml"))
+    assert set(actions) == {
+        WARTE,
+        WARTE + "-1",
+        "A-warte-kurse",
+        PLANUNG,
+        FKP_KEEP,
+        DIGITAL_KEEP,
+        BEKANNT,
+    }
+    bekannt = actions[BEKANNT]
+    assert (bekannt["horizon"], bekannt["owner"]) == ("long", "BMAS")
+    assert "set by analyst" in bekannt["rationale"]
+    assert "abgestimmt mit BA" in bekannt["rationale"]
+    merged = actions[DIGITAL_KEEP]
+    assert merged["evidence"] == ["t06", "t07"]
+    assert merged["kinds"] == ["wish", "praise"]
+    assert merged["priority"] == 2  # 2 statements, 1 section, 1 source, no need/concern
+    assert "set by analyst" in merged["rationale"]
+    assert actions[WARTE]["evidence"] == ["t02"]  # the part no child took keeps the id
+    assert actions[WARTE]["priority"] == 3  # 1 + 1 concern + 1 "problematisch"
+    first = actions[WARTE + "-1"]
+    assert first["evidence"] == ["t01", "t11"]
+    assert first["title"] == "Wartezeiten nach Einstellung"
+    assert first["priority"] == 5  # 2 + 1 (2 sources) + 1 need/concern + 1 "besonders"
+    named = actions["A-warte-kurse"]
+    assert (named["evidence"], named["priority"]) == (["t07"], 7)
+    assert actions[PLANUNG]["title"] == "Planung verbessern"
+
+
+def test_english_title_override(tagged, codebook):
+    actions = by_id(derive_actions(tagged, codebook, HERE / "overrides.yaml", lang="en"))
+    assert actions[PLANUNG]["title"] == "Improve planning"
+
+
+def test_rerunning_with_overrides_gives_the_same_table(tagged, codebook):
+    first = derive_actions(tagged, codebook, HERE / "overrides.yaml")
+    second = derive_actions(tagged, codebook, HERE / "overrides.yaml")
+    pd.testing.assert_frame_equal(first, second)
+
+
+def test_unknown_action_ids_are_an_error_naming_them_and_their_lines(tagged, codebook):
+    with pytest.raises(InputError) as err:
+        derive_actions(tagged, codebook, HERE / "overrides-unknown.yaml")
+    message = str(err.value)
+    assert "2 problems" in message
+    assert "row 3, column 'A-00000000': unknown action id 'A-00000000'" in message
+    assert "row 4, column 'A-deadbeef': unknown action id 'A-deadbeef'" in message
+    assert "A-191d5c8a" not in message
+
+
+def test_bad_override_values_are_errors(tagged, codebook):
+    overrides = {
+        "__file__": "ov.yaml",
+        "actions": {
+            WARTE: {"horizon": "soon", "__line__": 2},
+            PLANUNG: {"priority": "high", "colour": "red", "__line__": 3},
+            FKP_KEEP: {"merge_into": "A-nothere", "__line__": 4},
+        },
+    }
+    with pytest.raises(InputError) as err:
+        derive_actions(tagged, codebook, overrides)
+    message = str(err.value)
+    assert "ov.yaml, row 2, column 'horizon'" in message
+    assert "ov.yaml, row 3, column 'priority'" in message
+    assert "ov.yaml, row 3, column 'colour': unknown key" in message
+    assert "ov.yaml, row 4, column 'merge_into'" in message
+
+
+# ------------------------------------------------------------------ id stability
+
+
+def test_ids_survive_shuffled_rows_and_a_dropped_unrelated_record(tagged, codebook):
+    before = by_id(derive_actions(tagged, codebook))
+    shuffled = tagged.sample(frac=1, random_state=3).reset_index(drop=True)
+    shuffled = shuffled[shuffled["record_id"] != "t09"]  # only the regio action used it
+    after = by_id(derive_actions(shuffled, codebook))
+    assert set(after) == set(before) - {REGIO}
+    for action_id, row in after.items():
+        assert sorted(row["evidence"]) == sorted(before[action_id]["evidence"])
+        assert row["title"] == before[action_id]["title"]
+
+
+# ------------------------------------------------------------------ exports
+
+
+@pytest.fixture
+def hostile(tagged, codebook) -> tuple[pd.DataFrame, pd.DataFrame]:
+    overrides = {
+        "actions": {
+            WARTE: {"title": '=HYPERLINK("http://example.invalid","klick")', "__line__": 1},
+            PLANUNG: {"owner": "+49 30 123", "__line__": 2},
+            BEKANNT: {"owner": "-Referat", "__line__": 3},
+        }
+    }
+    return derive_actions(tagged, codebook, overrides), tagged
+
+
+def test_csv_export_neutralises_formula_cells(hostile, tmp_path):
+    actions, tagged = hostile
+    paths = write_actions(actions, tagged, tmp_path)
+    assert [p.name for p in paths] == ["actions.csv", "actions.xlsx"]
+    back = pd.read_csv(tmp_path / "actions.csv", dtype=str, keep_default_na=False)
+    assert back.columns.tolist() == list(ACTION_COLUMNS)
+    cells = back.to_numpy().ravel().tolist()
+    assert '\'=HYPERLINK("http://example.invalid","klick")' in cells
+    assert "'+49 30 123" in cells
+    assert "'-Referat" in cells
+    assert not [c for c in cells if c[:1] in ("=", "+", "-", "@", "\t", "\r")]
+    warte = back[back["action_id"] == WARTE].iloc[0]
+    assert warte["evidence"] == "t01; t02; t07; t11"
+
+
+def test_xlsx_export_neutralises_formula_cells_and_is_formatted(hostile, tmp_path):
+    actions, tagged = hostile
+    write_actions(actions, tagged, tmp_path)
+    book = openpyxl.load_workbook(tmp_path / "actions.xlsx")
+    assert book.sheetnames == ["kurzfristig", "längerfristig", "Belege", "nicht zugeordnet"]
+    for sheet in book.worksheets:
+        assert sheet.freeze_panes == "A2"
+        assert sheet["A1"].font.bold
+        assert sheet.column_dimensions["A"].width >= 8
+        for row in sheet.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f"
+                if isinstance(cell.value, str):
+                    assert not cell.value.startswith(("=", "+", "-", "@", "\t", "\r"))
+    long = book["längerfristig"]
+    titles = [c.value for c in long["B"]]
+    assert '\'=HYPERLINK("http://example.invalid","klick")' in titles
+    evidence = [[c.value for c in row] for row in book["Belege"].iter_rows()]
+    assert evidence[0] == ["action_id", "title", "record_id", "kind", "section", "source", "text"]
+    assert [
+        WARTE,
+        '\'=HYPERLINK("http://example.invalid","klick")',
+        "t11",
+        "concern",
+        "A",
+        "BA",
+        "'@Team: die Wartezeiten nach der Einstellung.",
+    ] in evidence
+    missing = [[c.value for c in row] for row in book["nicht zugeordnet"].iter_rows()]
+    assert missing[1] == ["t10", "need", "C", "GF", "'=1+1 Wir brauchen mehr Zeit."]
+    short_ids = [c.value for c in book["kurzfristig"]["A"]][1:]
+    assert short_ids == [DIGITAL_ACT, DIGITAL_KEEP, BEKANNT]
+
+
+def test_english_sheet_names(tagged, codebook, tmp_path):
+    write_actions(derive_actions(tagged, codebook, lang="en"), tagged, tmp_path)
+    book = openpyxl.load_workbook(tmp_path / "actions.xlsx")
+    assert book.sheetnames == ["short", "long", "evidence", "unassigned"]
+
+
+def test_exports_are_deterministic(tagged, codebook, tmp_path):
+    actions = derive_actions(tagged, codebook)
+    write_actions(actions, tagged, tmp_path / "a")
+    write_actions(derive_actions(tagged, codebook), tagged, tmp_path / "b")
+    assert (tmp_path / "a" / "actions.csv").read_bytes() == (
+        tmp_path / "b" / "actions.csv"
+    ).read_bytes()
+    cells = []
+    for folder in ("a", "b"):
+        book = openpyxl.load_workbook(tmp_path / folder / "actions.xlsx")
+        cells.append([[c.value for row in s.iter_rows() for c in row] for s in book.worksheets])
+    assert cells[0] == cells[1]
