@@ -410,11 +410,11 @@ def _typed(frame: pd.DataFrame) -> pd.DataFrame:
 
 def _kind_mix(results: Sequence[WorkshopResult]) -> pd.DataFrame:
     rows = []
+    any_unknown = any(r.tagged["kind"].isna().any() for r in results)
+    shown = [*KINDS, "unknown"] if any_unknown else list(KINDS)
     for r in results:
-        kinds = r.tagged["kind"].astype("string").fillna("unknown")
-        counts = kinds.value_counts()
+        counts = r.tagged["kind"].astype("string").fillna("unknown").value_counts()
         total = len(r.tagged)
-        shown = [*KINDS, "unknown"] if counts.get("unknown", 0) else list(KINDS)
         for kind in shown:
             n = int(counts.get(kind, 0))
             rows.append(
