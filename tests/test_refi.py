@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from workshop_analysis.cli import main
 from workshop_analysis.codebook import Code, Codebook
 from workshop_analysis.errors import InputError, WorkshopAnalysisError
 from workshop_analysis.io import read_records
@@ -391,3 +392,47 @@ def test_import_qdpx_rejects_non_zip(tmp_path):
     bad.write_text("kein zip", encoding="utf-8")
     with pytest.raises(InputError, match=r"not a \.qdpx"):
         import_qdpx(bad)
+
+
+def test_export_qdpx_leaves_out_keyword_hits_removed_by_overrides(
+    records, codebook, evidence, tmp_path
+):
+    tagged = records.assign(
+        codes_manual=[[], ["moderation"], []],
+        codes=[["wartezeiten", "zeit"], ["lob", "moderation", "uebungen"], ["logistik"]],
+    )  # "technik" on r3 was removed by an override after tagging
+    project = import_qdpx(export_qdpx(tagged, codebook, evidence, tmp_path / "p.qdpx"))
+    assert project.records["codes"].tolist()[2] == ["logistik"]
+    assert project.selections.query("record_id == 'r3'")["code"].tolist() == ["logistik"]
+
+
+# --------------------------------------------------------------------------- CLI
+
+
+def test_cli_import_qdpx_writes_records_and_warns(foreign_qdpx, tmp_path, capsys):
+    out = tmp_path / "records.csv"
+    sel = tmp_path / "selections.csv"
+    assert (
+        main(["import-qdpx", str(foreign_qdpx), "--out", str(out), "--selections-out", str(sel)])
+        == 0
+    )
+    captured = capsys.readouterr()
+    assert "2 records, 3 codes, 3 coded selections" in captured.out
+    assert "warning:" in captured.err
+    assert "Flipchart Foto" in captured.err
+    back = read_records(out)
+    assert back["codes"].tolist() == [["fahrtkosten"], ["kosten", "praxisbezug"]]
+    assert pd.read_csv(sel)["match"].tolist() == [
+        "Fahrtkosten",
+        "Mehr Praxisbezug für Teilnehmende.",
+        "Teilnehmende",
+    ]
+
+
+def test_cli_import_qdpx_bad_file_exits_1(tmp_path, capsys):
+    bad = tmp_path / "x.qdpx"
+    bad.write_bytes(b"PK broken")
+    assert main(["import-qdpx", str(bad), "--out", str(tmp_path / "r.csv")]) == 1
+    err = capsys.readouterr().err
+    assert "x.qdpx: not a .qdpx (zip) file" in err
+    assert "Traceback" not in err
