@@ -126,6 +126,24 @@ def _cmd_codebook_import_qdc(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_report(args: argparse.Namespace) -> int:
+    from .report import render_report
+
+    result = render_report(
+        args.input,
+        codebook=args.codebook,
+        overrides=args.overrides,
+        out_dir=args.out,
+        lang=args.lang,
+        title=args.title,
+        progress=lambda line: print(line, flush=True),
+    )
+    for name in sorted(result.files):
+        print(f"  wrote {result.files[name]}")
+    print(f"report: {result.report}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser with every sub-command."""
     parser = argparse.ArgumentParser(
@@ -162,6 +180,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--selections-out", type=Path, help="also write the coded selections")
     p.add_argument("--workshop", help="workshop id (default: from the project name)")
     p.set_defaults(func=_cmd_import_qdpx)
+
+    p = sub.add_parser("report", help="run the notebooks and write an offline HTML report "
+                       "with CSV/XLSX tables (no INPUT: the bundled 2017 workshop)")
+    p.add_argument("input", nargs="?", type=Path, default=None,
+                   help="records file (.csv, .xlsx or .md); default: the bundled workshop")
+    p.add_argument("--codebook", type=Path, help="codebook YAML (default: codebook.yaml "
+                   "beside INPUT)")
+    p.add_argument("--overrides", type=Path, help="overrides YAML (default: overrides.yaml "
+                   "beside INPUT, if present)")
+    p.add_argument("--out", type=Path, help="output folder (default: reports/<workshop id>)")
+    p.add_argument("--lang", choices=("de", "en"), default="de", help="report language")
+    p.add_argument("--title", help="report title (default: from workshop.yaml)")
+    p.set_defaults(func=_cmd_report)
 
     return parser
 

@@ -1,0 +1,250 @@
+"""Notebook machinery: parameter injection, execution in kernels of this Python, clean-up.
+
+Private helpers behind :func:`workshop_analysis.report.execute_notebook` and
+:func:`workshop_analysis.report.execute_notebooks`. The kernels always run the Python
+interpreter that runs this code (``sys.executable``), so the package is importable in
+them whatever kernelspecs the machine has.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import nbformat
+
+from .errors import WorkshopAnalysisError
+
+#: Tag of the cell that holds a notebook's default parameters (papermill's convention).
+PARAMETERS_TAG = "parameters"
+#: Tag of the cell inserted after it with the values given by the caller.
+INJECTED_TAG = "injected-parameters"
+#: Marker comment (nbval) of the cells whose stored text output is compared by ``make test``.
+CHECK_MARKER = "# NBVAL_CHECK_OUTPUT"
+
+#: Notebook metadata keys that change from run to run (timestamps, tool versions).
+_VOLATILE_NB_KEYS = ("papermill", "widgets", "execution")
+_VOLATILE_CELL_KEYS = ("execution", "papermill", "collapsed", "scrolled", "ExecuteTime")
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class Run:
+    """One notebook to execute and what happened to it."""
+
+    name: str
+    source: Path
+    target: Path
+    parameters: Mapping[str, Any]
+    started: float = 0.0
+    kernel_ready: float = 0.0
+    finished: float = 0.0
+    error: WorkshopAnalysisError | None = None
+    current: tuple[int, str] = (0, "")
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def first_line(source: str) -> str:
+    """The first non-empty line of a cell's source (for messages), at most 70 characters."""
+    for line in source.splitlines():
+        if line.strip():
+            line = line.strip()
+            return line if len(line) <= 70 else line[:67] + "..."
+    return ""
+
+
+def inject_parameters(
+    nb: nbformat.NotebookNode, parameters: Mapping[str, Any], *, name: str = ""
+) -> nbformat.NotebookNode:
+    """Return a copy of ``nb`` with a cell setting ``parameters`` after the ``parameters`` cell.
+
+    Values are written as Python literals (``repr``; paths as strings), so umlauts stay
+    readable. Unknown names raise, so that a typo in a caller does not pass silently.
+    """
+    nb = nbformat.from_dict(nb)  # deep copy
+    tagged = [i for i, c in enumerate(nb.cells) if PARAMETERS_TAG in c.metadata.get("tags", [])]
+    if len(tagged) != 1:
+        raise WorkshopAnalysisError(
+            f"notebook {name}: expected exactly one cell tagged {PARAMETERS_TAG!r}, "
+            f"found {len(tagged)}"
+        )
+    if not parameters:
+        return nb
+    index = tagged[0]
+    defaults = _assigned_names(nb.cells[index].source)
+    unknown = sorted(set(parameters) - defaults)
+    if unknown:
+        raise WorkshopAnalysisError(
+            f"notebook {name}: unknown parameter(s) {', '.join(unknown)}; "
+            f"the parameters cell defines {', '.join(sorted(defaults))}"
+        )
+    lines = ["# Parameters given to this run"]
+    for key, value in parameters.items():
+        lines.append(f"{key} = {_literal(value)}")
+    cell = nbformat.v4.new_code_cell("\n".join(lines))
+    cell.metadata["tags"] = [INJECTED_TAG]
+    cell.pop("id", None)
+    nb.cells.insert(index + 1, cell)
+    return nb
+
+
+def _assigned_names(source: str) -> set[str]:
+    import ast
+
+    names: set[str] = set()
+    for node in ast.parse(source).body:
+        targets = node.targets if isinstance(node, ast.Assign) else []
+        if isinstance(node, ast.AnnAssign):
+            targets = [node.target]
+        names.update(t.id for t in targets if isinstance(t, ast.Name))
+    return names
+
+
+def _literal(value: Any) -> str:
+    if isinstance(value, Path):
+        value = str(value)
+    if value is None or isinstance(value, str | int | float | bool | list | tuple | dict):
+        return repr(value)
+    raise TypeError(f"parameter value {value!r} is not a Python literal")
+
+
+def clean_notebook(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Return a copy of ``nb`` without volatile metadata (timings, papermill, widgets).
+
+    Cell ids are made deterministic (``cell-<index>``) so that two runs of the same
+    notebook on the same input give the same file.
+    """
+    nb = nbformat.from_dict(nb)
+    for key in _VOLATILE_NB_KEYS:
+        nb.metadata.pop(key, None)
+    for index, cell in enumerate(nb.cells):
+        for key in _VOLATILE_CELL_KEYS:
+            cell.metadata.pop(key, None)
+        if "id" in cell or nb.nbformat_minor >= 5:
+            cell["id"] = f"cell-{index}"
+    return nb
+
+
+def strip_outputs(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Return a copy of ``nb`` as it is kept in git: no outputs, no execution counts,
+    except cells marked ``# NBVAL_CHECK_OUTPUT``, whose stored output ``make test`` compares."""
+    nb = clean_notebook(nb)
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        if cell.source.lstrip().startswith(CHECK_MARKER):
+            cell.outputs = [
+                o
+                for o in cell.outputs
+                if o.get("output_type") != "stream" or o.get("name") != "stderr"
+            ]
+            continue
+        cell.outputs = []
+        cell.execution_count = None
+    return nb
+
+
+def _kernel_manager_class() -> type:
+    """An AsyncKernelManager whose ``python3`` kernel is always this interpreter."""
+    from jupyter_client import AsyncKernelManager
+    from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
+    from traitlets import default
+
+    class _ThisPythonSpecs(KernelSpecManager):
+        def get_kernel_spec(self, kernel_name: str) -> KernelSpec:
+            return KernelSpec(
+                argv=[sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+                display_name="Python 3 (ipykernel)",
+                language="python",
+                env={"PYDEVD_DISABLE_FILE_VALIDATION": "1", "PYTHONHASHSEED": "0"},
+                metadata={"debugger": False},
+            )
+
+    class _ThisPythonKernel(AsyncKernelManager):
+        @default("kernel_spec_manager")
+        def _default_ksm(self) -> KernelSpecManager:
+            return _ThisPythonSpecs(data_dir=self.data_dir)
+
+    return _ThisPythonKernel
+
+
+async def _execute(run: Run, *, progress: Progress, timeout: int) -> None:
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+
+    source = nbformat.read(run.source, as_version=4)
+    nb = inject_parameters(source, run.parameters, name=run.name)
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3 (ipykernel)",
+        "language": "python",
+    }
+    run.target.parent.mkdir(parents=True, exist_ok=True)
+    code_cells = [i for i, c in enumerate(nb.cells) if c.cell_type == "code"]
+
+    def on_start(**_: Any) -> None:
+        run.kernel_ready = time.perf_counter()
+        progress(f"[{run.name}] kernel ready ({run.kernel_ready - run.started:.1f} s)")
+
+    def on_cell(cell: Any, cell_index: int, **_: Any) -> None:
+        run.current = (cell_index, first_line(cell.source))
+        step = code_cells.index(cell_index) + 1 if cell_index in code_cells else 0
+        progress(f"[{run.name}] cell {step}/{len(code_cells)}: {run.current[1]}")
+
+    client = NotebookClient(
+        nb,
+        timeout=timeout,
+        kernel_name="python3",
+        kernel_manager_class=_kernel_manager_class(),
+        resources={"metadata": {"path": str(run.target.parent)}},
+        record_timing=False,
+        extra_arguments=["--IPKernelApp.log_level=ERROR"],
+        on_notebook_start=on_start,
+        on_cell_execute=on_cell,
+    )
+    run.started = time.perf_counter()
+    progress(f"[{run.name}] starting kernel")
+    try:
+        await client.async_execute()
+    except (CellExecutionError, CellTimeoutError, DeadKernelError) as err:
+        index, line = run.current
+        step = code_cells.index(index) + 1 if index in code_cells else index + 1
+        reason = _short_reason(err)
+        run.error = WorkshopAnalysisError(
+            f"notebook {run.name}: code cell {step} ({line!r}) failed: {reason}\n"
+            f"the executed notebook is kept for inspection: {run.target}"
+        )
+    finally:
+        run.finished = time.perf_counter()
+        nbformat.write(clean_notebook(client.nb), run.target)
+    if run.error is None:
+        progress(f"[{run.name}] done ({run.finished - run.started:.1f} s)")
+    run.timings = {
+        "kernel_start": (run.kernel_ready or run.finished) - run.started,
+        "execution": run.finished - (run.kernel_ready or run.finished),
+    }
+
+
+def _short_reason(err: BaseException) -> str:
+    ename = getattr(err, "ename", "") or type(err).__name__
+    evalue = getattr(err, "evalue", "") or str(err).strip().splitlines()[-1:][0:1]
+    if isinstance(evalue, list):
+        evalue = evalue[0] if evalue else ""
+    text = f"{ename}: {evalue}".strip(": ")
+    return text if len(text) <= 400 else text[:397] + "..."
+
+
+def execute_all(runs: Sequence[Run], *, progress: Progress, timeout: int = 600) -> list[Run]:
+    """Execute ``runs`` concurrently (one kernel each); return them with timings/errors."""
+
+    async def main() -> None:
+        await asyncio.gather(*(_execute(r, progress=progress, timeout=timeout) for r in runs))
+
+    asyncio.run(main())
+    return list(runs)

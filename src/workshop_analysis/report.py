@@ -1,0 +1,960 @@
+"""The report: one pipeline call for the notebooks, HTML fragments, notebook execution and export.
+
+The notebooks in ``notebooks/`` are the pipeline a person reads; this module holds their
+logic so that each cell is one short call:
+
+* :func:`run_pipeline` runs read_records → infer_kinds → tag → derive_actions and returns an
+  :class:`Analysis`; :func:`resolve_inputs` finds the codebook and overrides beside a records file.
+* ``*_html`` functions build escaped HTML fragments (tables, quotes, highlighted keywords)
+  that the notebooks display with ``IPython.display.HTML``.
+* :func:`execute_notebook` / :func:`execute_notebooks` run notebooks with parameters in a
+  kernel of this Python; :func:`notebook_to_html` exports an executed notebook as one
+  offline HTML file; :func:`render_report` does everything for the ``report`` command.
+
+How the ``report`` command spends its time: the three notebooks run **concurrently**, one
+kernel each (a kernel start costs about 2 s, so three in a row would cost 6 s before any
+work is done). ``03-report`` is self-sufficient (it calls :func:`run_pipeline` itself) and is
+the only notebook exported to HTML; ``01-explore`` writes ``records.csv``/``evidence.csv`` and
+``02-action-items`` writes ``actions.csv``/``actions.xlsx``, so no two notebooks write the
+same file.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from . import _report_html as _h
+from . import config
+from .errors import WorkshopAnalysisError
+
+#: The notebooks in reading order; ``render_report`` executes them all.
+NOTEBOOKS: tuple[str, ...] = ("01-explore", "02-action-items", "03-report")
+#: The notebook whose outputs make the HTML report.
+REPORT_NOTEBOOK = "03-report"
+#: Folder of the nbconvert template (package data).
+TEMPLATES_DIR: Path = Path(__file__).resolve().parent / "templates"
+#: Files that :func:`render_report` writes into the output folder.
+OUTPUT_FILES: tuple[str, ...] = (
+    "report.html",
+    "records.csv",
+    "evidence.csv",
+    "actions.csv",
+    "actions.xlsx",
+)
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """Everything the pipeline produced for one workshop.
+
+    Attributes
+    ----------
+    records : DataFrame
+        The validated record table as read.
+    tagged : DataFrame
+        Records with inferred kinds (``kind_source``, ``kind_confidence``, ``kind_cue``)
+        and final ``codes`` / ``codes_manual``.
+    evidence : DataFrame
+        One row per (record, code, match), see :func:`workshop_analysis.tagging.tag`.
+    actions : DataFrame
+        Derived action items (overrides applied).
+    unassigned : DataFrame
+        Records without any code.
+    codebook : Codebook
+        The codebook used.
+    overrides : dict
+        The overrides file's content (``{}`` when none).
+    workshop : str
+        Workshop id.
+    date : str
+        The workshop date (ISO), or ``""``.
+    title : str
+        Report title.
+    lang : str
+        Display language (``"de"`` or ``"en"``).
+    paths : dict
+        ``input``, ``codebook``, ``overrides`` paths used (``None`` when not used).
+    """
+
+    records: pd.DataFrame
+    tagged: pd.DataFrame
+    evidence: pd.DataFrame
+    actions: pd.DataFrame
+    unassigned: pd.DataFrame
+    codebook: Any
+    overrides: dict
+    workshop: str
+    date: str
+    title: str
+    lang: str
+    paths: dict = field(default_factory=dict)
+
+
+# --------------------------------------------------------------------------- pipeline
+
+
+def resolve_inputs(
+    input: str | Path | None = None,
+    codebook: str | Path | None = None,
+    overrides: str | Path | None = None,
+) -> dict[str, Path | None]:
+    """Find the files of a run: the records, their codebook and overrides.
+
+    Parameters
+    ----------
+    input : str or Path, optional
+        Records file; ``None`` means the bundled 2017 workshop.
+    codebook : str or Path, optional
+        Codebook YAML; ``None`` means ``codebook.yaml`` beside the records.
+    overrides : str or Path, optional
+        Overrides YAML; ``None`` means ``overrides.yaml`` beside the records, if present.
+
+    Returns
+    -------
+    dict
+        ``{"input": Path, "codebook": Path, "overrides": Path or None}`` (absolute).
+
+    Raises
+    ------
+    WorkshopAnalysisError
+        When a given file does not exist, or no codebook is given or found.
+    """
+    src = Path(input) if input is not None else config.SAMPLE_RECORDS
+    if not src.is_file():
+        raise WorkshopAnalysisError(f"{src}: records file not found")
+    if codebook is None:
+        codebook = src.parent / "codebook.yaml"
+        if not codebook.is_file():
+            raise WorkshopAnalysisError(
+                f"no codebook given and none found beside the records ({codebook}); "
+                f"pass --codebook FILE (the bundled example is {config.SAMPLE_CODEBOOK})"
+            )
+    codebook = Path(codebook)
+    if not codebook.is_file():
+        raise WorkshopAnalysisError(f"{codebook}: codebook file not found")
+    if overrides is None:
+        beside = src.parent / "overrides.yaml"
+        overrides = beside if beside.is_file() else None
+    elif not Path(overrides).is_file():
+        raise WorkshopAnalysisError(f"{overrides}: overrides file not found")
+    return {
+        "input": src.resolve(),
+        "codebook": codebook.resolve(),
+        "overrides": Path(overrides).resolve() if overrides is not None else None,
+    }
+
+
+def default_output_dir(workshop: str) -> Path:
+    """Where a workshop's report goes by default: ``reports/<workshop id>``."""
+    return config.REPORTS_DIR / workshop
+
+
+def default_title(records: pd.DataFrame, input: Path | None = None, lang: str = "de") -> str:
+    """A report title for a workshop: ``title`` in ``workshop.yaml`` beside the records, else
+    the first ``# heading`` of the ``README.md`` there (archive layout), else built from the
+    workshop id and date."""
+    if input is not None:
+        meta = Path(input).parent / "workshop.yaml"
+        if meta.is_file():
+            import yaml
+
+            try:
+                data = yaml.safe_load(meta.read_text(encoding="utf-8")) or {}
+            except yaml.YAMLError:
+                data = {}
+            if isinstance(data, dict) and str(data.get("title") or "").strip():
+                return str(data["title"]).strip()
+        readme = Path(input).parent / "README.md"
+        if readme.is_file():
+            for line in readme.read_text(encoding="utf-8").splitlines():
+                if line.startswith("# "):
+                    return line[2:].strip()
+    workshop = str(records["workshop"].iloc[0]) if len(records) else ""
+    date = _workshop_date(records)
+    words = workshop
+    if date and workshop.startswith(date):
+        words = workshop[len(date) :].strip("-_ ")
+    name = words.replace("-", " ").replace("_", " ").strip() or workshop
+    head = "Auswertung des Workshops" if lang == "de" else "Workshop report"
+    when = f" ({_h.format_date(date, lang)})" if date else ""
+    return f"{head} „{name}“{when}" if lang == "de" else f"{head}: {name}{when}"
+
+
+def _workshop_date(records: pd.DataFrame) -> str:
+    if "date" not in records or records["date"].dropna().empty:
+        return ""
+    return str(records["date"].dropna().min())
+
+
+def run_pipeline(
+    input: str | Path | None = None,
+    codebook: str | Path | None = None,
+    overrides: str | Path | None = None,
+    *,
+    lang: str = "de",
+    title: str | None = None,
+) -> Analysis:
+    """Run the whole analysis: read_records → infer_kinds → tag → derive_actions.
+
+    Parameters
+    ----------
+    input, codebook, overrides : str or Path, optional
+        See :func:`resolve_inputs` (defaults: the bundled 2017 workshop).
+    lang : {"de", "en"}
+        Display language for action titles and report text.
+    title : str, optional
+        Report title; defaults to :func:`default_title`.
+
+    Returns
+    -------
+    Analysis
+        All tables of the run.
+
+    Raises
+    ------
+    InputError
+        Problems in any input file, naming file, row/line and column.
+    """
+    from .actions import derive_actions, unassigned
+    from .codebook import load_codebook
+    from .i18n import check_lang
+    from .io import read_records
+    from .kinds import infer_kinds
+    from .overrides import load_overrides
+    from .tagging import tag
+
+    check_lang(lang)
+    paths = resolve_inputs(input, codebook, overrides)
+    records = read_records(paths["input"])
+    book = load_codebook(paths["codebook"])
+    fixes = load_overrides(paths["overrides"])
+    tagged, evidence = tag(infer_kinds(records), book, overrides=fixes)
+    actions = derive_actions(tagged, book, fixes, lang=lang)
+    workshop = str(records["workshop"].iloc[0]) if len(records) else ""
+    return Analysis(
+        records=records,
+        tagged=tagged,
+        evidence=evidence,
+        actions=actions,
+        unassigned=unassigned(tagged),
+        codebook=book,
+        overrides=fixes,
+        workshop=workshop,
+        date=_workshop_date(records),
+        title=title or default_title(records, paths["input"], lang),
+        lang=lang,
+        paths=paths,
+    )
+
+
+def write_record_tables(
+    tagged: pd.DataFrame, evidence: pd.DataFrame, out_dir: str | Path
+) -> list[Path]:
+    """Write ``records.csv`` (tagged records) and ``evidence.csv`` into ``out_dir``.
+
+    Lists are joined with ``"; "``; output is byte-identical for identical input.
+    """
+    from .io import write_records, write_table
+
+    out = Path(out_dir)
+    return [write_records(tagged, out / "records.csv"), write_table(evidence, out / "evidence.csv")]
+
+
+# --------------------------------------------------------------------------- HTML fragments
+
+
+def _label(codebook: Any, code_id: Any, lang: str) -> str:
+    if code_id is None or (not isinstance(code_id, str) and pd.isna(code_id)):
+        return ""
+    try:
+        return codebook[str(code_id)].title(lang)
+    except (KeyError, TypeError, AttributeError):
+        return str(code_id)
+
+
+def highlight_html(text: str, spans: Sequence[tuple[int, int]]) -> str:
+    """Escape ``text`` and wrap each ``(start, end)`` code-point span in ``<mark>``.
+
+    Overlapping spans are merged; every segment is escaped on its own, so a match can never
+    break the markup.
+
+    Examples
+    --------
+    >>> highlight_html("a <b> Weiterbildung", [(6, 19)])
+    'a &lt;b&gt; <mark>Weiterbildung</mark>'
+    """
+    out, pos = [], 0
+    for start, end in _h.merge_spans(spans):
+        start, end = max(start, pos), min(end, len(text))
+        if start >= end:
+            continue
+        out.append(_h.esc(text[pos:start]))
+        out.append(f"<mark>{_h.esc(text[start:end])}</mark>")
+        pos = end
+    out.append(_h.esc(text[pos:]))
+    return "".join(out)
+
+
+def evidence_html(
+    tagged: pd.DataFrame,
+    evidence: pd.DataFrame,
+    *,
+    lang: str = "de",
+    codebook: Any = None,
+    record_ids: Sequence[str] | None = None,
+) -> str:
+    """A table of statements with their keyword matches highlighted.
+
+    Parameters
+    ----------
+    tagged : DataFrame
+        Tagged records (``record_id``, ``kind``, ``text``, ``codes``).
+    evidence : DataFrame
+        Evidence rows; rows with ``start``/``end`` give the highlighted spans.
+    lang : {"de", "en"}
+        Language of headers and kind names.
+    codebook : Codebook, optional
+        To show code labels instead of ids.
+    record_ids : sequence of str, optional
+        Only these records (default: all, in table order).
+
+    Returns
+    -------
+    str
+        An HTML table (all user text escaped).
+    """
+    from .i18n import kind_label
+
+    rows = tagged if record_ids is None else tagged[tagged["record_id"].isin(list(record_ids))]
+    spans: dict[str, list[tuple[int, int]]] = {}
+    if len(evidence):
+        hits = evidence.dropna(subset=["start", "end"])
+        for rid, start, end in zip(hits["record_id"], hits["start"], hits["end"], strict=True):
+            spans.setdefault(str(rid), []).append((int(start), int(end)))
+    body = []
+    for rec in rows.itertuples(index=False):
+        codes = _h.as_list(getattr(rec, "codes", []))
+        shown = ", ".join(_label(codebook, c, lang) if codebook is not None else c for c in codes)
+        kind = kind_label(str(rec.kind), lang) if not pd.isna(rec.kind) else ""
+        body.append(
+            [
+                f'<span class="wa-rid">{_h.esc(rec.record_id)}</span>',
+                _h.esc(kind),
+                highlight_html(str(rec.text), spans.get(str(rec.record_id), [])),
+                _h.esc(shown),
+            ]
+        )
+    headers = [
+        (_h.text("record", lang), ""),
+        (_h.text("kind", lang), ""),
+        (_h.text("text", lang), ""),
+        (_h.text("codes", lang), ""),
+    ]
+    return _h.table(headers, body, css="wa-evidence")
+
+
+def summary_html(analysis: Analysis) -> str:
+    """Title, key figures and counts by kind and by section, as HTML."""
+    from .i18n import KIND_LABELS, check_lang
+
+    lang = check_lang(analysis.lang)
+    tagged, actions = analysis.tagged, analysis.actions
+    n = len(tagged)
+    horizons = actions["horizon"].value_counts() if len(actions) else pd.Series(dtype=int)
+    figures = [
+        (n, _h.text("statements", lang)),
+        (int(horizons.get("short", 0)), _h.text("actions_short", lang)),
+        (int(horizons.get("long", 0)), _h.text("actions_long", lang)),
+        (len(analysis.unassigned), _h.text("uncoded_n", lang)),
+    ]
+    tiles = "".join(
+        f'<div class="wa-figure"><span class="wa-n">{v}</span>'
+        f'<span class="wa-what">{_h.esc(w)}</span></div>'
+        for v, w in figures
+    )
+    kinds = tagged["kind"].astype("string").fillna("")
+    by_kind = [
+        [_h.esc(KIND_LABELS[lang].get(k, k) or "–"), str(int((kinds == k).sum()))]
+        for k in [*KIND_LABELS[lang], *sorted(set(kinds) - set(KIND_LABELS[lang]))]
+        if (kinds == k).any()
+    ]
+    sections = tagged["section"].astype("string").fillna("–")
+    by_section = [[_h.esc(s), str(int(c))] for s, c in sections.value_counts(sort=False).items()]
+    subtitle = _h.text(
+        "subtitle",
+        lang,
+        workshop=analysis.workshop,
+        date=_h.format_date(analysis.date, lang) or "–",
+        n=n,
+    )
+    return (
+        f"<h1>{_h.esc(analysis.title)}</h1>"
+        f'<p class="wa-subtitle">{_h.esc(subtitle)}</p>'
+        f"<h2>{_h.esc(_h.text('summary', lang))}</h2>"
+        f'<div class="wa-figures">{tiles}</div>'
+        '<div class="wa-columns"><div>'
+        f"<h3>{_h.esc(_h.text('by_kind', lang))}</h3>"
+        + _h.table([(_h.text("kind", lang), ""), (_h.text("count", lang), "wa-num")], by_kind)
+        + f"</div><div><h3>{_h.esc(_h.text('by_section', lang))}</h3>"
+        + _h.table([(_h.text("section", lang), ""), (_h.text("count", lang), "wa-num")], by_section)
+        + "</div></div>"
+    )
+
+
+def _priority(value: Any, lang: str) -> str:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    key = str(value).strip().lower()
+    if key in {"high", "medium", "low"}:
+        return f'<span class="wa-badge wa-prio-{key}">{_h.esc(_h.text(key, lang))}</span>'
+    if isinstance(value, float) and not value.is_integer():
+        return _h.esc(f"{value:.2f}")
+    return _h.esc(value)
+
+
+def quotes_html(record_ids: Sequence[str], tagged: pd.DataFrame) -> str:
+    """The verbatim statements of ``record_ids`` as a list of quotes with their ids."""
+    texts = dict(zip(tagged["record_id"].astype(str), tagged["text"].astype(str), strict=True))
+    items = [
+        f'<li>„{_h.esc(texts[rid])}“ <span class="wa-rid">{_h.esc(rid)}</span></li>'
+        for rid in record_ids
+        if rid in texts
+    ]
+    return f'<ul class="wa-quotes">{"".join(items)}</ul>' if items else ""
+
+
+def action_table_html(
+    actions: pd.DataFrame,
+    tagged: pd.DataFrame,
+    *,
+    lang: str = "de",
+    codebook: Any = None,
+    horizon: str | None = None,
+    rationale: bool = False,
+    heading: bool = True,
+) -> str:
+    """The action items of one horizon (or all) with owner, priority and supporting quotes.
+
+    Parameters
+    ----------
+    actions : DataFrame
+        From :func:`workshop_analysis.actions.derive_actions`.
+    tagged : DataFrame
+        Tagged records (for the quotes).
+    lang : {"de", "en"}
+        Language of headings and headers.
+    codebook : Codebook, optional
+        To show the field's label instead of its id.
+    horizon : {"short", "long"}, optional
+        Only this horizon; the heading names it.
+    rationale : bool
+        Show why each item got its horizon and priority (for ``02-action-items``).
+    heading : bool
+        Start with an ``<h2>`` heading (only with ``horizon``).
+
+    Returns
+    -------
+    str
+        HTML (all user text escaped).
+    """
+    from .i18n import horizon_label
+
+    rows = actions if horizon is None else actions[actions["horizon"] == horizon]
+    parts = []
+    if heading and horizon is not None:
+        parts.append(f"<h2>{_h.esc(_h.text('heading_' + horizon, lang))}</h2>")
+    if rows.empty:
+        parts.append(f'<p class="wa-note">{_h.esc(_h.text("none_actions", lang))}</p>')
+        return "".join(parts)
+    headers = [
+        ("no", "wa-num"),
+        ("action", ""),
+        ("field", ""),
+        ("owner", ""),
+        ("priority", ""),
+        ("support", "wa-num"),
+    ]
+    if horizon is None:
+        headers.insert(3, ("horizon", ""))
+    head = "".join(f'<th class="{c}">{_h.esc(_h.text(k, lang))}</th>' for k, c in headers)
+    bodies = []
+    for number, action in enumerate(rows.to_dict("records"), start=1):
+        owner = action.get("owner")
+        owner_text = (
+            _h.esc(owner)
+            if isinstance(owner, str) and owner.strip()
+            else (f'<span class="wa-note">{_h.esc(_h.text("owner_unset", lang))}</span>')
+        )
+        why = ""
+        if rationale and isinstance(action.get("rationale"), str):
+            why = f'<span class="wa-rationale">{_h.esc(action["rationale"])}</span>'
+        cells = {
+            "no": f'<span class="wa-rid">{number}</span>',
+            "action": f"{_h.esc(action.get('title'))}{why}",
+            "field": _h.esc(
+                _label(codebook, action.get("field"), lang)
+                if codebook is not None
+                else action.get("field")
+            ),
+            "horizon": _h.esc(horizon_label(str(action.get("horizon")), lang)),
+            "owner": owner_text,
+            "priority": _priority(action.get("priority"), lang),
+            "support": _h.esc(action.get("support")),
+        }
+        first = "".join(f'<td class="{c} wa-{k}">{cells[k]}</td>' for k, c in headers)
+        quotes = quotes_html(_h.as_list(action.get("evidence")), tagged)
+        second = (
+            (f'<tr class="wa-quotes"><td></td><td colspan="{len(headers) - 1}">{quotes}</td></tr>')
+            if quotes
+            else ""
+        )
+        bodies.append(f'<tbody class="wa-action"><tr>{first}</tr>{second}</tbody>')
+    parts.append(
+        f'<table class="wa-table wa-actions"><thead><tr>{head}</tr></thead>'
+        f"{''.join(bodies)}</table>"
+    )
+    return "".join(parts)
+
+
+def actions_html(analysis: Analysis, *, rationale: bool = False) -> str:
+    """Short- then long-term action items of an analysis, with an introduction."""
+    lang = analysis.lang
+    parts = []
+    for number, horizon in enumerate(("short", "long")):
+        parts.append(
+            action_table_html(
+                analysis.actions,
+                analysis.tagged,
+                lang=lang,
+                codebook=analysis.codebook,
+                horizon=horizon,
+                rationale=rationale,
+            )
+        )
+        if number == 0:
+            parts.append(f'<p class="wa-note">{_h.esc(_h.text("intro_actions", lang))}</p>')
+    return "".join(parts)
+
+
+def statements_html(records: pd.DataFrame, *, lang: str = "de") -> str:
+    """A plain table of statements: id, section, source, text (all escaped)."""
+    body = [
+        [
+            f'<span class="wa-rid">{_h.esc(r.record_id)}</span>',
+            _h.esc(r.section),
+            _h.esc(r.source),
+            _h.esc(r.text),
+        ]
+        for r in records.itertuples(index=False)
+    ]
+    headers = [
+        (_h.text("record", lang), ""),
+        (_h.text("section", lang), ""),
+        (_h.text("source", lang), ""),
+        (_h.text("text", lang), ""),
+    ]
+    return _h.table(headers, body, css="wa-statements")
+
+
+def praise_html(analysis: Analysis) -> str:
+    """The praise worth keeping: every statement of kind ``praise``, verbatim."""
+    lang = analysis.lang
+    praise = analysis.tagged[analysis.tagged["kind"] == "praise"]
+    head = f"<h2>{_h.esc(_h.text('praise', lang))}</h2>"
+    if praise.empty:
+        return head + f'<p class="wa-note">{_h.esc(_h.text("none_praise", lang))}</p>'
+    return head + statements_html(praise, lang=lang)
+
+
+def unassigned_html(analysis: Analysis) -> str:
+    """The statements no code matched, for review by hand."""
+    lang = analysis.lang
+    head = f"<h2>{_h.esc(_h.text('uncoded', lang))}</h2>"
+    if analysis.unassigned.empty:
+        return head + f'<p class="wa-note">{_h.esc(_h.text("none_uncoded", lang))}</p>'
+    return (
+        head
+        + f'<p class="wa-note">{_h.esc(_h.text("intro_uncoded", lang))}</p>'
+        + statements_html(analysis.unassigned, lang=lang)
+    )
+
+
+def heading_html(key: str, lang: str = "de") -> str:
+    """An ``<h2>`` with a report heading (``"charts"``, ``"summary"`` …) in ``lang``."""
+    return f"<h2>{_h.esc(_h.text(key, lang))}</h2>"
+
+
+def footer_html(analysis: Analysis) -> str:
+    """A footer naming the tool version and the input files (names only)."""
+    from . import __version__
+
+    names = ", ".join(p.name for p in analysis.paths.values() if p is not None)
+    return (
+        f'<p class="wa-footer">'
+        f"{_h.esc(_h.text('footer', analysis.lang, version=__version__, inputs=names))}</p>"
+    )
+
+
+# --------------------------------------------------------------------------- notebooks
+
+
+def notebook_path(name: str | Path) -> Path:
+    """The bundled notebook ``name`` (``"01-explore"``) or the path itself if it is one."""
+    path = Path(name)
+    if path.suffix == ".ipynb":
+        return path
+    return config.NOTEBOOKS_DIR / f"{name}.ipynb"
+
+
+def execute_notebooks(
+    jobs: Mapping[str | Path, Mapping[str, Any]],
+    out_dir: str | Path,
+    *,
+    progress: Progress | None = print,
+    timeout: int = 600,
+) -> dict[str, Any]:
+    """Execute several notebooks concurrently (one kernel each) with parameters.
+
+    Parameters
+    ----------
+    jobs : mapping
+        Notebook name (or path) → parameters (names of its ``parameters`` cell).
+    out_dir : str or Path
+        Where the executed notebooks are written (``<name>.ipynb``); also the kernels'
+        working folder.
+    progress : callable, optional
+        Called with one line per step (which notebook, which cell); ``None`` for silence.
+    timeout : int
+        Seconds a single cell may run.
+
+    Returns
+    -------
+    dict
+        ``{"notebooks": {name: Path}, "timings": {name: {"kernel_start": s, "execution": s}}}``.
+
+    Raises
+    ------
+    WorkshopAnalysisError
+        When a cell fails: names the notebook, the cell and its first line; every executed
+        notebook is kept.
+    """
+    from ._notebooks import Run, execute_all
+
+    out = Path(out_dir)
+    runs = []
+    for name, params in jobs.items():
+        source = notebook_path(name)
+        if not source.is_file():
+            raise WorkshopAnalysisError(f"notebook not found: {source}")
+        runs.append(
+            Run(name=source.stem, source=source, target=out / source.name, parameters=dict(params))
+        )
+    execute_all(runs, progress=progress or (lambda _line: None), timeout=timeout)
+    errors = [r.error for r in runs if r.error is not None]
+    if errors:
+        raise WorkshopAnalysisError("\n".join(str(e) for e in errors))
+    return {
+        "notebooks": {r.name: r.target for r in runs},
+        "timings": {r.name: r.timings for r in runs},
+    }
+
+
+def execute_notebook(
+    name: str | Path,
+    parameters: Mapping[str, Any],
+    out_dir: str | Path,
+    *,
+    progress: Progress | None = print,
+    timeout: int = 600,
+) -> Path:
+    """Execute one notebook with parameters; return the executed notebook's path.
+
+    See :func:`execute_notebooks` for the parameters and errors.
+    """
+    result = execute_notebooks({name: parameters}, out_dir, progress=progress, timeout=timeout)
+    return next(iter(result["notebooks"].values()))
+
+
+def notebook_to_html(
+    executed_path: str | Path,
+    html_path: str | Path,
+    *,
+    title: str,
+    lang: str = "de",
+    exclude_markdown: bool = True,
+) -> Path:
+    """Export an executed notebook as one self-contained, offline HTML file.
+
+    Code, prompts and warnings (stderr) are hidden; images are embedded; the template
+    (``templates/report``) loads nothing from the web and has print CSS for A4. The output
+    depends only on the notebook's outputs (no timestamps).
+
+    Parameters
+    ----------
+    executed_path : str or Path
+        The executed notebook.
+    html_path : str or Path
+        The HTML file to write (parent folders are created).
+    title : str
+        The page title.
+    lang : {"de", "en"}
+        The page language (``<html lang>``).
+    exclude_markdown : bool
+        Leave out markdown cells (they talk to the analyst, not the reader).
+
+    Returns
+    -------
+    Path
+        ``html_path``.
+    """
+    import nbformat
+    from nbconvert import HTMLExporter
+
+    from ._notebooks import INJECTED_TAG, PARAMETERS_TAG, clean_notebook
+
+    nb = clean_notebook(nbformat.read(Path(executed_path), as_version=4))
+    skip = {INJECTED_TAG, PARAMETERS_TAG, "remove-cell"}
+    nb.cells = [c for c in nb.cells if not skip & set(c.metadata.get("tags", []))]
+    nb.metadata["title"] = title
+    exporter = HTMLExporter(
+        template_name="report",
+        extra_template_basedirs=[str(TEMPLATES_DIR)],
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+        exclude_markdown=exclude_markdown,
+        exclude_raw=True,
+        language_code=lang,
+    )
+    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
+    html_path = Path(html_path)
+    html_path.parent.mkdir(parents=True, exist_ok=True)
+    html_path.write_text(body, encoding="utf-8")
+    return html_path
+
+
+@dataclass(frozen=True)
+class ReportResult:
+    """What :func:`render_report` wrote and how long each phase took (seconds)."""
+
+    report: Path
+    out_dir: Path
+    files: dict[str, Path]
+    notebooks: dict[str, Path]
+    timings: dict[str, float]
+
+
+def render_report(
+    input: str | Path | None = None,
+    *,
+    codebook: str | Path | None = None,
+    overrides: str | Path | None = None,
+    out_dir: str | Path | None = None,
+    lang: str = "de",
+    title: str | None = None,
+    progress: Progress | None = print,
+) -> ReportResult:
+    """Run every notebook on a workshop and write the report folder.
+
+    Writes ``report.html``, ``records.csv``, ``evidence.csv``, ``actions.csv``,
+    ``actions.xlsx`` and the executed notebooks into ``out_dir``.
+
+    Parameters
+    ----------
+    input, codebook, overrides : str or Path, optional
+        See :func:`resolve_inputs` (defaults: the bundled 2017 workshop).
+    out_dir : str or Path, optional
+        Output folder; default ``reports/<workshop id>``.
+    lang : {"de", "en"}
+        Report language.
+    title : str, optional
+        Report title; default from the workshop (see :func:`default_title`).
+    progress : callable, optional
+        Receives one line per step; ``None`` for silence.
+
+    Returns
+    -------
+    ReportResult
+        Paths and timings (``kernel_start``, ``execution``, ``html_export``, ``total``).
+
+    Raises
+    ------
+    InputError
+        Problems in the input files (checked before any notebook starts).
+    WorkshopAnalysisError
+        A failing notebook cell (named), or missing files.
+    """
+    from .codebook import load_codebook
+    from .i18n import check_lang
+    from .io import read_records
+    from .overrides import load_overrides
+
+    say = progress or (lambda _line: None)
+    t0 = time.perf_counter()
+    check_lang(lang)
+    paths = resolve_inputs(input, codebook, overrides)
+    say(f"checking {paths['input']}")
+    records = read_records(paths["input"])  # raises InputError before any kernel starts
+    load_codebook(paths["codebook"])
+    load_overrides(paths["overrides"])
+    workshop = str(records["workshop"].iloc[0]) if len(records) else "workshop"
+    out = Path(out_dir) if out_dir is not None else default_output_dir(workshop)
+    out = out.resolve()
+    out.mkdir(parents=True, exist_ok=True)
+    title = title or default_title(records, paths["input"], lang)
+    params = {
+        "input_path": str(paths["input"]),
+        "codebook_path": str(paths["codebook"]),
+        "overrides_path": str(paths["overrides"]) if paths["overrides"] else None,
+        "output_dir": str(out),
+        "lang": lang,
+        "title": title,
+    }
+    t_check = time.perf_counter()
+    say(f"running {len(NOTEBOOKS)} notebooks concurrently, one kernel each")
+    executed = execute_notebooks(dict.fromkeys(NOTEBOOKS, params), out, progress=say)
+    t_exec = time.perf_counter()
+    say(f"[{REPORT_NOTEBOOK}] exporting HTML")
+    report = notebook_to_html(
+        executed["notebooks"][REPORT_NOTEBOOK], out / "report.html", title=title, lang=lang
+    )
+    t_html = time.perf_counter()
+    missing = [f for f in OUTPUT_FILES if not (out / f).is_file()]
+    if missing:
+        raise WorkshopAnalysisError(f"the notebooks did not write {', '.join(missing)} into {out}")
+    timings = executed["timings"]
+    kernel = max(t["kernel_start"] for t in timings.values())
+    return ReportResult(
+        report=report,
+        out_dir=out,
+        files={f: out / f for f in OUTPUT_FILES},
+        notebooks=executed["notebooks"],
+        timings={
+            "checks": t_check - t0,
+            "kernel_start": kernel,
+            "execution": (t_exec - t_check) - kernel,
+            "html_export": t_html - t_exec,
+            "total": t_html - t0,
+            "report_bytes": float(report.stat().st_size),
+        },
+    )
+
+
+# --------------------------------------------------------------------------- charts
+
+
+def figure_html(fig: Any, *, alt: str = "", dpi: int = 200) -> str:
+    """A matplotlib figure as an embedded PNG ``<img>`` (base64, no external file).
+
+    Rendered at ``dpi`` (sharp on screen and in print) and shown at the figure's size in CSS
+    pixels, never wider than the page. The PNG has no timestamp, so identical figures give
+    identical bytes.
+    """
+    import base64
+    import io
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None})
+    width = round(fig.get_figwidth() * 96)
+    data = base64.b64encode(buf.getvalue()).decode("ascii")
+    return (
+        f'<figure class="wa-chart"><img src="data:image/png;base64,{data}" '
+        f'alt="{_h.esc(alt)}" style="width:{width}px;max-width:100%"></figure>'
+    )
+
+
+def chart_html(plot: Callable[..., Any], *args: Any, **kwargs: Any) -> str:
+    """Draw a chart from :mod:`workshop_analysis.plots` in the report theme and embed it.
+
+    Parameters
+    ----------
+    plot : callable
+        A ``plots.plot_*`` function returning a Figure.
+    *args, **kwargs
+        Passed to ``plot``.
+
+    Returns
+    -------
+    str
+        HTML ``<figure>`` with the PNG embedded; the chart's title is the image's alt text.
+    """
+    from .plots import theme
+
+    with theme():
+        fig = plot(*args, **kwargs)
+        titles = [t for t in (getattr(fig, "_suptitle", None),) if t is not None]
+        alt = (
+            titles[0].get_text()
+            if titles
+            else next((a.get_title() for a in fig.axes if a.get_title()), "")
+        )
+        return figure_html(fig, alt=alt)
+
+
+def output_folder(output_dir: str | Path | None, records: pd.DataFrame) -> Path:
+    """The output folder of a notebook run: ``output_dir``, or ``reports/<workshop id>``."""
+    if output_dir is not None:
+        return Path(output_dir)
+    workshop = str(records["workshop"].iloc[0]) if len(records) else "workshop"
+    return default_output_dir(workshop)
+
+
+def action_changes(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
+    """What the analyst's overrides changed: one row per changed value.
+
+    Parameters
+    ----------
+    before, after : DataFrame
+        Actions derived without and with overrides.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``action_id, column, before, after``; an action only in one of the two
+        frames appears with column ``"(action)"`` and ``added``/``removed``.
+    """
+    cols = ["title", "horizon", "owner", "priority", "evidence"]
+    old = {r["action_id"]: r for r in before.to_dict("records")}
+    new = {r["action_id"]: r for r in after.to_dict("records")}
+    rows = []
+    for aid in [*old, *[a for a in new if a not in old]]:
+        if aid not in new:
+            rows.append(
+                {"action_id": aid, "column": "(action)", "before": "present", "after": "removed"}
+            )
+        elif aid not in old:
+            rows.append({"action_id": aid, "column": "(action)", "before": "", "after": "added"})
+        else:
+            for col in cols:
+                a, b = (
+                    _h.as_list(old[aid][col]) if col == "evidence" else old[aid][col],
+                    (_h.as_list(new[aid][col]) if col == "evidence" else new[aid][col]),
+                )
+                if str(a) != str(b):
+                    rows.append(
+                        {"action_id": aid, "column": col, "before": _plain(a), "after": _plain(b)}
+                    )
+    return pd.DataFrame(rows, columns=["action_id", "column", "before", "after"])
+
+
+def _plain(value: Any) -> str:
+    if isinstance(value, list):
+        return "; ".join(map(str, value))
+    return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
+
+
+def count_line(values: pd.Series) -> str:
+    """``"concern: 4, need: 3"``: counts of each value, sorted by value (missing as ``NA``).
+
+    Stable across pandas versions, for the checked outputs of the notebooks.
+    """
+    counts = values.astype("string").fillna("NA").value_counts()
+    return ", ".join(f"{key}: {int(counts[key])}" for key in sorted(counts.index))
