@@ -13,6 +13,7 @@ from .io import read_records, write_records, write_table
 from .plots import plot_cooccurrence, plot_kind_by_field, plot_roadmap, plot_top_fields, theme
 from .records import COLUMNS, KINDS, normalise_records, validate_records
 from .refi import export_qdc, export_qdpx, import_qdc, import_qdpx
+from .report import render_report, run_pipeline
 
 __all__ = [
     "COLUMNS",
@@ -32,6 +33,8 @@ __all__ = [
     "plot_roadmap",
     "plot_top_fields",
     "read_records",
+    "render_report",
+    "run_pipeline",
     "theme",
     "unassigned",
     "validate_records",
