@@ -781,7 +781,7 @@ def _row(group: _Group, tagged: pd.DataFrame, codebook: Codebook, lang: str) -> 
     if extras:
         reason += "; " + text["x_analyst"].format(what=", ".join(dict.fromkeys(extras)))
     if group.note:
-        reason += f" ({group.note})"
+        reason += f" – {group.note}"
     return {
         "action_id": group.action_id,
         "title": title,

@@ -144,6 +144,37 @@ def _cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_actions(args: argparse.Namespace) -> int:
+    from .actions import derive_actions, unassigned, write_actions
+    from .codebook import load_codebook
+    from .io import read_records
+    from .kinds import infer_kinds
+    from .overrides import load_overrides
+    from .tagging import tag
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        records = infer_kinds(read_records(args.input))
+        codebook = load_codebook(args.codebook, corpus=records)
+        overrides = load_overrides(args.overrides) if args.overrides else None
+        tagged = tag(records, codebook, overrides=overrides).records
+        actions = derive_actions(tagged, codebook, overrides, lang=args.lang)
+    _print_warnings(caught)
+    paths = write_actions(actions, tagged, args.out, lang=args.lang)
+    counts = actions["horizon"].value_counts()
+    print(f"{args.input}: {len(records)} records, {len(actions)} action items "
+          f"({counts.get('short', 0)} short-term, {counts.get('long', 0)} long-term)")
+    for path in paths:
+        print(f"  wrote {path}")
+    missing = unassigned(tagged)
+    label = "nicht zugeordnet" if args.lang == "de" else "not yet assigned"
+    print(f"{label}: {len(missing)}")
+    for rid, text in zip(missing["record_id"], missing["text"], strict=True):
+        short = text if len(text) <= 90 else text[:89] + "…"
+        print(f"  {rid}: {short}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser with every sub-command."""
     parser = argparse.ArgumentParser(
@@ -193,6 +224,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lang", choices=("de", "en"), default="de", help="report language")
     p.add_argument("--title", help="report title (default: from workshop.yaml)")
     p.set_defaults(func=_cmd_report)
+
+    p = sub.add_parser("actions", help="derive short- and long-term action items "
+                       "(actions.csv, actions.xlsx)")
+    p.add_argument("input", type=Path, help="records file (.csv, .xlsx or .md)")
+    p.add_argument("--codebook", type=Path, required=True, help="codebook (.yaml)")
+    p.add_argument("--overrides", type=Path, help="analyst overrides (.yaml)")
+    p.add_argument("--lang", choices=("de", "en"), default="de",
+                   help="language of titles, rationales and sheet names")
+    p.add_argument("--out", type=Path, required=True, help="output folder")
+    p.set_defaults(func=_cmd_actions)
 
     return parser
 
