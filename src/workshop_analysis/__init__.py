@@ -8,6 +8,9 @@ from __future__ import annotations
 __version__ = "0.1.0"
 
 from .actions import derive_actions, unassigned, write_actions
+from .archive import list_workshops, load_status, load_workshop, new_workshop, track_actions
+from .compare import compare
+from .compare_report import render_compare
 from .errors import InputError, Problem, WorkshopAnalysisError
 from .io import read_records, write_records, write_table
 from .plots import plot_cooccurrence, plot_kind_by_field, plot_roadmap, plot_top_fields, theme
@@ -22,20 +25,27 @@ __all__ = [
     "Problem",
     "WorkshopAnalysisError",
     "__version__",
+    "compare",
     "derive_actions",
     "export_qdc",
     "export_qdpx",
     "import_qdc",
     "import_qdpx",
+    "list_workshops",
+    "load_status",
+    "load_workshop",
+    "new_workshop",
     "normalise_records",
     "plot_cooccurrence",
     "plot_kind_by_field",
     "plot_roadmap",
     "plot_top_fields",
     "read_records",
+    "render_compare",
     "render_report",
     "run_pipeline",
     "theme",
+    "track_actions",
     "unassigned",
     "validate_records",
     "write_actions",

@@ -175,6 +175,25 @@ def _cmd_actions(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_new(args: argparse.Namespace) -> int:
+    from .archive import new_workshop
+
+    folder = new_workshop(args.workshop_id, args.root, codebook=args.codebook,
+                          link_codebook=args.link_codebook, title=args.title)
+    print(f"created {folder}: fill records.csv, then run "
+          f"`workshop-analysis report {folder / 'records.csv'}`")
+    return 0
+
+
+def _cmd_compare(args: argparse.Namespace) -> int:
+    from .compare_report import render_compare
+
+    html = render_compare(args.root, args.ids or None, out_dir=args.out, lang=args.lang,
+                          progress=None if args.quiet else print)
+    print(f"wrote {html}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser with every sub-command."""
     parser = argparse.ArgumentParser(
@@ -234,6 +253,26 @@ def build_parser() -> argparse.ArgumentParser:
                    help="language of titles, rationales and sheet names")
     p.add_argument("--out", type=Path, required=True, help="output folder")
     p.set_defaults(func=_cmd_actions)
+
+    p = sub.add_parser("new", help="create a workshop folder in the archive with templates "
+                       "(records.csv, codebook, overrides, status)")
+    p.add_argument("workshop_id", help="id and folder name, e.g. 2019-05-14-jobcenter-nord")
+    p.add_argument("--root", type=Path, help="archive root (default: the bundled data/workshops)")
+    p.add_argument("--codebook", type=Path, help="codebook to copy (default: the 2017 sample's)")
+    p.add_argument("--link-codebook", action="store_true",
+                   help="reference --codebook from workshop.yaml instead of copying it")
+    p.add_argument("--title", help="display title (default: the id)")
+    p.set_defaults(func=_cmd_new)
+
+    p = sub.add_parser("compare", help="compare the workshops of an archive: recurring, new "
+                       "and vanished topics, follow-up of actions (compare.html + CSVs)")
+    p.add_argument("root", nargs="?", type=Path, default=None,
+                   help="archive root (default: the bundled archive)")
+    p.add_argument("ids", nargs="*", metavar="ID", help="workshop ids to compare (default: all)")
+    p.add_argument("--out", type=Path, help="output folder (default: reports/compare)")
+    p.add_argument("--lang", choices=("de", "en"), default="de", help="report language")
+    p.add_argument("--quiet", action="store_true", help="no progress lines")
+    p.set_defaults(func=_cmd_compare)
 
     return parser
 
