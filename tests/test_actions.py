@@ -375,3 +375,167 @@ def test_exports_are_deterministic(tagged, codebook, tmp_path):
         book = openpyxl.load_workbook(tmp_path / folder / "actions.xlsx")
         cells.append([[c.value for row in s.iter_rows() for c in row] for s in book.worksheets])
     assert cells[0] == cells[1]
+
+
+# ------------------------------------------------------------------ the 2017 workshop
+
+#: The BMAS/BA systematisation of 22 Nov 2017, worked out by hand from the article (see the
+#: workshop's README): (id, field, horizon, owner, evidence), in table order.
+EXPECTED_2017 = [
+    # short-term
+    ("bekanntheit", "regionale_angebote", "short", "Servicestelle SGB II", ["q15", "q16"]),
+    ("change_management", "fortbildung", "short", "BA", ["q10"]),
+    ("digitalisierung", "fortbildung", "short", "BA", ["q11"]),
+    ("pilotierungen", "regionale_angebote", "short", "Servicestelle SGB II", ["q17"]),
+    # longer-term
+    ("passgenau", "regionale_angebote", "long", "BA", ["q12", "q13", "q14"]),
+    ("fuehrungskraefte", "fortbildung", "long", "BA", ["q07", "q09"]),
+    ("wartezeiten", "grundqualifizierung", "long", "BA", ["q06"]),
+    ("grundqualifizierung", "grundqualifizierung", "long", "BA", ["q02"]),
+    (
+        "personal_bedarfsplanung",
+        "grundqualifizierung",
+        "long",
+        "Jobcenter-Geschäftsführung",
+        ["q03"],
+    ),
+    ("theorie_praxis", "grundqualifizierung", "long", "BA", ["q04"]),
+    ("sgb2_ausbildung", "grundqualifizierung", "long", "BA", ["q05"]),
+    ("kompetenzzentren", "fortbildung", "long", "BA", ["q08"]),
+]
+
+
+@pytest.fixture
+def tagged_2017():
+    from workshop_analysis.codebook import load_codebook
+    from workshop_analysis.config import SAMPLE_CODEBOOK, SAMPLE_OVERRIDES, SAMPLE_RECORDS
+    from workshop_analysis.io import read_records
+    from workshop_analysis.kinds import infer_kinds
+    from workshop_analysis.tagging import tag
+
+    records = infer_kinds(read_records(SAMPLE_RECORDS))
+    codebook = load_codebook(SAMPLE_CODEBOOK, corpus=records)
+    return tag(records, codebook, overrides=SAMPLE_OVERRIDES).records, codebook
+
+
+def test_2017_workshop_reads_like_the_bmas_ba_systematisation(tagged_2017):
+    from workshop_analysis.config import SAMPLE_OVERRIDES
+
+    tagged, codebook = tagged_2017
+    actions = derive_actions(tagged, codebook, SAMPLE_OVERRIDES)
+    got = list(
+        zip(
+            actions["action_id"],
+            actions["field"],
+            actions["horizon"],
+            actions["owner"],
+            actions["evidence"],
+            strict=True,
+        )
+    )
+    expected = [
+        (
+            aid(code, "keep" if code in ("fuehrungskraefte", "kompetenzzentren") else "act"),
+            field,
+            horizon,
+            owner,
+            evidence,
+        )
+        for code, field, horizon, owner, evidence in EXPECTED_2017
+    ]
+    assert got == expected
+    rows = by_id(actions)
+    # keep/expand items and their titles
+    assert rows[aid("fuehrungskraefte", "keep")]["title"] == (
+        "Angebot ausbauen: Führungskräfte-Entwicklungsprogramm"
+    )
+    assert rows[aid("kompetenzzentren", "keep")]["title"].startswith("Beibehalten: ")
+    # horizons decided by cue words in the statements
+    assert "„bekannt machen“ in q16" in rows[aid("bekanntheit", "act")]["rationale"]
+    assert "„informieren“ in q17" in rows[aid("pilotierungen", "act")]["rationale"]
+    assert "„längerfristig“ in q03" in rows[aid("personal_bedarfsplanung", "act")]["rationale"]
+    # the one analyst decision in overrides.yaml
+    field_item = rows[aid("grundqualifizierung", "act")]
+    assert (
+        field_item["title"] == "Grundqualifizierung für Quereinsteiger und Berufsanfänger sichern"
+    )
+    assert "set by analyst" in field_item["rationale"]
+    # priorities worked out by hand (see the module docs for the score)
+    assert rows[aid("passgenau", "act")]["priority"] == 7  # 3 + 1 source + 1 + 2 cues
+    assert rows[aid("fuehrungskraefte", "keep")]["priority"] == 6  # 2 + 1 + 2 cues
+    assert rows[aid("bekanntheit", "act")]["priority"] == 4  # 2 + 1 source + 1
+    # nothing disappears: q01 is "not yet assigned"
+    assert unassigned(tagged)["record_id"].tolist() == ["q01"]
+
+
+def test_2017_english_titles(tagged_2017):
+    tagged, codebook = tagged_2017
+    rows = by_id(derive_actions(tagged, codebook, lang="en"))
+    assert rows[aid("fuehrungskraefte", "keep")]["title"] == (
+        "Expand capacity: Leadership development programme"
+    )
+    assert rows[aid("personal_bedarfsplanung", "act")]["owner"] == "Jobcenter management"
+
+
+def test_cli_actions_writes_csv_and_xlsx(tmp_path, capsys):
+    from workshop_analysis.cli import main
+    from workshop_analysis.config import SAMPLE_CODEBOOK, SAMPLE_OVERRIDES, SAMPLE_RECORDS
+
+    status = main(
+        [
+            "actions",
+            str(SAMPLE_RECORDS),
+            "--codebook",
+            str(SAMPLE_CODEBOOK),
+            "--overrides",
+            str(SAMPLE_OVERRIDES),
+            "--out",
+            str(tmp_path),
+        ]
+    )
+    out = capsys.readouterr().out
+    assert status == 0
+    assert "12 action items (4 short-term, 8 long-term)" in out
+    assert "nicht zugeordnet: 1" in out
+    assert "q01: Die Aus- und Weiterbildung" in out
+    back = pd.read_csv(tmp_path / "actions.csv", dtype=str)
+    assert len(back) == 12
+    assert openpyxl.load_workbook(tmp_path / "actions.xlsx").sheetnames == [
+        "kurzfristig",
+        "längerfristig",
+        "Belege",
+        "nicht zugeordnet",
+    ]
+
+
+def test_cli_actions_reports_unknown_override_ids(tmp_path, capsys):
+    from workshop_analysis.cli import main
+    from workshop_analysis.config import SAMPLE_CODEBOOK, SAMPLE_RECORDS
+
+    overrides = tmp_path / "overrides.yaml"
+    overrides.write_text("actions:\n  A-nothere: {horizon: short}\n", encoding="utf-8")
+    status = main(
+        [
+            "actions",
+            str(SAMPLE_RECORDS),
+            "--codebook",
+            str(SAMPLE_CODEBOOK),
+            "--overrides",
+            str(overrides),
+            "--out",
+            str(tmp_path / "out"),
+        ]
+    )
+    err = capsys.readouterr().err
+    assert status == 1
+    assert "row 2, column 'A-nothere': unknown action id" in err
+    assert "Traceback" not in err
+    assert not (tmp_path / "out" / "actions.csv").exists()
+
+
+def test_split_part_ids_must_be_new(tagged, codebook):
+    overrides = {
+        "actions": {WARTE: {"split": [{"id": PLANUNG, "records": ["t01"]}], "__line__": 5}}
+    }
+    with pytest.raises(InputError, match=f"split part id '{PLANUNG}' is already used"):
+        derive_actions(tagged, codebook, overrides)

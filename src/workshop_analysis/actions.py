@@ -520,6 +520,16 @@ def _apply_overrides(
                     )
                 )
             child = str(part.get("id") or f"{aid}-{n}")
+            if child in known:
+                problems.append(
+                    Problem(
+                        file,
+                        pline,
+                        "id",
+                        f"action {aid}: split part id {child!r} is already used by another action",
+                    )
+                )
+                continue
             children.setdefault(aid, []).append((child, dict(part)))
             known.add(child)
     unknown = [aid for aid in entries if aid not in known]
