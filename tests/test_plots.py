@@ -404,6 +404,17 @@ def test_roadmap_with_no_actions_at_all(actions) -> None:
     assert labels.count("no actions") == 2
 
 
+def test_roadmap_top_limits_each_lane_and_says_how_many_are_left_out(actions) -> None:
+    fig = plot_roadmap(actions, top=1)
+    labels = texts(fig)
+    assert "Kurzfristig (2)" in labels  # the header still counts every action
+    assert labels.count("+ 1 weitere Maßnahme(n)") == 1
+    assert "Wartezeiten verkürzen" not in labels  # a1 has the lower priority
+    assert len([c for c in fig.axes[0].collections if isinstance(c, PathCollection)]) == 2
+    with pytest.raises(WorkshopAnalysisError, match="top must be at least 1"):
+        plot_roadmap(actions, top=0)
+
+
 def test_roadmap_draws_into_a_given_axes(actions) -> None:
     fig = Figure()
     ax = fig.add_subplot()

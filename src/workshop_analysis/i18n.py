@@ -51,6 +51,7 @@ STRINGS: dict[str, dict[str, str]] = {
             "Zelle = Aussagen mit beiden Codes; Spalte k = Code k; (n) = Aussagen mit dem Code."
         ),
         "no_actions": "keine Maßnahmen",
+        "n_more_actions": "+ {n} weitere Maßnahme(n)",
         "no_data": "keine Daten",
         "no_pairs": "keine Aussage mit zwei oder mehr Codes",
         "owner": "Verantwortlich",
@@ -77,6 +78,7 @@ STRINGS: dict[str, dict[str, str]] = {
             "Cell = statements with both codes; column k = code k; (n) = statements with the code."
         ),
         "no_actions": "no actions",
+        "n_more_actions": "+ {n} more action(s)",
         "no_data": "no data",
         "no_pairs": "no statement has two or more codes",
         "owner": "Owner",

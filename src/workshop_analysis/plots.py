@@ -450,7 +450,7 @@ def plot_top_fields(
     kind_cols = list(KINDS) + ([_UNKNOWN_KIND] if _UNKNOWN_KIND in kinds else [])
 
     with theme():
-        fig, ax = _figure(ax, height=1.4 + 0.4 * max(len(shown), 2))
+        fig, ax = _figure(ax, height=1.4 + 0.45 * max(len(shown), 2))
         ax.set_title(t("title_top_fields" if level == "field" else "title_top_codes", lang))
         ax.set_xlabel(t("statements", lang))
         if not shown:
@@ -479,7 +479,7 @@ def plot_top_fields(
                 ax.text(
                     totals[k] + 0.1, yi, str(totals[k]), va="center", ha="left", fontweight="bold"
                 )
-            ax.set_yticks(y, [_wrap(_label(k, codebook, lang), 32) for k in shown])
+            ax.set_yticks(y, [_wrap(_label(k, codebook, lang), 34) for k in shown])
             ax.set_ylim(len(shown) - 0.5, -0.5)
             ax.set_xlim(0, max(totals[k] for k in shown) * 1.1 + 0.6)
             ax.xaxis.set_major_locator(MaxNLocator(integer=True))
@@ -517,7 +517,7 @@ def _action_lines(row: Mapping[str, Any], lang: str) -> tuple[str, str]:
     meta = []
     priority = row.get("priority")
     if priority is not None and not pd.isna(priority):
-        meta.append(f"{t('priority', lang)} {float(priority):.2g}")
+        meta.append(f"{t('priority', lang)} {round(float(priority), 2):g}")
     support = row.get("support")
     if support is not None and not pd.isna(support):
         n = int(support)
@@ -531,6 +531,7 @@ def plot_roadmap(
     actions: pd.DataFrame,
     *,
     lang: str = "de",
+    top: int | None = None,
     ax: Axes | None = None,
 ) -> Figure | Axes:
     """Roadmap of action items: a short-term and a long-term lane side by side.
@@ -548,6 +549,9 @@ def plot_roadmap(
         are shown when present.
     lang : {"de", "en"}
         Language of titles and labels.
+    top : int, optional
+        Show at most ``top`` actions per lane (highest priority first); the lane then
+        ends with "+ n weitere Maßnahmen". Default: all.
     ax : Axes, optional
         Draw into this Axes instead of a new figure (which is sized to fit the boxes;
         with a given ``ax`` long lanes may need a taller figure).
@@ -580,7 +584,12 @@ def plot_roadmap(
         p = row.get("priority")
         return (-(float(p) if p is not None and not pd.isna(p) else 0.0), str(row["action_id"]))
 
+    if top is not None and top < 1:
+        raise WorkshopAnalysisError(f"plot_roadmap: top must be at least 1, not {top}")
     lanes = {h: sorted((r for r in records if r["horizon"] == h), key=sort_key) for h in HORIZONS}
+    hidden = {
+        h: len(lanes[h]) - top if top is not None and len(lanes[h]) > top else 0 for h in HORIZONS
+    }
     priorities = [
         float(r["priority"])
         for r in records
@@ -594,14 +603,14 @@ def plot_roadmap(
     heights = []
     for h in HORIZONS:
         top, placed = header, []
-        for row in lanes[h]:
+        for row in lanes[h][: len(lanes[h]) - hidden[h]]:
             title, details = _action_lines(row, lang)
             lines = title.count("\n") + 1 + details.count("\n") + 1
             height = lines + 2 * pad + 0.3
             placed.append((top, height, title, details, row))
             top += height + gap
         boxes[h] = placed
-        heights.append(top if placed else header + 2.0)
+        heights.append((top if placed else header + 2.0) + (1.5 if hidden[h] else 0.0))
     total = max(heights) + 0.2
 
     with theme():
@@ -639,6 +648,17 @@ def plot_roadmap(
                     va="center",
                     style="italic",
                     color="#555555",
+                )
+            if hidden[h]:
+                more_y = boxes[h][-1][0] + boxes[h][-1][1] + gap + 0.5
+                ax.text(
+                    (x0 + x1) / 2,
+                    more_y,
+                    t("n_more_actions", lang, n=hidden[h]),
+                    ha="center",
+                    va="center",
+                    style="italic",
+                    color="#333333",
                 )
             for rank, (top, height, title, details, row) in enumerate(boxes[h], start=1):
                 ax.add_patch(
