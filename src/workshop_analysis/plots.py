@@ -132,7 +132,9 @@ def theme(*, rc: Mapping[str, Any] | None = None) -> Iterator[None]:
 
     Seaborn's ``whitegrid`` style plus print-sized fonts (≥ 9 pt), the Okabe–Ito colour
     cycle and stable SVG ids. Nothing is changed globally: every ``rcParams`` value is
-    restored on exit, also after an exception.
+    restored on exit, also after an exception. The chart functions use it themselves;
+    save a figure inside ``with theme():`` too (``fig.savefig(buf, format="svg",
+    metadata={"Date": None})``) to get byte-identical SVG files (fixed ``svg.hashsalt``).
 
     Parameters
     ----------
