@@ -33,8 +33,11 @@ chromium:
 	  $$SUDO apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
+# Unit tests, the browser test, and every notebook run top to bottom by nbval: --nbval-lax
+# executes all cells and compares the stored outputs of cells marked # NBVAL_CHECK_OUTPUT
+# (the rest are stored stripped, see README "Notebooks in git").
 test: $(VENV)/.installed-test chromium
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest tests notebooks --nbval-lax --nbval-current-env
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check src tests benchmarks

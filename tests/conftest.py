@@ -41,3 +41,23 @@ def shared_refi() -> Path:
             f"REFI-QDA fixtures not found at {SHARED_REFI} (../shared is not beside the repo)"
         )
     return SHARED_REFI
+
+
+@pytest.fixture(scope="session")
+def rendered_report(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The report of ``fixtures/report/planted`` (sample + planted markup), German and English.
+
+    Rendered once per session (it runs every notebook); used by test_report and the browser
+    test. Returns ``{"input": records.csv, "de": folder, "en": folder}``.
+    """
+    from workshop_analysis import config
+    from workshop_analysis.report import render_report
+
+    source = FIXTURES / "report" / "planted" / "records.csv"
+    out = {"input": source}
+    for lang in ("de", "en"):
+        folder = tmp_path_factory.mktemp(f"report-{lang}")
+        render_report(source, codebook=config.SAMPLE_CODEBOOK, out_dir=folder, lang=lang,
+                      progress=None)
+        out[lang] = folder
+    return out

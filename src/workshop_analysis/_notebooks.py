@@ -248,3 +248,31 @@ def execute_all(runs: Sequence[Run], *, progress: Progress, timeout: int = 600) 
 
     asyncio.run(main())
     return list(runs)
+
+
+def refresh(paths: Sequence[Path], *, progress: Progress = print) -> None:
+    """Execute notebooks with their default parameters and store them stripped.
+
+    The outputs of ``# NBVAL_CHECK_OUTPUT`` cells are kept (``make test`` compares them);
+    every other output is dropped. Run after editing a notebook::
+
+        .venv/bin/python -m workshop_analysis._notebooks notebooks/*.ipynb
+    """
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        runs = [Run(name=p.stem, source=p, target=Path(tmp) / p.name, parameters={}) for p in paths]
+        execute_all(runs, progress=progress)
+        for run in runs:
+            if run.error is not None:
+                raise run.error
+            nb = nbformat.read(run.target, as_version=4)
+            nbformat.write(strip_outputs(nb), run.source)
+            progress(f"stored {run.source}")
+
+
+if __name__ == "__main__":  # pragma: no cover - a maintainer's tool
+    from . import config
+
+    args = [Path(a) for a in sys.argv[1:]] or sorted(config.NOTEBOOKS_DIR.glob("*.ipynb"))
+    refresh(args)

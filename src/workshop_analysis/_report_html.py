@@ -55,6 +55,8 @@ TEXT: dict[str, dict[str, str]] = {
         "low": "niedrig",
         "footer": "Erstellt mit workshop-analysis {version}. Eingaben: {inputs}.",
         "subtitle": "Workshop {workshop} · {date} · {n} Aussagen",
+        "more_quotes": "… und {n} weitere Aussagen (alle in actions.xlsx)",
+        "more_rows": "… und {n} weitere (alle in records.csv)",
     },
     "en": {
         "summary": "Summary",
@@ -99,6 +101,8 @@ TEXT: dict[str, dict[str, str]] = {
         "low": "low",
         "footer": "Made with workshop-analysis {version}. Inputs: {inputs}.",
         "subtitle": "Workshop {workshop} · {date} · {n} statements",
+        "more_quotes": "… and {n} more statements (all in actions.xlsx)",
+        "more_rows": "… and {n} more (all in records.csv)",
     },
 }
 

@@ -48,6 +48,10 @@ OUTPUT_FILES: tuple[str, ...] = (
     "actions.xlsx",
 )
 
+#: How much of a large workshop the HTML report shows (everything is in the CSV/XLSX files):
+#: quotes per action item, rows of the praise and the unassigned lists.
+REPORT_LIMITS: dict[str, int] = {"quotes": 8, "statements": 60}
+
 Progress = Callable[[str], None]
 
 
@@ -420,14 +424,24 @@ def _priority(value: Any, lang: str) -> str:
     return _h.esc(value)
 
 
-def quotes_html(record_ids: Sequence[str], tagged: pd.DataFrame) -> str:
-    """The verbatim statements of ``record_ids`` as a list of quotes with their ids."""
+def quotes_html(
+    record_ids: Sequence[str], tagged: pd.DataFrame, *, limit: int | None = None, lang: str = "de"
+) -> str:
+    """The verbatim statements of ``record_ids`` as a list of quotes with their ids.
+
+    With ``limit``, only the first ``limit`` quotes are shown and a last line says how many
+    more there are (all of them are in ``actions.xlsx``).
+    """
     texts = dict(zip(tagged["record_id"].astype(str), tagged["text"].astype(str), strict=True))
+    found = [rid for rid in record_ids if rid in texts]
+    shown = found if limit is None else found[:limit]
     items = [
         f'<li>„{_h.esc(texts[rid])}“ <span class="wa-rid">{_h.esc(rid)}</span></li>'
-        for rid in record_ids
-        if rid in texts
+        for rid in shown
     ]
+    if len(found) > len(shown):
+        more = _h.text("more_quotes", lang, n=len(found) - len(shown))
+        items.append(f'<li class="wa-more">{_h.esc(more)}</li>')
     return f'<ul class="wa-quotes">{"".join(items)}</ul>' if items else ""
 
 
@@ -440,6 +454,7 @@ def action_table_html(
     horizon: str | None = None,
     rationale: bool = False,
     heading: bool = True,
+    max_quotes: int | None = None,
 ) -> str:
     """The action items of one horizon (or all) with owner, priority and supporting quotes.
 
@@ -459,6 +474,8 @@ def action_table_html(
         Show why each item got its horizon and priority (for ``02-action-items``).
     heading : bool
         Start with an ``<h2>`` heading (only with ``horizon``).
+    max_quotes : int, optional
+        Show at most this many quotes per item, then "… and n more" (default: all).
 
     Returns
     -------
@@ -510,7 +527,9 @@ def action_table_html(
             "support": _h.esc(action.get("support")),
         }
         first = "".join(f'<td class="{c} wa-{k}">{cells[k]}</td>' for k, c in headers)
-        quotes = quotes_html(_h.as_list(action.get("evidence")), tagged)
+        quotes = quotes_html(
+            _h.as_list(action.get("evidence")), tagged, limit=max_quotes, lang=lang
+        )
         second = (
             (f'<tr class="wa-quotes"><td></td><td colspan="{len(headers) - 1}">{quotes}</td></tr>')
             if quotes
@@ -524,8 +543,13 @@ def action_table_html(
     return "".join(parts)
 
 
-def actions_html(analysis: Analysis, *, rationale: bool = False) -> str:
-    """Short- then long-term action items of an analysis, with an introduction."""
+def actions_html(
+    analysis: Analysis, *, rationale: bool = False, max_quotes: int | None = REPORT_LIMITS["quotes"]
+) -> str:
+    """Short- then long-term action items of an analysis, with an introduction.
+
+    At most ``max_quotes`` quotes per item (all of them are in ``actions.xlsx``).
+    """
     lang = analysis.lang
     parts = []
     for number, horizon in enumerate(("short", "long")):
@@ -537,6 +561,7 @@ def actions_html(analysis: Analysis, *, rationale: bool = False) -> str:
                 codebook=analysis.codebook,
                 horizon=horizon,
                 rationale=rationale,
+                max_quotes=max_quotes,
             )
         )
         if number == 0:
@@ -544,8 +569,14 @@ def actions_html(analysis: Analysis, *, rationale: bool = False) -> str:
     return "".join(parts)
 
 
-def statements_html(records: pd.DataFrame, *, lang: str = "de") -> str:
-    """A plain table of statements: id, section, source, text (all escaped)."""
+def statements_html(records: pd.DataFrame, *, lang: str = "de", limit: int | None = None) -> str:
+    """A plain table of statements: id, section, source, text (all escaped).
+
+    With ``limit``, the first ``limit`` rows and a note how many more are in ``records.csv``.
+    """
+    more = len(records) - limit if limit is not None and len(records) > limit else 0
+    if more:
+        records = records.head(limit)
     body = [
         [
             f'<span class="wa-rid">{_h.esc(r.record_id)}</span>',
@@ -561,7 +592,8 @@ def statements_html(records: pd.DataFrame, *, lang: str = "de") -> str:
         (_h.text("source", lang), ""),
         (_h.text("text", lang), ""),
     ]
-    return _h.table(headers, body, css="wa-statements")
+    note = f'<p class="wa-note">{_h.esc(_h.text("more_rows", lang, n=more))}</p>' if more else ""
+    return _h.table(headers, body, css="wa-statements") + note
 
 
 def praise_html(analysis: Analysis) -> str:
@@ -571,7 +603,7 @@ def praise_html(analysis: Analysis) -> str:
     head = f"<h2>{_h.esc(_h.text('praise', lang))}</h2>"
     if praise.empty:
         return head + f'<p class="wa-note">{_h.esc(_h.text("none_praise", lang))}</p>'
-    return head + statements_html(praise, lang=lang)
+    return head + statements_html(praise, lang=lang, limit=REPORT_LIMITS["statements"])
 
 
 def unassigned_html(analysis: Analysis) -> str:
@@ -583,7 +615,7 @@ def unassigned_html(analysis: Analysis) -> str:
     return (
         head
         + f'<p class="wa-note">{_h.esc(_h.text("intro_uncoded", lang))}</p>'
-        + statements_html(analysis.unassigned, lang=lang)
+        + statements_html(analysis.unassigned, lang=lang, limit=REPORT_LIMITS["statements"])
     )
 
 

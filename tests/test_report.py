@@ -1,0 +1,337 @@
+"""The report: HTML fragments, notebook execution and export, the ``report`` command."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import nbformat
+import openpyxl
+import pandas as pd
+import pytest
+
+from workshop_analysis import config, report
+from workshop_analysis._notebooks import (
+    CHECK_MARKER,
+    PARAMETERS_TAG,
+    inject_parameters,
+    strip_outputs,
+)
+from workshop_analysis.cli import main
+from workshop_analysis.errors import WorkshopAnalysisError
+
+TINY = Path(__file__).resolve().parent / "fixtures" / "report" / "tiny.ipynb"
+PARAMETER_NAMES = {"input_path", "codebook_path", "overrides_path", "output_dir", "lang", "title"}
+EXTERNAL = re.compile(r"""(?:src|href)\s*=\s*["']?\s*(?:https?:)?//""", re.I)
+
+
+def _tagged() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "record_id": ["r1", "r2", "r3"],
+            "workshop": ["w"] * 3,
+            "section": ["Alpha", "Alpha", "<b>Beta</b>"],
+            "source": ["JC", "BA", "JC"],
+            "date": ["2017-11-22"] * 3,
+            "kind": ["wish", "praise", "concern"],
+            "text": [
+                "Mehr Weiterbildung <script>alert(1)</script>",
+                "Das Programm ist gut.",
+                "Wartezeiten sind lang.",
+            ],
+            "codes": [["weiterbildung"], [], ["wartezeit"]],
+        }
+    )
+
+
+def _actions() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "action_id": ["A-1", "A-2"],
+            "title": ["Wartezeiten verkürzen", "Weiterbildung <ausbauen>"],
+            "field": ["grund", "grund"],
+            "codes": [["wartezeit"], ["weiterbildung"]],
+            "horizon": ["short", "long"],
+            "owner": ["BA", None],
+            "kinds": [["concern"], ["wish"]],
+            "support": [1, 1],
+            "breadth": [2, 2],
+            "priority": [3, 1],
+            "evidence": [["r3"], ["r1"]],
+            "rationale": ["Stichwort 'zeitnah'", "Codebuch"],
+        }
+    )
+
+
+# --------------------------------------------------------------------------- fragments
+
+
+def test_highlight_escapes_every_segment_and_marks_matches():
+    text = "a <b> Weiterbildung & Wartezeit"
+    # spans worked out by hand: "Weiterbildung" = [6, 19), "Wartezeit" = [22, 31)
+    assert report.highlight_html(text, [(22, 31), (6, 19)]) == (
+        "a &lt;b&gt; <mark>Weiterbildung</mark> &amp; <mark>Wartezeit</mark>"
+    )
+
+
+def test_highlight_merges_overlapping_spans():
+    assert report.highlight_html("Grundqualifizierung", [(0, 5), (3, 19)]) == (
+        "<mark>Grundqualifizierung</mark>"
+    )
+
+
+def test_evidence_table_highlights_keywords_and_escapes_text():
+    tagged = _tagged()
+    evidence = pd.DataFrame(
+        {
+            "record_id": ["r1", "r3"],
+            "code": ["weiterbildung", "wartezeit"],
+            "origin": ["keyword", "keyword"],
+            "keyword": ["weiterbildung", "wartezeit"],
+            "match": ["Weiterbildung", "Wartezeit"],
+            "start": [5, 0],
+            "end": [18, 9],
+        }
+    )
+    html = report.evidence_html(tagged, evidence, lang="en")
+    assert "Mehr <mark>Weiterbildung</mark> &lt;script&gt;" in html
+    assert "<mark>Wartezeit</mark>en sind lang." in html
+    assert "<script>" not in html
+    assert "<th>Statement</th>" in html
+
+
+def test_action_table_shows_quotes_owner_and_escapes(monkeypatch):
+    html = report.action_table_html(_actions(), _tagged(), lang="de", horizon="long")
+    assert "<h2>Längerfristige Maßnahmen</h2>" in html
+    assert "Weiterbildung &lt;ausbauen&gt;" in html
+    assert "„Mehr Weiterbildung &lt;script&gt;alert(1)&lt;/script&gt;“" in html
+    assert "offen" in html  # no owner
+    assert "Wartezeiten verkürzen" not in html  # the short-term item is not in this table
+    assert "<script>" not in html
+
+
+def test_action_table_in_english_and_empty_horizon():
+    actions = _actions().iloc[:1]
+    html = report.action_table_html(actions, _tagged(), lang="en", horizon="long")
+    assert "<h2>Long-term action items</h2>" in html
+    assert "No action items for this horizon." in html
+
+
+def test_summary_counts_by_kind_and_section():
+    tagged = _tagged()
+    analysis = report.Analysis(
+        records=tagged,
+        tagged=tagged,
+        evidence=pd.DataFrame(),
+        actions=_actions(),
+        unassigned=tagged[tagged["codes"].map(len) == 0],
+        codebook=None,
+        overrides={},
+        workshop="w",
+        date="2017-11-22",
+        title="Titel <mit> Markup",
+        lang="de",
+    )
+    html = report.summary_html(analysis)
+    assert "<h1>Titel &lt;mit&gt; Markup</h1>" in html
+    assert "22. November 2017" in html
+    # 3 statements, 1 short, 1 long, 1 uncoded
+    figures = re.findall(r'wa-n">(\d+)</span><span class="wa-what">([^<]+)<', html)
+    assert figures == [
+        ("3", "Aussagen"),
+        ("1", "kurzfristige Maßnahmen"),
+        ("1", "längerfristige Maßnahmen"),
+        ("1", "Aussagen ohne Zuordnung"),
+    ]
+    assert '<td>Wunsch</td><td class="wa-num">1</td>' in html
+    assert '<td>&lt;b&gt;Beta&lt;/b&gt;</td><td class="wa-num">1</td>' in html
+    assert '<td>Alpha</td><td class="wa-num">2</td>' in html
+
+
+def test_count_line_is_sorted_and_counts_missing():
+    values = pd.Series(["wish", "need", None, "wish"], dtype="string")
+    assert report.count_line(values) == "NA: 1, need: 1, wish: 2"
+
+
+def test_action_changes_lists_changed_values():
+    before = _actions()
+    after = before.copy()
+    after.loc[1, "horizon"] = "short"
+    changes = report.action_changes(before, after)
+    assert changes.to_dict("records") == [
+        {"action_id": "A-2", "column": "horizon", "before": "long", "after": "short"}
+    ]
+
+
+def test_default_title_from_workshop_yaml_and_fallback(tmp_path):
+    records = pd.DataFrame({"workshop": ["2019-05-02-jc-koeln"], "date": ["2019-05-02"]})
+    assert report.default_title(records, None, "de") == (
+        "Auswertung des Workshops „jc koeln“ (2. Mai 2019)"
+    )
+    assert report.default_title(records, None, "en") == "Workshop report: jc koeln (2 May 2019)"
+    (tmp_path / "workshop.yaml").write_text('title: "Workshop in Köln"\n', encoding="utf-8")
+    assert report.default_title(records, tmp_path / "records.csv") == "Workshop in Köln"
+
+
+def test_resolve_inputs_names_a_missing_codebook(tmp_path):
+    records = tmp_path / "records.csv"
+    records.write_text("text\nEin Satz\n", encoding="utf-8")
+    with pytest.raises(WorkshopAnalysisError, match="no codebook given and none found"):
+        report.resolve_inputs(records)
+    paths = report.resolve_inputs(records, config.SAMPLE_CODEBOOK)
+    assert paths["overrides"] is None
+    assert paths["codebook"] == config.SAMPLE_CODEBOOK.resolve()
+
+
+# --------------------------------------------------------------------------- notebooks in git
+
+
+@pytest.mark.parametrize("name", report.NOTEBOOKS)
+def test_notebook_has_one_parameters_cell_with_the_agreed_names(name):
+    nb = nbformat.read(report.notebook_path(name), as_version=4)
+    cells = [c for c in nb.cells if PARAMETERS_TAG in c.metadata.get("tags", [])]
+    assert len(cells) == 1
+    names = {t.id for node in ast.parse(cells[0].source).body for t in node.targets}
+    assert names == PARAMETER_NAMES
+
+
+@pytest.mark.parametrize("name", report.NOTEBOOKS)
+def test_notebook_is_stored_stripped_except_checked_cells(name):
+    """Outputs are kept in git only for cells marked ``# NBVAL_CHECK_OUTPUT`` (see README)."""
+    nb = nbformat.read(report.notebook_path(name), as_version=4)
+    nbformat.validate(nb)
+    assert nb == strip_outputs(nb), "run: .venv/bin/python -m workshop_analysis._notebooks"
+    checked = [c for c in nb.cells if c.cell_type == "code" and CHECK_MARKER in c.source]
+    assert checked, "each notebook has at least one checked output"
+    for cell in checked:
+        assert cell.execution_count is not None, cell.source
+        assert cell.outputs, cell.source
+
+
+def test_inject_parameters_writes_readable_literals_and_rejects_unknown_names():
+    nb = nbformat.read(TINY, as_version=4)
+    out = inject_parameters(nb, {"greeting": "Grüße aus Köln"}, name="tiny")
+    injected = out.cells[2]
+    assert injected.metadata["tags"] == ["injected-parameters"]
+    assert "greeting = 'Grüße aus Köln'" in injected.source
+    assert len(nb.cells) == len(out.cells) - 1  # the input is not modified
+    with pytest.raises(WorkshopAnalysisError, match=r"unknown parameter.*greting"):
+        inject_parameters(nb, {"greting": "x"}, name="tiny")
+
+
+# --------------------------------------------------------------------------- execution
+
+
+@pytest.mark.slow
+def test_execute_notebook_injects_parameters_and_exports_offline_html(tmp_path, capsys):
+    executed = report.execute_notebook(TINY, {"greeting": "Hallo <Köln>"}, tmp_path)
+    nb = nbformat.read(executed, as_version=4)
+    assert nb.cells[3].outputs[0]["text"] == "Hallo <Köln>\n"
+    assert "papermill" not in nb.metadata
+    lines = capsys.readouterr().out.splitlines()
+    assert "[tiny] cell 3/5: print(greeting)" in lines
+
+    html_path = report.notebook_to_html(executed, tmp_path / "tiny.html", title="Tiny", lang="en")
+    html = html_path.read_text(encoding="utf-8")
+    assert '<html lang="en">' in html
+    assert "<title>Tiny</title>" in html
+    assert '<p class="probe">Hallo <Köln></p>' in html  # HTML output is kept as HTML
+    assert "print(greeting)" not in html  # no input code
+    assert "A tiny notebook" not in html  # no markdown
+    assert not EXTERNAL.search(html)
+    assert "<script src" not in html
+
+
+@pytest.mark.slow
+def test_failing_cell_names_notebook_and_cell_and_keeps_the_notebook(tmp_path):
+    with pytest.raises(WorkshopAnalysisError) as err:
+        report.execute_notebook(TINY, {"fail": True}, tmp_path, progress=None)
+    message = str(err.value)
+    assert "notebook tiny: code cell 5 ('if fail:') failed: ValueError: planted failure" in message
+    assert str(tmp_path / "tiny.ipynb") in message
+    kept = nbformat.read(tmp_path / "tiny.ipynb", as_version=4)
+    assert kept.cells[-1].outputs[0]["ename"] == "ValueError"
+
+
+# --------------------------------------------------------------------------- the report command
+
+
+def _xlsx_cells(path: Path) -> dict[str, list[tuple]]:
+    book = openpyxl.load_workbook(path)
+    return {s.title: [tuple(c.value for c in row) for row in s.iter_rows()] for s in book}
+
+
+@pytest.mark.slow
+def test_report_writes_every_output_and_is_reproducible(rendered_report, tmp_path):
+    out = rendered_report["de"]
+    for name in report.OUTPUT_FILES:
+        assert (out / name).is_file(), name
+    for name in report.NOTEBOOKS:
+        assert (out / f"{name}.ipynb").is_file()
+
+    again = report.render_report(
+        rendered_report["input"],
+        codebook=config.SAMPLE_CODEBOOK,
+        out_dir=tmp_path,
+        progress=None,
+    )
+    for name in ("records.csv", "evidence.csv", "actions.csv"):
+        assert (tmp_path / name).read_bytes() == (out / name).read_bytes(), name
+    assert _xlsx_cells(tmp_path / "actions.xlsx") == _xlsx_cells(out / "actions.xlsx")
+    assert again.report.read_text(encoding="utf-8") == (out / "report.html").read_text(
+        encoding="utf-8"
+    )
+
+
+@pytest.mark.slow
+def test_report_html_is_offline_escaped_and_complete(rendered_report):
+    html = (rendered_report["de"] / "report.html").read_text(encoding="utf-8")
+    assert not EXTERNAL.search(html)
+    assert "<script" not in html.replace("&lt;script", "")
+    assert "&lt;script&gt;window.__planted = 1; alert(1)&lt;/script&gt;" in html
+    assert "&lt;img src=&quot;x&quot; onerror=&quot;window.__planted = 2&quot;&gt;" in html
+    for heading in (
+        "Zusammenfassung",
+        "Kurzfristige Maßnahmen",
+        "Längerfristige Maßnahmen",
+        "Was gut läuft und erhalten bleiben soll",
+        "Aussagen ohne Zuordnung",
+        "Grafiken",
+    ):
+        assert f"<h2>{heading}</h2>" in html
+    assert html.count('<img src="data:image/png;base64,') == 4
+    assert "import " not in html  # no code
+    size = (rendered_report["de"] / "report.html").stat().st_size
+    assert size < 2_000_000
+
+
+@pytest.mark.slow
+def test_report_in_english(rendered_report):
+    html = (rendered_report["en"] / "report.html").read_text(encoding="utf-8")
+    assert '<html lang="en">' in html
+    for heading in ("Summary", "Short-term action items", "Long-term action items", "Charts"):
+        assert f"<h2>{heading}</h2>" in html
+    assert "Zusammenfassung" not in html
+    assert "Längerfristige Maßnahmen" not in html
+
+
+@pytest.mark.slow
+def test_cli_report_prints_progress_and_the_report_path(tmp_path, capsys):
+    status = main(["report", "--out", str(tmp_path / "out"), "--title", "Probe"])
+    out = capsys.readouterr().out
+    assert status == 0
+    assert "[03-report] cell" in out
+    assert "[01-explore] kernel ready" in out
+    assert out.rstrip().splitlines()[-1] == f"report: {tmp_path / 'out' / 'report.html'}"
+    assert "<title>Probe</title>" in (tmp_path / "out" / "report.html").read_text("utf-8")
+
+
+def test_cli_report_bad_input_is_a_short_message(tmp_path, capsys):
+    bad = tmp_path / "records.csv"
+    bad.write_text("record_id,text\nq1,\n", encoding="utf-8")
+    status = main(["report", str(bad), "--codebook", str(config.SAMPLE_CODEBOOK)])
+    err = capsys.readouterr().err
+    assert status == 1
+    assert "records.csv, row 2, column 'text'" in err
+    assert "Traceback" not in err
