@@ -383,27 +383,26 @@ def _build_groups(tagged: pd.DataFrame, codebook: Codebook) -> dict[str, _Group]
         for code in _leaves(_as_list(codes), codebook):
             buckets.setdefault((code, group), []).append(pos)
     texts = tagged["text"].astype(str).tolist()
-    # Rule 3: a praised code whose statements speak of capacity becomes "expand".
-    for (code, group), positions in list(buckets.items()):
-        if group != "keep":
-            continue
+    # Rule 3: a praised code whose statements speak of capacity becomes "expand capacity";
+    # the capacity statements among its needs/wishes/concerns move to that item.
+    expand: set[str] = set()
+    for code in [key[0] for key in buckets if key[1] == "keep"]:
         act = buckets.get((code, "act"), [])
         capacity = [p for p in act if _find_cue(texts[p], CAPACITY_CUES)]
-        if capacity or any(_find_cue(texts[p], CAPACITY_CUES) for p in positions):
-            buckets[(code, "keep")] = sorted([*positions, *capacity])
-            rest = [p for p in act if p not in capacity]
-            if rest:
-                buckets[(code, "act")] = rest
-            else:
-                buckets.pop((code, "act"), None)
-            buckets[(code, "expand")] = []  # marker
-    expand = {code for (code, group) in buckets if group == "expand"}
+        praise = buckets[(code, "keep")]
+        if not capacity and not any(_find_cue(texts[p], CAPACITY_CUES) for p in praise):
+            continue
+        expand.add(code)
+        buckets[(code, "keep")] = sorted([*praise, *capacity])
+        rest = [p for p in act if p not in capacity]
+        if rest:
+            buckets[(code, "act")] = rest
+        else:
+            buckets.pop((code, "act"), None)
     groups: dict[str, _Group] = {}
     for (code, group), positions in sorted(
         buckets.items(), key=lambda kv: (order[kv[0][0]], kv[0][1])
     ):
-        if group == "expand":
-            continue
         aid = action_id(code, group)
         groups[aid] = _Group(
             aid, code, [code], group, positions, expand=group == "keep" and code in expand
@@ -435,7 +434,7 @@ def _override_block(overrides: Mapping[str, Any] | str | Path | None) -> tuple[d
     return {k: v for k, v in block.items() if k != "__line__"}, file
 
 
-def _key_lines(file: str) -> dict[str, int]:
+def _key_lines(file: str, ids: Iterable[str]) -> dict[str, int]:
     """Line of each ``<id>:`` key in the overrides file (the YAML loader only knows where
     a mapping value starts, which for a block mapping is the line after its key)."""
     try:
@@ -443,10 +442,12 @@ def _key_lines(file: str) -> dict[str, int]:
     except OSError:
         return {}
     found: dict[str, int] = {}
-    for number, line in enumerate(lines, start=1):
-        match = re.match(r"^\s+[\"']?(A-[\w.-]+)[\"']?\s*:", line)
-        if match and match[1] not in found:
-            found[match[1]] = number
+    for aid in ids:
+        key = re.compile(r"^\s+[\"']?" + re.escape(aid) + r"[\"']?\s*:")
+        for number, line in enumerate(lines, start=1):
+            if key.match(line):
+                found[aid] = number
+                break
     return found
 
 
@@ -461,7 +462,7 @@ def _apply_overrides(
     rids = tagged["record_id"].astype(str).tolist()
     known = set(groups)
     entries: dict[str, dict[str, Any]] = {}
-    key_lines = _key_lines(file)
+    key_lines = _key_lines(file, [str(k) for k in block])
     for aid, entry in block.items():
         aid = str(aid)
         line = entry.get("__line__") if isinstance(entry, Mapping) else None
