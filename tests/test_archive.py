@@ -245,3 +245,15 @@ def test_status_counts_lists_every_status() -> None:
         "status": ["open", "in progress", "done", "dropped"],
         "count": [1, 1, 2, 0],
     }
+
+
+def test_cli_new_creates_then_refuses(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    from workshop_analysis.cli import main
+
+    assert main(["new", "2019-05-14-nord", "--root", str(tmp_path), "--title", "Nord"]) == 0
+    assert "created" in capsys.readouterr().out
+    assert load_workshop(tmp_path / "2019-05-14-nord").title == "Nord"
+    assert main(["new", "2019-05-14-nord", "--root", str(tmp_path)]) == 1
+    err = capsys.readouterr().err
+    assert "already exists" in err
+    assert "Traceback" not in err
