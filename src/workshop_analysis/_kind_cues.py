@@ -1,0 +1,310 @@
+"""Cue lexicon for :mod:`workshop_analysis.kinds` (private).
+
+Each cue is ``(kind, weight, pattern, fixed)``:
+
+* ``pattern`` is a regular expression written with real umlauts; :func:`umlaut_pattern`
+  makes ``ä``/``ö``/``ü``/``ß`` also match ``ae``/``oe``/``ue``/``ss``. Matching is
+  case-insensitive and whole-word (``\\b`` is added around each pattern).
+* ``weight`` is the evidence the cue gives for ``kind`` (1 = weak, 2 = clear, 3 = explicit).
+* ``fixed`` cues already contain their own negation or mood ("kein Problem",
+  "hätte nicht besser sein können", "wäre schön"), so the negation and subjunctive rules
+  leave them alone.
+
+The lists were written from linguistic knowledge of how workshop protocols phrase needs,
+wishes, praise and concerns, before looking at the development set.
+"""
+
+from __future__ import annotations
+
+import re
+
+Cue = tuple[str, float, str, bool]
+
+_ADJ_NICE = (
+    r"(?:sehr |echt |wirklich |total |besonders |extrem )?"
+    r"(?:schön|gut|hilfreich|sinnvoll|toll|prima|super|klasse|wünschenswert|nützlich|"
+    r"wichtig|praktisch|ideal|optimal|angebracht|angemessen|besser|hilfreicher|nett|"
+    r"großartig|fein|erstrebenswert|zielführend|traum|gewinn|erleichterung|fortschritt|hilfe)"
+)
+
+CUES: list[Cue] = [
+    # --------------------------------------------- neutral contexts (weight 0, consume words)
+    # "hilft bei schwierigen Entscheidungen", "über Schwierigkeiten sprechen": the concern
+    # word names the topic, not an evaluation.
+    (
+        "concern",
+        0.0,
+        r"(?:bei|in|mit|für|über|zu|von|auf) "
+        r"(?:schwierig\w*|komplex\w*|problem\w*|herausfordernd\w*|"
+        r"konflikt\w*|krise\w*|krisen\w*)",
+        True,
+    ),
+    (
+        "praise",
+        3.0,
+        r"(?:viele|einige|wertvolle|neue|gute|tolle|zahlreiche) (?:anregungen|impulse|ideen)|"
+        r"nehme\w* \w+(?: \w+)? mit|mitgenommen|mitnehmen",
+        True,
+    ),
+    ("concern", 2.0, r"gut gemeint", True),
+    # ------------------------------------------------------------------ wish
+    (
+        "wish",
+        3.0,
+        r"(?:wäre|wären|würde|würden|fände|fänden|fänd)(?: es)?(?: \w+)?(?: \w+)? " + _ADJ_NICE,
+        True,
+    ),
+    ("wish", 3.0, _ADJ_NICE + r" wäre(?:n)?", True),
+    ("wish", 3.0, r"würde(?:n)? (?:uns |mich |es )?(?:sehr |riesig )?freuen", True),
+    (
+        "wish",
+        3.0,
+        r"würde(?:n)? (?:uns |mir |allen )?(?:sehr |viel |enorm )?(?:helfen|entlasten)",
+        True,
+    ),
+    ("wish", 3.0, r"\w*wünsch\w*", True),
+    ("wish", 3.0, r"\w*wunsch\w*", True),
+    (
+        "wish",
+        2.5,
+        r"(?:schlagen|schlägt|schlug|schlugen) \w+ vor|vorgeschlagen|\w*vorschlag\w*",
+        True,
+    ),
+    ("wish", 2.5, r"(?:regen|regt|regten) \w+ an|angeregt|anregung\w*", True),
+    ("wish", 2.5, r"empfehl\w*|empfohlen|empfiehlt", True),
+    ("wish", 2.0, r"sollte|sollten|sollen|soll|sollt", False),
+    ("wish", 2.0, r"möchte|möchten|hätten gern|hätten gerne|hätte gern|hätte gerne", True),
+    ("wish", 2.0, r"bitte", True),
+    ("wish", 3.0, r"wie wäre es mit|wie wärs mit", True),
+    (
+        "wish",
+        2.0,
+        r"gibt es (?:eine |keine )?möglichkeit|ist es möglich|wäre es möglich|"
+        r"kann man|könnte man|können wir|könnten wir|warum nicht",
+        True,
+    ),
+    ("wish", 1.5, r"könnte|könnten|würde|würden|wäre|wären", True),
+    ("wish", 1.5, r"wir hoffen|hoffen wir|hoffentlich|hoffe", True),
+    ("wish", 1.5, r"idee\w*", True),
+    ("wish", 1.2, r"wollen|will", False),
+    ("wish", 1.2, r"verbesser\w*|besser\w*", False),
+    ("wish", 1.2, r"ausbau\w*|ausgebaut|erweiter\w*|vereinfach\w*|stärker", False),
+    ("wish", 1.0, r"lösung\w*|ansatz", False),
+    # English
+    ("wish", 3.0, r"(?:would|we'd|i'd) (?:like|love|appreciate|prefer)|wish\w*", True),
+    (
+        "wish",
+        3.0,
+        r"(?:would|could) be (?:\w+ )?(?:nice|great|good|helpful|useful|better|ideal)",
+        True,
+    ),
+    ("wish", 2.5, r"suggest\w*|recommend\w*|propos\w*", True),
+    ("wish", 2.0, r"should|please|hope", True),
+    ("wish", 1.5, r"could|would|maybe|perhaps", True),
+    ("wish", 1.2, r"improve\w*", False),
+    # ------------------------------------------------------------------ need
+    ("need", 3.0, r"\w*bedarf(?:e|en)?|bedarf es|bedürf\w*", True),
+    ("need", 2.5, r"brauch\w*|bräuchte\w*|benötig\w*", False),
+    (
+        "need",
+        2.5,
+        r"erforderlich\w*|notwendig\w*|nötig\w*|unerlässlich|unabdingbar|unverzichtbar",
+        False,
+    ),
+    ("need", 2.0, r"es fehlt|fehl(?:t|en|te|ten)|mangelt|mangel an|vermiss\w*", False),
+    ("need", 2.0, r"voraussetzung\w*|angewiesen|dringend\w*|zwingend", False),
+    ("need", 1.5, r"muss|müssen|musste|müssten|müsste", False),
+    ("need", 1.5, r"wichtig\w*|wesentlich\w*|entscheidend\w*|zentral\w*", False),
+    # English
+    ("need", 2.5, r"need\w*|requir\w*|necessary|essential|lack\w*|missing", False),
+    ("need", 1.5, r"must|have to|important", False),
+    # ------------------------------------------------------------------ praise
+    (
+        "praise",
+        3.0,
+        r"gute(?:n)? noten|lob|lobt\w*|lobe\w*|gelobt\w*|lobend\w*|hervorgehoben",
+        False,
+    ),
+    (
+        "praise",
+        3.0,
+        r"(?:nicht|kaum|kein\w*) besser\w*|besser (?:geht|ging) es (?:nicht|kaum)",
+        True,
+    ),
+    (
+        "praise",
+        3.0,
+        r"ohne \w+(?: \w+){0,8} (?:gewesen|geschafft|hinbekommen|geklappt|gewusst|gekonnt)",
+        True,
+    ),
+    ("praise", 3.0, r"weiterempf\w*|weiterzuempfehlen", True),
+    (
+        "praise",
+        3.0,
+        r"(?:kein|keine|keinerlei) (?:probleme?|schwierigkeiten|beschwerden|kritik)",
+        True,
+    ),
+    (
+        "praise",
+        2.5,
+        r"zufrieden\w*|begeister\w*|bewährt\w*|gelungen\w*|erfolgreich\w*|hervorragend\w*|"
+        r"ausgezeichnet\w*|exzellent\w*|bereicher\w*|wertvoll\w*|vorbildlich\w*|"
+        r"dank\w*|bedank\w*",
+        False,
+    ),
+    (
+        "praise",
+        2.0,
+        r"hilfreich\w*|positiv\w*|toll\w*|super|klasse|prima|spitze|gefäll\w*|gefiel\w*|"
+        r"gefallen|geschätzt|schätz\w*|begrüß\w*|überzeug\w*|gewinnbringend\w*|"
+        r"funktioniert gut|läuft gut|klappt(?: gut)?|reibungslos\w*|kompetent\w*|engagiert\w*|"
+        r"freundlich\w*|verständlich\w*|übersichtlich\w*|gerne|gern|profitier\w*|"
+        r"angenehm\w*|motiviert\w*|gewinn|wertschätz\w*|professionell\w*|gut organisiert|"
+        r"gut strukturiert|gut vorbereitet|lehrreich\w*|aufschlussreich\w*|fortschritt\w*",
+        False,
+    ),
+    (
+        "praise",
+        1.5,
+        r"gut|gute|guter|gutes|guten|gutem|sehr gut\w*|hilft|helfen|geholfen|erfolg\w*",
+        False,
+    ),
+    (
+        "praise",
+        1.0,
+        r"ausreichend\w*|genug|schnell\w*|praxisnah\w*|flexibel\w*|interessant\w*"
+        r"|offen|konstruktiv\w*|intuitiv\w*|"
+        r"einfach\w*|verlässlich\w*|zuverlässig\w*|erreichbar|nützlich\w*|sinnvoll\w*",
+        False,
+    ),
+    # English
+    (
+        "praise",
+        2.5,
+        r"great|excellent|praised|appreciat\w*|satisfied|thank\w*|impressive|outstanding",
+        False,
+    ),
+    (
+        "praise",
+        2.0,
+        r"good|helpful|useful|well organi[sz]ed|works well|worked well|happy with|liked|"
+        r"enjoy\w*|valuable",
+        False,
+    ),
+    ("praise", 1.0, r"enough|sufficient", False),
+    # ------------------------------------------------------------------ concern
+    (
+        "concern",
+        3.0,
+        r"\w*problem\w*|leider|kritisier\w*|bemängel\w*|beklag\w*|beschwer\w*|"
+        r"\w*kritik|kritisch\w*",
+        False,
+    ),
+    (
+        "concern",
+        3.0,
+        r"(?:zu|viel zu|deutlich zu|zu) (?:lang|lange|langsam|kurz|spät|früh|viel|viele|wenig|"
+        r"wenige|hoch|hohe|hohen|gering|geringe|kompliziert|komplex|aufwendig|aufwändig|"
+        r"teuer|klein|groß|selten|oft|voll|bürokratisch|theoretisch|allgemein|abstrakt)\w*",
+        False,
+    ),
+    (
+        "concern",
+        2.5,
+        r"schwierig\w*|schwer|schwere\w*|schwerer|erschwer\w*|\w*hürde\w*|herausforder\w*|"
+        r"sorge|sorgen(?! für| dafür)|besorg\w*|bedenk\w*|"
+        r"befürcht\w*|gefahr\w*|gefährd\w*|\w*risik\w*|riskant\w*|überlast\w*|überfordert\w*|"
+        r"überforderung|belastung\w*|belastet|belastend|frustrier\w*|ärger\w*|schade|"
+        r"unzufrieden\w*|enttäusch\w*|\w*mangel|mangelhaft\w*|unzureichend\w*|"
+        r"ungenügend\w*|schlecht\w*|fehlerhaft\w*|unklar\w*|unübersichtlich\w*|"
+        r"unverständlich\w*|umständlich\w*|chaotisch\w*|hakt|hapert|stockt|\w*engpass\w*|"
+        r"\w*wartezeit\w*|verzöger\w*|\w*stau|hängen gelassen|allein gelassen|alleingelassen|"
+        r"nachteil\w*|defizit\w*|lücke\w*|widersprüchlich\w*|intransparent\w*|unsicher\w*|"
+        r"unnötig\w*|übersteigt|übersteigen|höher als|größer als|veraltet\w*|unvollständig\w*|"
+        r"unzumutbar\w*|unpraktisch\w*|unflexibel\w*|unattraktiv\w*|unbefriedigend\w*|"
+        r"ungeeignet\w*|ungerecht\w*|unzuverlässig\w*|unbrauchbar\w*|unerreichbar\w*|"
+        r"unkoordiniert\w*|knapp\w*|fluktuation\w*|kämpf\w*|abgehängt|ausgebucht",
+        False,
+    ),
+    ("concern", 1.5, r"kaum|wenig|wenige|weniger als|niemand|nirgends", True),
+    ("concern", 1.0, r"keine|keinen|keiner|keinem", True),
+    (
+        "concern",
+        1.5,
+        r"bürokrat\w*|aufwand|aufwändig|aufwendig|dauert|dauern|"
+        r"nicht bekannt|unbekannt|nicht klar|nicht alle|immer noch|nach wie vor|nie|keine zeit|"
+        r"warum|wieso|weshalb|ausfall\w*|fallen aus|fällt aus|verloren",
+        True,
+    ),
+    # English
+    ("concern", 3.0, r"problem\w*|issue\w*|unfortunately|too \w+", False),
+    (
+        "concern",
+        2.5,
+        r"difficult\w*|concern\w*|worr\w*|confus\w*|unclear|poor\w*|bad|frustrat\w*|"
+        r"overload\w*|overwhelm\w*|complain\w*|delay\w*|barrier\w*|risk\w*",
+        False,
+    ),
+    ("concern", 1.5, r"why|hardly|still", True),
+]
+
+#: Section headings that make a statement lean towards a kind (searched in the heading).
+SECTION_CUES: list[tuple[str, str]] = [
+    (
+        "need",
+        r"\w*bedarf\w*|\w*bedürfnis\w*|anforderung\w*|was (?:wir|es) braucht|was fehlt|"
+        r"voraussetzung\w*|needs?|requirements?",
+    ),
+    (
+        "wish",
+        r"\w*wünsche?|\w*wunsch\w*|anregung\w*|\w*vorschl\w*|ideen|empfehlung\w*|"
+        r"verbesserung\w*|ausblick|perspektive\w*|nächste schritte|wishes|suggestions?|ideas",
+    ),
+    (
+        "praise",
+        r"lob|gute(?:n)? noten|positiv\w*|^stärken\b|was (?:lief|läuft|war) gut|gelungen\w*|"
+        r"erfolg\w*|good practice|best practice|praise|strengths|what went well",
+    ),
+    (
+        "concern",
+        r"kritik\w*|\w*problem\w*|herausforderung\w*|schwierigkeit\w*|risik\w*|sorgen|"
+        r"hürde\w*|hemmnis\w*|negativ\w*|stolperstein\w*|"
+        r"was (?:lief|läuft|war) (?:schlecht|nicht gut)|"
+        r"schwachstelle\w*|schwächen|concerns?|issues|challenges|problems",
+    ),
+]
+
+#: Words that negate the cue after them (within three words, same clause).
+NEGATORS = (
+    r"nicht|wenig|kein|keine|keinen|keiner|keinem|keines|nie|niemals|nirgends|kaum|"
+    r"not|no|never|n't|hardly"
+)
+#: Contrast markers: the clause after the last one decides.
+CONTRAST = (
+    r"aber|jedoch|allerdings|sondern|trotzdem|dennoch|nur leider|but|however|although|"
+    r"(?<=, )doch|(?<=, )nur|wobei"
+)
+#: Subjunctive (Konjunktiv II) and English conditional markers.
+SUBJUNCTIVE = r"wäre|wären|würde|würden|könnte|könnten|hätte|hätten|fände|fänden|would|could"
+#: Marks a counterfactual past ("wäre … gewesen", "hätte … können"): praise/concern, not wish.
+COUNTERFACTUAL = r"gewesen|geworden|gekonnt|können|have been|have"
+#: Infinitives that, closing a verbless fragment, state a goal ("Videoberatung einführen").
+GOAL_VERBS = (
+    r"einführen|ausbauen|anbieten|schaffen|verbessern|stärken|ermöglichen|vereinfachen|"
+    r"erweitern|prüfen|einrichten|entwickeln|abbauen|reduzieren|verkürzen|beschleunigen|"
+    r"fördern|sichern|klären|festlegen|etablieren|bereitstellen|nutzen|überarbeiten|anpassen|"
+    r"vernetzen|bündeln|aufbauen|gewinnen|erhöhen|senken|vereinheitlichen|digitalisieren|"
+    r"einbinden|beteiligen|informieren|regeln|überprüfen|zusammenführen|verstetigen|fortsetzen"
+)
+
+
+def umlaut_pattern(pattern: str) -> str:
+    """Let ``ä ö ü ß`` in ``pattern`` also match the transliterations ``ae oe ue ss``."""
+    for char, alt in (("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("ß", "ss")):
+        pattern = pattern.replace(char, f"(?:{char}|{alt})")
+    return pattern
+
+
+def compile_words(pattern: str) -> re.Pattern[str]:
+    """Compile an alternation as whole words, case-insensitive, umlaut-tolerant."""
+    return re.compile(rf"(?<!\w)(?:{umlaut_pattern(pattern)})(?!\w)", re.IGNORECASE)

@@ -1,0 +1,496 @@
+"""Infer the kind of a statement (need, wish, praise, concern) where the input gives none.
+
+A transparent weighted-cue model: every decision can be traced to the words that made it
+(column ``kind_cue``). No machine learning, no training data; the cue lists live in
+:mod:`workshop_analysis._kind_cues` and were written from linguistic knowledge first.
+
+Rules, in the order they are applied to each statement
+-------------------------------------------------------
+1. **Given kinds win.** A record whose ``kind`` is set keeps it: ``kind_source='given'``,
+   ``kind_confidence=1.0``, ``kind_cue='given'``.
+2. **Cues.** German and English words and phrases vote for a kind with a weight
+   (1 weak … 3 explicit):
+
+   * *need* — "brauchen", "benötigen", "Bedarf an", "erforderlich", "notwendig", "es fehlt",
+     "mangelt", "muss", "wichtig"; "need", "require", "lack";
+   * *wish* — "wünschen sich", "Wunsch nach", "sollte", "möchten", "bitte", "Vorschlag",
+     "anregen", "empfehlen", "wäre schön", "würden uns freuen", "könnte man", bare
+     Konjunktiv II ("wäre", "könnte", "würde"); "should", "would like", "suggest";
+   * *praise* — "lobten", "gelobt", "gute Noten", "hilfreich", "zufrieden", "bewährt",
+     "gelungen", "gut", "Dank", "weiterempfehlen"; "great", "helpful", "appreciated";
+   * *concern* — "problematisch", "Problem", "schwierig", "zu lange", "zu wenig",
+     "kritisch", "leider", "Sorge", "Hürde", "Wartezeiten", "unklar", "warum";
+     "problem", "issue", "too long", "unfortunately".
+
+   Cues match whole words, case-insensitively, inside compounds where the cue is the
+   head ("Schulungs*bedarf*", "Haupt*problem*"), and umlauts match their transliterations
+   (``ä``/``ae``, ``ö``/``oe``, ``ü``/``ue``, ``ß``/``ss``): "wuenschen" counts as "wünschen".
+   Phrases that contain their own negation or mood ("kein Problem", "hätte nicht besser
+   sein können", "ohne … hätten wir das nie geschafft", "wäre hilfreich") are single cues.
+3. **Negation.** A negator ("nicht", "kein…", "nie", "kaum", "wenig", "not", "no", "never")
+   up to three words before a cue, or up to two words after it in the same clause
+   ("hilft uns nicht"), flips praise to concern ("nicht hilfreich", "kein ausreichendes
+   Angebot": weight at least 2), concern to praise ("nicht schwierig": weight × 0.6) and
+   halves need/wish cues. "nicht nur" is no negation.
+4. **Subjunctive.** A praise word in a clause with a Konjunktiv II / conditional marker
+   ("wäre", "würde", "könnte", "hätte", "would", "could") describes something wished for
+   and counts as a wish ("eine feste Ansprechperson wäre für uns wirklich hilfreich") —
+   unless the clause is a counterfactual past ("wäre … gewesen", "hätte … können").
+5. **Contrast.** After "aber", "jedoch", "allerdings", "sondern", "trotzdem", ", doch",
+   "but", "however" the last part decides: cues after the last contrast marker weigh
+   × 1.5, cues before it × 0.5 ("gut organisiert, aber viel zu lang" → concern).
+6. **Sentence form.** A question leans to concern (+1, ``rule: question``); a fragment
+   starting with "Mehr"/"Weniger"/"Bessere" leans to wish (+1.5, ``rule: Mehr …``); a
+   sentence ending in "!" leans to wish (+1, ``rule: imperative``).
+7. **Section lean.** A heading such as "Bedarfe", "Wünsche"/"Anregungen", "Lob"/"Was lief
+   gut", "Kritik"/"Probleme"/"Herausforderungen" adds ``section_weight`` (default 1.0) to
+   its kind; one clear text cue (weight ≥ 1.5) of another kind still wins.
+8. **Decision.** The kind with the highest total wins (ties: concern, need, wish, praise).
+   ``kind_confidence = best / (sum of all totals + 1)`` — one clear cue gives about 0.7,
+   a section lean alone 0.5, conflicting cues less. ``kind_cue`` lists the cues that voted
+   for the winner. Without any cue the kind stays missing: ``kind_source='none'``.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+
+from ._kind_cues import (
+    CONTRAST,
+    COUNTERFACTUAL,
+    CUES,
+    GOAL_VERBS,
+    NEGATORS,
+    SECTION_CUES,
+    SUBJUNCTIVE,
+    compile_words,
+    umlaut_pattern,
+)
+from .records import KINDS
+
+__all__ = ["evaluate_kinds", "infer_kinds"]
+
+
+def _split_alternatives(pattern: str) -> list[str]:
+    """Split a regular expression at its top-level ``|``."""
+    parts: list[str] = []
+    depth, start, i = 0, 0, 0
+    while i < len(pattern):
+        char = pattern[i]
+        if char == "\\":
+            i += 2
+            continue
+        if char in "([":
+            depth += 1
+        elif char in ")]":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            parts.append(pattern[start:i])
+            start = i + 1
+        i += 1
+    parts.append(pattern[start:])
+    return parts
+
+
+def _first_letters(alt: str) -> set[str] | None:
+    """Letters an alternative can start with; ``None`` when it can start with any letter."""
+    if alt[:1].isalpha():
+        return {alt[0].lower()}
+    if alt.startswith("(?:"):
+        depth, i = 0, 0
+        while i < len(alt):
+            if alt[i] == "\\":
+                i += 2
+                continue
+            if alt[i] == "(":
+                depth += 1
+            elif alt[i] == ")":
+                depth -= 1
+                if depth == 0:
+                    break
+            i += 1
+        letters: set[str] = set()
+        for inner in _split_alternatives(alt[3:i]):
+            first = _first_letters(inner)
+            if first is None:
+                return None
+            letters |= first
+        if alt[i + 1 : i + 2] == "?":  # optional group: the rest may come first
+            rest = _first_letters(alt[i + 2 :])
+            return None if rest is None else letters | rest
+        if alt[i + 1 : i + 2] in ("*", "{"):
+            return None
+        return letters
+    return None
+
+
+_FOLD_FIRST = {"ä": "a", "ö": "o", "ü": "u", "ß": "s"}
+
+
+def _cue_matchers() -> tuple[
+    dict[str, tuple[re.Pattern[str], re.Pattern[str]]], re.Pattern[str], re.Pattern[str]
+]:
+    """Compiled alternations per initial letter, and a finder for compound heads.
+
+    Python's ``re`` tries alternatives one after the other, so matching 400 cue words at
+    every word start is slow. Alternatives that start with known letters are filed under
+    those letters. Compound-head cues (``\\w*problem\\w*``) can start anywhere; they
+    are only tried on words that contain their head ("problem"). Order is kept, so the
+    earliest listed cue still wins at a position.
+    """
+    items: list[tuple[set[str] | None, str]] = []
+    heads: list[str] = []
+    for index, (_, _, pattern, _) in enumerate(CUES):
+        for number, alt in enumerate(_split_alternatives(pattern)):
+            letters = _first_letters(alt)
+            if letters is not None:
+                letters = {_FOLD_FIRST.get(c, c) for c in letters}
+            else:
+                head = re.match(r"\\w\*([^\\()\[|?*+]+)", alt)
+                if head is None:
+                    raise ValueError(f"cue alternative {alt!r} has no initial letter or head")
+                heads.append(head.group(1))
+            items.append((letters, rf"(?P<c{index}_{number}>(?:{umlaut_pattern(alt)})(?!\w))"))
+    all_letters = sorted(set().union(*(x for x, _ in items if x is not None)))
+    matchers = {}
+    for letter in all_letters:
+        plain = [a for first, a in items if first is not None and letter in first]
+        with_heads = [a for first, a in items if first is None or letter in first]
+        matchers[letter] = (
+            re.compile("|".join(plain), re.IGNORECASE),
+            re.compile("|".join(with_heads), re.IGNORECASE),
+        )
+    rest = re.compile("|".join(a for first, a in items if first is None), re.IGNORECASE)
+    head_re = re.compile("|".join(umlaut_pattern(h) for h in heads), re.IGNORECASE)
+    return matchers, rest, head_re
+
+
+_CUE_MATCHERS, _CUE_OTHER, _HEADS = _cue_matchers()
+_WORD_SPAN = re.compile(r"\w+")
+
+
+def _find_cues(text: str) -> list[tuple[int, int, int, str]]:
+    """Non-overlapping cue matches ``(start, end, cue index, matched text)``, left to right."""
+    found: list[tuple[int, int, int, str]] = []
+    head_ends = [m.end() for m in _HEADS.finditer(text)]
+    pos = 0
+    h = 0
+    for w in _WORD_SPAN.finditer(text):
+        start, word_end = w.span()
+        while h < len(head_ends) and head_ends[h] <= start:
+            h += 1
+        if start < pos:
+            continue
+        has_head = h < len(head_ends) and head_ends[h] <= word_end
+        first = text[start].lower()
+        pair = _CUE_MATCHERS.get(_FOLD_FIRST.get(first, first))
+        if pair is None:
+            if not has_head:
+                continue
+            matcher = _CUE_OTHER
+        else:
+            matcher = pair[1] if has_head else pair[0]
+        m = matcher.match(text, start)
+        if m is None or m.end() == start:
+            continue
+        group = m.lastgroup or ""
+        found.append((start, m.end(), int(group[1:].split("_")[0]), m.group(0)))
+        pos = m.end()
+    return found
+
+
+_SECTION_RES = [(kind, compile_words(pat)) for kind, pat in SECTION_CUES]
+_NEGATOR_RE = re.compile(rf"^(?:{umlaut_pattern(NEGATORS)})$", re.IGNORECASE)
+_CONTRAST_RE = compile_words(CONTRAST)
+_SUBJUNCTIVE_RE = compile_words(SUBJUNCTIVE)
+_COUNTERFACTUAL_RE = compile_words(COUNTERFACTUAL)
+_SENTENCE_END = re.compile(r"[.;!?]")
+_CLAUSE_BREAK = re.compile(r"[.;:!?,–—]|(?<!\w)(?:und|oder|and|or)(?!\w)", re.IGNORECASE)
+_WORD = re.compile(r"\w+(?:'t)?")
+_MEHR_START = re.compile(
+    umlaut_pattern(
+        r"^\W*(?:mehr|weniger|bessere\w*|mehr|schnellere\w*|frühere\w*|einheitliche\w*)\b"
+    ),
+    re.IGNORECASE,
+)
+#: Tie-break order when two kinds have the same score.
+_PRIORITY = ("concern", "need", "wish", "praise")
+
+_GOAL_END = re.compile(rf"(?<!\bzu )(?<!\w)(?:{umlaut_pattern(GOAL_VERBS)})\W*$", re.IGNORECASE)
+_SENTENCE_WORDS = 16
+
+_CONTRAST_AFTER = 1.5
+_CONTRAST_BEFORE = 0.5
+
+
+def _clause_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    """Start/end offsets of the clause (comma, ``und``, sentence end, contrast) around a span."""
+    left = 0
+    for m in _CLAUSE_BREAK.finditer(text, 0, start):
+        left = m.end()
+    for m in _CONTRAST_RE.finditer(text, left, start):
+        left = m.end()
+    right = len(text)
+    m = _CLAUSE_BREAK.search(text, end)
+    if m:
+        right = m.start()
+    m = _CONTRAST_RE.search(text, end, right)
+    if m:
+        right = m.start()
+    return left, right
+
+
+def _negator(text: str, start: int, end: int) -> str | None:
+    """The negating word before (3 words) or after (2 words) a cue in its clause, if any."""
+    left, right = _clause_bounds(text, start, end)
+    before = _WORD.findall(text[left:start])[-3:]
+    after_words = _WORD.findall(text[end:right])
+    for i, word in enumerate(before):
+        if _NEGATOR_RE.match(word):
+            following = before[i + 1] if i + 1 < len(before) else ""
+            if following.lower() != "nur":
+                return word
+    for word in after_words[:2]:
+        if _NEGATOR_RE.match(word) and word.lower() not in ("no", "kaum", "wenig"):
+            return word
+    return None
+
+
+def _subjunctive(text: str, start: int, end: int) -> bool:
+    """True when the cue's clause is a Konjunktiv II / conditional, not a counterfactual past."""
+    left, right = _clause_bounds(text, start, end)
+    # The subjunctive verb may stand before the comma of a relative clause; use the sentence.
+    sent_left = 0
+    for m in _SENTENCE_END.finditer(text, 0, start):
+        sent_left = m.end()
+    m = _SENTENCE_END.search(text, end)
+    sent_right = m.start() if m else len(text)
+    clause = text[left:right]
+    sentence = text[sent_left:sent_right]
+    if not _SUBJUNCTIVE_RE.search(clause):
+        return False
+    return not _COUNTERFACTUAL_RE.search(sentence)
+
+
+@lru_cache(maxsize=65536)
+def _infer_one(text: str, section: str, section_weight: float) -> tuple[str | None, float, str]:
+    """Score one statement: ``(kind or None, confidence, cue description)``."""
+    scores = dict.fromkeys(KINDS, 0.0)
+    cues: dict[str, list[str]] = {k: [] for k in KINDS}
+
+    contrast_end = None
+    for m in _CONTRAST_RE.finditer(text):
+        contrast_end = m.end()
+
+    for start, end, index, matched in _find_cues(text):
+        kind, weight, _, fixed = CUES[index]
+        label = matched.lower()
+        if not fixed:
+            neg = _negator(text, start, end)
+            if neg is not None:
+                label = f"{neg.lower()} … {label}" if neg.lower() != label else label
+                if kind == "praise":
+                    kind, weight = "concern", max(weight, 2.0)
+                elif kind == "concern":
+                    kind, weight = "praise", weight * 0.6
+                else:
+                    weight *= 0.5
+                label = f"negated: {label}"
+            elif kind == "praise" and _subjunctive(text, start, end):
+                kind = "wish"
+                label = f"subjunctive: {label}"
+        if contrast_end is not None:
+            if start >= contrast_end:
+                weight *= _CONTRAST_AFTER
+                label = f"after contrast: {label}"
+            else:
+                weight *= _CONTRAST_BEFORE
+        if weight > 0:
+            scores[kind] += weight
+            cues[kind].append(label)
+
+    stripped = text.strip()
+    if stripped.endswith("?"):
+        scores["concern"] += 1.0
+        cues["concern"].append("rule: question")
+    elif stripped.endswith("!"):
+        scores["wish"] += 1.0
+        cues["wish"].append("rule: imperative")
+    if _MEHR_START.search(stripped):
+        scores["wish"] += 1.5
+        cues["wish"].append(f"rule: {_WORD.findall(stripped)[0]} …")
+    if _GOAL_END.search(stripped):
+        scores["wish"] += 1.5
+        cues["wish"].append("rule: goal infinitive")
+
+    if section:
+        for kind, pattern in _SECTION_RES:
+            if pattern.search(section):
+                scores[kind] += section_weight
+                cues[kind].append(f"section: {section}")
+                break
+
+    if sum(scores.values()) <= 0 and stripped:
+        # No cue at all: a protocol's bare noun phrase is usually a proposal, a plain
+        # declarative sentence usually describes a state of affairs someone finds lacking.
+        if stripped[-1] not in ".!?" and len(_WORD.findall(stripped)) <= _SENTENCE_WORDS:
+            scores["wish"] += 0.5
+            cues["wish"].append("rule: fragment")
+        else:
+            scores["concern"] += 0.5
+            cues["concern"].append("rule: plain statement")
+    total = sum(scores.values())
+    if total <= 0:
+        return None, 0.0, ""
+    best = max(_PRIORITY, key=lambda k: (scores[k], -_PRIORITY.index(k)))
+    confidence = round(min(scores[best] / (total + 1.0), 0.99), 3)
+    unique = list(dict.fromkeys(cues[best]))
+    return best, confidence, "; ".join(unique)
+
+
+def infer_kinds(records: pd.DataFrame, *, section_weight: float = 1.0) -> pd.DataFrame:
+    """Fill in missing kinds from cue words and report how each kind was decided.
+
+    Parameters
+    ----------
+    records : DataFrame
+        A record table (at least ``text``; ``kind`` and ``section`` are used when
+        present). Not modified.
+    section_weight : float, default 1.0
+        Weight of the section-heading lean ("Bedarfe", "Wünsche", "Lob", "Kritik", …);
+        0 switches it off. Text cues weigh 1–3 each.
+
+    Returns
+    -------
+    DataFrame
+        A copy of ``records`` with ``kind`` filled for inferred rows and three more
+        columns: ``kind_source`` (``'given'``, ``'inferred'`` or ``'none'``),
+        ``kind_confidence`` (float 0..1; 1.0 for given kinds, 0.0 when nothing was
+        found) and ``kind_cue`` (the cues or rule that decided, ``'given'`` for given
+        kinds, missing when none).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"text": ["Die Schulung war nicht hilfreich.",
+    ...                             "Wir wünschen uns mehr Praxisbezug."]})
+    >>> infer_kinds(df)[["kind", "kind_source", "kind_cue"]].to_dict("list")["kind"]
+    ['concern', 'wish']
+    """
+    out = records.copy()
+    n = len(out)
+    if "kind" in out.columns:
+        given_kind = out["kind"].astype("string")
+    else:
+        given_kind = pd.Series(pd.NA, index=out.index, dtype="string")
+    given = given_kind.notna() & (given_kind.str.strip() != "")
+    given = given.fillna(False).to_numpy(dtype=bool)
+    texts = out["text"].astype("string").fillna("").tolist()
+    if "section" in out.columns:
+        sections = out["section"].astype("string").fillna("").tolist()
+    else:
+        sections = [""] * n
+
+    kinds: list[object] = given_kind.tolist()
+    source = np.full(n, "given", dtype=object)
+    confidence = np.ones(n, dtype=float)
+    cue: list[object] = ["given"] * n
+    for i in np.flatnonzero(~given):
+        kind, conf, why = _infer_one(texts[i], sections[i], float(section_weight))
+        kinds[i] = kind if kind is not None else pd.NA
+        source[i] = "inferred" if kind is not None else "none"
+        confidence[i] = conf
+        cue[i] = why if kind is not None else pd.NA
+
+    out["kind"] = pd.array(kinds, dtype="string")
+    out["kind_source"] = pd.array(source.tolist(), dtype="string")
+    out["kind_confidence"] = confidence
+    out["kind_cue"] = pd.array(cue, dtype="string")
+    return out
+
+
+_NONE = "(none)"
+
+
+def _labels(values: object, name: str) -> pd.Series:
+    """A Series of kind labels from a Series/list/array or a frame with a ``kind`` column."""
+    if isinstance(values, pd.DataFrame):
+        if "kind" not in values.columns:
+            raise ValueError(f"{name}: a DataFrame needs a 'kind' column")
+        series = values["kind"]
+    elif isinstance(values, pd.Series):
+        series = values
+    else:
+        series = pd.Series(list(values))  # type: ignore[call-overload]
+    return series.astype("string").str.strip().str.lower().fillna(_NONE).replace("", _NONE)
+
+
+def evaluate_kinds(gold: object, predicted: object) -> dict[str, object]:
+    """Compare predicted kinds with hand-assigned (gold) kinds.
+
+    Parameters
+    ----------
+    gold, predicted : DataFrame, Series or sequence of str
+        Kinds per record. Two DataFrames are aligned on ``record_id`` (column ``kind``
+        each); otherwise the two are compared position by position. A missing
+        prediction counts as wrong (column ``(none)`` of the confusion matrix).
+
+    Returns
+    -------
+    dict
+        ``n`` (records compared), ``accuracy``, ``macro_f1`` (unweighted mean F1 over the
+        kinds that occur in gold or predictions), ``coverage`` (share with a
+        prediction), ``per_class`` (DataFrame indexed by kind: ``precision, recall, f1,
+        support``; 0 where undefined) and ``confusion`` (DataFrame: rows gold kind,
+        columns predicted kind plus ``(none)``).
+    """
+    if isinstance(gold, pd.DataFrame) and isinstance(predicted, pd.DataFrame):
+        merged = gold[["record_id", "kind"]].merge(
+            predicted[["record_id", "kind"]], on="record_id", how="left", suffixes=("_g", "_p")
+        )
+        g = _labels(merged["kind_g"], "gold")
+        p = _labels(merged["kind_p"], "predicted")
+    else:
+        g = _labels(gold, "gold").reset_index(drop=True)
+        p = _labels(predicted, "predicted").reset_index(drop=True)
+        if len(g) != len(p):
+            raise ValueError(f"gold has {len(g)} labels but predicted has {len(p)}")
+    g_arr = g.to_numpy(dtype=object)
+    p_arr = p.to_numpy(dtype=object)
+    present = set(g_arr) | set(p_arr)
+    extra = sorted(present - set(KINDS) - {_NONE})
+    classes = [k for k in KINDS if k in present] + extra
+    rows = classes
+    cols = [*classes, _NONE]
+    confusion = pd.DataFrame(
+        0, index=pd.Index(rows, name="gold"), columns=pd.Index(cols, name="predicted"), dtype=int
+    )
+    for gv, pv in zip(g_arr, p_arr, strict=True):
+        if gv == _NONE:
+            continue
+        confusion.loc[gv, pv] += 1
+    n = int(confusion.to_numpy().sum())
+    tp = np.array([confusion.loc[c, c] for c in classes], dtype=float)
+    predicted_count = np.array([confusion[c].sum() for c in classes], dtype=float)
+    support = confusion.loc[classes].sum(axis=1).to_numpy(dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        precision = np.where(predicted_count > 0, tp / predicted_count, 0.0)
+        recall = np.where(support > 0, tp / support, 0.0)
+        denom = precision + recall
+        f1 = np.where(denom > 0, 2 * precision * recall / denom, 0.0)
+    per_class = pd.DataFrame(
+        {"precision": precision, "recall": recall, "f1": f1, "support": support.astype(int)},
+        index=pd.Index(classes, name="kind"),
+    )
+    return {
+        "n": n,
+        "accuracy": float(tp.sum() / n) if n else float("nan"),
+        "macro_f1": float(f1.mean()) if len(classes) else float("nan"),
+        "coverage": float(1 - confusion[_NONE].sum() / n) if n else float("nan"),
+        "per_class": per_class,
+        "confusion": confusion,
+    }
