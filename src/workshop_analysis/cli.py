@@ -155,7 +155,7 @@ def _cmd_actions(args: argparse.Namespace) -> int:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         records = infer_kinds(read_records(args.input))
-        codebook = load_codebook(args.codebook, corpus=records)
+        codebook = load_codebook(args.codebook)
         overrides = load_overrides(args.overrides) if args.overrides else None
         tagged = tag(records, codebook, overrides=overrides).records
         actions = derive_actions(tagged, codebook, overrides, lang=args.lang)
