@@ -1,15 +1,25 @@
 """The codebook: codes with labels, hierarchy, keywords and action defaults.
 
-(Data model; loading/validation is completed in this module by the codebook work.)
+Data model (:class:`Code`, :class:`Codebook`), reading with validation
+(:func:`load_codebook`) and writing (:func:`save_codebook`) of ``codebook.yaml`` files.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import difflib
+import re
+import unicodedata
+import warnings
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
+import yaml
+
+from ._keywords import lower_text, parse_keyword
+from .errors import InputError, Problem
 
 #: Allowed action horizons.
 HORIZONS: tuple[str, ...] = ("short", "long")
@@ -66,6 +76,8 @@ class Codebook:
     codes: tuple[Code, ...]
     name: str = ""
     path: Path | None = field(default=None, compare=False)
+    #: Language of labels and keywords as given in the file (e.g. ``"de"``), or None.
+    language: str | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_by_id", {c.id: c for c in self.codes})
@@ -133,3 +145,334 @@ class Codebook:
             for c in self.codes
         ]
         return pd.DataFrame(rows)
+
+
+# --------------------------------------------------------------------------------------
+# Reading, validating and writing codebook files
+# --------------------------------------------------------------------------------------
+
+#: Keys allowed at the top of a codebook file.
+TOP_KEYS: tuple[str, ...] = ("name", "language", "codes")
+#: Keys allowed in a code entry, in the order :func:`save_codebook` writes them.
+CODE_KEYS: tuple[str, ...] = (
+    "id",
+    "label",
+    "label_en",
+    "description",
+    "parent",
+    "keywords",
+    "exclude",
+    "horizon",
+    "owner",
+)
+_ID = re.compile(r"^[a-z0-9][a-z0-9_.\-]*$")
+
+
+class CodebookWarning(UserWarning):
+    """A codebook is usable but probably not what was meant (e.g. a keyword matching nothing)."""
+
+
+def _did_you_mean(key: str, allowed: tuple[str, ...]) -> str:
+    close = difflib.get_close_matches(key, allowed, n=1)
+    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    return f"unknown key {key!r}{hint}; allowed: {', '.join(allowed)}"
+
+
+def _word_list(
+    value: Any, file: str, line: int | None, column: str, problems: list[Problem]
+) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        problems.append(
+            Problem(
+                file,
+                line,
+                column,
+                "must be a list of words or phrases, e.g. [weiterbildung, '*schulung']",
+            )
+        )
+        return ()
+    words: list[str] = []
+    for item in value:
+        if not isinstance(item, str | int | float) or isinstance(item, bool):
+            problems.append(Problem(file, line, column, f"{item!r} is not a word or phrase"))
+            continue
+        try:
+            parsed = parse_keyword(str(item))
+        except ValueError as err:
+            problems.append(Problem(file, line, column, str(err)))
+            continue
+        words.append(parsed.raw)
+    return tuple(words)
+
+
+def _text(
+    value: Any, file: str, line: int | None, column: str, problems: list[Problem]
+) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, dict | list | bool):
+        problems.append(Problem(file, line, column, "must be a single text"))
+        return None
+    text = unicodedata.normalize("NFC", str(value)).strip()
+    return text or None
+
+
+def load_codebook(
+    path: str | Path, *, corpus: Iterable[str] | pd.DataFrame | None = None
+) -> Codebook:
+    """Read and validate a codebook file (YAML).
+
+    The file is a mapping with optional ``name`` and ``language`` and a list ``codes``;
+    each code has ``id`` and ``label`` (German) and optionally ``label_en``,
+    ``description``, ``parent``, ``keywords``, ``exclude``, ``horizon`` (``short`` or
+    ``long``) and ``owner``::
+
+        name: Qualifizierung in Jobcentern
+        language: de
+        codes:
+          - id: qualifizierung
+            label: Qualifizierung
+            horizon: long
+          - id: grundqualifizierung
+            label: Grundqualifizierung
+            parent: qualifizierung
+            keywords: [grundqualifizierung, einarbeitung, "*einsteiger"]
+            exclude: [keine einarbeitung]
+
+    Every problem is collected and reported at once, each with the YAML line of its
+    entry: a missing or malformed ``id``/``label``, duplicate ids, an unknown ``parent``,
+    a cycle of parents, a bad ``horizon``, an unknown key (typo protection, with a
+    suggestion), a malformed keyword, and a code **without children** that has no
+    keywords (it could never be assigned automatically). A code with children may have
+    no keywords: it applies whenever a child applies.
+
+    Parameters
+    ----------
+    path : str or Path
+        The YAML file.
+    corpus : iterable of str or DataFrame, optional
+        Sanity corpus (texts, or a record table with a ``text`` column). When given, a
+        :class:`CodebookWarning` names every keyword that matches none of the texts.
+
+    Returns
+    -------
+    Codebook
+        Codes in file order; ``line`` set to each entry's line.
+
+    Raises
+    ------
+    InputError
+        Listing every problem with file and line.
+    """
+    from .overrides import load_yaml_with_lines
+
+    file = str(path)
+    data = load_yaml_with_lines(path)
+    problems: list[Problem] = []
+    if data is None:
+        raise InputError([Problem(file, None, "", "the codebook is empty")])
+    if not isinstance(data, dict):
+        raise InputError(
+            [
+                Problem(
+                    file,
+                    1,
+                    "",
+                    "a codebook is a mapping with the keys 'name', 'language' and 'codes'",
+                )
+            ]
+        )
+    top_line = data.get("__line__", 1)
+    for key in data:
+        if key != "__line__" and key not in TOP_KEYS:
+            problems.append(Problem(file, top_line, str(key), _did_you_mean(str(key), TOP_KEYS)))
+    name = _text(data.get("name"), file, top_line, "name", problems) or ""
+    language = _text(data.get("language"), file, top_line, "language", problems)
+    entries = data.get("codes")
+    if not isinstance(entries, list) or not entries:
+        problems.append(
+            Problem(file, top_line, "codes", "'codes' must be a non-empty list of code entries")
+        )
+        raise InputError(problems)
+
+    codes: list[Code] = []
+    first_line: dict[str, int | None] = {}
+    raw_keywords: dict[str, bool] = {}  # id -> the file lists keywords (valid or not)
+    for entry in entries:
+        if not isinstance(entry, dict):
+            problems.append(
+                Problem(
+                    file,
+                    top_line,
+                    "codes",
+                    f"entry {entry!r} is not a mapping with 'id', 'label', …",
+                )
+            )
+            continue
+        line = entry.get("__line__")
+        for key in entry:
+            if key != "__line__" and key not in CODE_KEYS:
+                problems.append(Problem(file, line, str(key), _did_you_mean(str(key), CODE_KEYS)))
+        cid = _text(entry.get("id"), file, line, "id", problems)
+        label = _text(entry.get("label"), file, line, "label", problems)
+        if cid is None:
+            problems.append(Problem(file, line, "id", "every code needs an 'id'"))
+            cid = ""
+        elif not _ID.match(cid):
+            problems.append(
+                Problem(
+                    file,
+                    line,
+                    "id",
+                    f"id {cid!r} must be lower-case letters, "
+                    "digits, '_', '.' or '-' (e.g. 'grundqualifizierung')",
+                )
+            )
+        elif cid in first_line:
+            problems.append(
+                Problem(file, line, "id", f"duplicate id {cid!r} (first on line {first_line[cid]})")
+            )
+        else:
+            first_line[cid] = line
+        if label is None:
+            problems.append(Problem(file, line, "label", f"code {cid!r} needs a 'label'"))
+        raw_keywords[cid] = raw_keywords.get(cid, False) or bool(entry.get("keywords"))
+        horizon = _text(entry.get("horizon"), file, line, "horizon", problems)
+        if horizon is not None and horizon not in HORIZONS:
+            problems.append(
+                Problem(
+                    file,
+                    line,
+                    "horizon",
+                    f"horizon {horizon!r} is not one of {', '.join(HORIZONS)}",
+                )
+            )
+        codes.append(
+            Code(
+                id=cid,
+                label=label or "",
+                label_en=_text(entry.get("label_en"), file, line, "label_en", problems),
+                description=_text(entry.get("description"), file, line, "description", problems)
+                or "",
+                parent=_text(entry.get("parent"), file, line, "parent", problems),
+                keywords=_word_list(entry.get("keywords"), file, line, "keywords", problems),
+                exclude=_word_list(entry.get("exclude"), file, line, "exclude", problems),
+                horizon=horizon,
+                owner=_text(entry.get("owner"), file, line, "owner", problems),
+                line=line,
+            )
+        )
+
+    ids = {c.id for c in codes if c.id}
+    parents = {c.parent for c in codes if c.parent}
+    for code in codes:
+        if code.parent is not None and code.parent not in ids:
+            problems.append(
+                Problem(
+                    file, code.line, "parent", f"unknown parent {code.parent!r} of code {code.id!r}"
+                )
+            )
+        if not raw_keywords[code.id] and code.id and code.id not in parents:
+            problems.append(
+                Problem(
+                    file,
+                    code.line,
+                    "keywords",
+                    f"code {code.id!r} has no "
+                    "keywords and no children, so it can never be assigned",
+                )
+            )
+    parent_of = {c.id: c.parent for c in codes if c.id}
+    reported: set[str] = set()
+    for code in codes:
+        chain = [code.id]
+        parent = code.parent
+        while parent is not None and parent in parent_of and parent not in chain:
+            chain.append(parent)
+            parent = parent_of[parent]
+        if parent is not None and parent in chain:
+            cycle = chain[chain.index(parent) :]
+            if not reported.intersection(cycle):
+                reported.update(cycle)
+                path_text = " → ".join([*cycle, parent])
+                problems.append(
+                    Problem(file, code.line, "parent", f"cycle of parents: {path_text}")
+                )
+    if problems:
+        raise InputError(problems)
+    codebook = Codebook(codes=tuple(codes), name=name, path=Path(path), language=language)
+    if corpus is not None:
+        _check_corpus(codebook, corpus)
+    return codebook
+
+
+def _check_corpus(codebook: Codebook, corpus: Iterable[str] | pd.DataFrame) -> None:
+    """Warn about keywords that match none of the texts of ``corpus``."""
+    from .tagging import _SEPARATOR, compile_codebook
+
+    if isinstance(corpus, pd.DataFrame):
+        texts = ["" if pd.isna(t) else str(t) for t in corpus["text"].tolist()]
+    else:
+        texts = [str(t) for t in corpus]
+    matcher, owners = compile_codebook(codebook)
+    found = {entry for entry, *_ in matcher.scan(lower_text(_SEPARATOR.join(texts)))}
+    for ci, code in enumerate(codebook.codes):
+        dead = [
+            matcher.keywords[i].raw
+            for i, (owner, is_exclude) in enumerate(owners)
+            if owner == ci and not is_exclude and i not in found
+        ]
+        if dead:
+            where = f"{codebook.path}, line {code.line}" if code.line else str(codebook.path)
+            warnings.warn(
+                f"{where}: keywords of code {code.id!r} match no text of the corpus: "
+                f"{', '.join(dead)}",
+                CodebookWarning,
+                stacklevel=3,
+            )
+
+
+def _plain(code: Code) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key in CODE_KEYS:
+        value = getattr(code, key)
+        if value is None or value == "" or value == ():
+            continue
+        out[key] = list(value) if isinstance(value, tuple) else value
+    return out
+
+
+def save_codebook(codebook: Codebook, path: str | Path) -> Path:
+    """Write ``codebook`` in the format :func:`load_codebook` reads.
+
+    The output is deterministic (codes in codebook order, keys in :data:`CODE_KEYS`
+    order, empty fields left out), so ``load → save → load`` gives an equal codebook and
+    saving twice gives identical files.
+
+    Parameters
+    ----------
+    codebook : Codebook
+        The codebook to write.
+    path : str or Path
+        The YAML file to write (parent folders are created).
+
+    Returns
+    -------
+    Path
+        The written file.
+    """
+    path = Path(path)
+    data: dict[str, Any] = {}
+    if codebook.name:
+        data["name"] = codebook.name
+    if codebook.language:
+        data["language"] = codebook.language
+    data["codes"] = [_plain(c) for c in codebook.codes]
+    text = yaml.safe_dump(
+        data, sort_keys=False, allow_unicode=True, width=88, default_flow_style=None
+    )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path

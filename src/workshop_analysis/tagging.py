@@ -1,0 +1,506 @@
+"""Explainable keyword tagging of feedback records with a codebook.
+
+:func:`tag` assigns codes to records and says why: every code of every record is backed by
+at least one *evidence* row (the keyword and the words it matched, with offsets into the
+original text; the child code for a parent; or a manual assignment).
+
+Matching rules (German text)
+----------------------------
+* **Case** is ignored: ``weiterbildung`` matches ``Weiterbildung``.
+* A keyword matches at the **start of a word** and may be followed by more letters:
+  ``weiterbildung`` matches ``Weiterbildungsangebote``, but not ``Fortweiterbildung``.
+* A keyword starting with ``*`` may also stand **inside a compound**: ``*bildung``
+  matches ``Weiterbildung``, ``Ausbildung`` and ``Bildung``.
+* A keyword ending in ``!`` must end the word (**exact word**): ``bau!`` matches
+  ``Bau`` but not ``Bauer``; ``*bildung!`` matches ``Ausbildung`` but not
+  ``Ausbildungsplatz``.
+* **Umlauts and ß** equal their transliterations, both ways: ``fuehrungskraefte``
+  matches ``Führungskräfte`` and ``führungskräfte`` matches ``Fuehrungskraefte``;
+  ``strasse`` matches ``Straße``. ``ä``/``ae``, ``ö``/``oe``, ``ü``/``ue`` and ``ß``/``ss``
+  are one unit each: ``gros`` does not match ``groß`` (``gross`` does).
+* In a **phrase**, words may be separated by any white space (including line breaks) and
+  hyphens: ``change management`` matches ``Change-Managements`` and ``Change\\nManagement``.
+* A code applies to a record if any of its keywords matches and **none of its ``exclude``
+  words** (same rules) matches anywhere in the record.
+* A **parent** code applies when a child applies (evidence origin ``parent``; its
+  ``keyword`` column names the child).
+* Codes assigned by hand (the ``codes`` column of the input) are kept (origin ``manual``).
+  Manual codes that the codebook does not know are kept too, with a
+  :class:`TaggingWarning` listing them (a typo would otherwise silently drop a code).
+* **Overrides** (block ``codes`` of ``overrides.yaml``): ``remove`` takes a code away from
+  a record whatever its origin (its evidence rows are dropped and it no longer implies
+  its parent); ``add`` assigns a code (origin ``manual``). An override naming an unknown
+  record, or a code the codebook does not know, is an :class:`~.errors.InputError`
+  naming the file and line; removing a code that the record does not have is a stale
+  override and gives a :class:`TaggingWarning`.
+
+Text is expected in NFC (as :func:`~workshop_analysis.io.read_records` produces).
+
+The ``match`` of an evidence row is the word(s) the keyword matched — from the start of
+the word the keyword starts in to the end of the word it ends in — and ``start``/``end``
+are code-point offsets into the original ``text`` (``text[start:end] == match``).
+
+Performance: all texts are joined into one string, lower-cased once (which keeps the
+length, so offsets need no index map), and all keywords are compiled into one trie regex;
+matches are mapped back to records with :func:`numpy.searchsorted`. See
+``benchmarks/bench_tagging.py``.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, NamedTuple
+
+import numpy as np
+import pandas as pd
+
+from ._keywords import Keyword, Matcher, lower_text, parse_keyword
+from .codebook import Codebook
+from .errors import InputError, Problem
+from .overrides import load_overrides
+from .records import split_codes
+
+#: Columns of the evidence table, in order.
+EVIDENCE_COLUMNS: tuple[str, ...] = (
+    "record_id",
+    "code",
+    "origin",
+    "keyword",
+    "match",
+    "start",
+    "end",
+)
+
+#: Evidence origins, in the order used when sorting rows that share record and position.
+ORIGINS: tuple[str, ...] = ("keyword", "parent", "manual")
+
+_SEPARATOR = "\x00"
+
+
+class TaggingWarning(UserWarning):
+    """Something in the input looks wrong but tagging can go on (unknown manual code, …)."""
+
+
+class TagResult(NamedTuple):
+    """Result of :func:`tag`.
+
+    Attributes
+    ----------
+    records : DataFrame
+        The input columns plus ``codes`` (final sorted list of codes) and ``codes_manual``
+        (the hand-assigned codes of the input, sorted).
+    evidence : DataFrame
+        One row per (record, code, match) with columns :data:`EVIDENCE_COLUMNS`.
+    """
+
+    records: pd.DataFrame
+    evidence: pd.DataFrame
+
+
+def compile_codebook(codebook: Codebook) -> tuple[Matcher, list[tuple[int, bool]]]:
+    """Compile keywords and exclude words of all codes into one :class:`Matcher`.
+
+    Returns the matcher and, for each matcher entry, ``(code index, is_exclude)``.
+    """
+    keywords: list[Keyword] = []
+    owners: list[tuple[int, bool]] = []
+    for ci, code in enumerate(codebook.codes):
+        for words, is_exclude in ((code.keywords, False), (code.exclude, True)):
+            for word in words:
+                keywords.append(parse_keyword(word))
+                owners.append((ci, is_exclude))
+    return Matcher(keywords), owners
+
+
+def _texts(records: pd.DataFrame) -> list[str]:
+    return ["" if pd.isna(t) else str(t) for t in records["text"].tolist()]
+
+
+def _keyword_hits(texts: list[str], codebook: Codebook) -> tuple[dict[str, np.ndarray], list[str]]:
+    """Run the matcher once over all texts; return hit arrays and matched strings."""
+    matcher, owners = compile_codebook(codebook)
+    big = _SEPARATOR.join(texts)
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    starts = np.zeros(len(texts), dtype=np.int64)
+    if len(texts) > 1:
+        np.cumsum(lengths[:-1] + len(_SEPARATOR), out=starts[1:])
+    entries: list[int] = []
+    word_starts: list[int] = []
+    word_ends: list[int] = []
+    for entry, _core, wstart, wend in matcher.scan(lower_text(big)):
+        entries.append(entry)
+        word_starts.append(wstart)
+        word_ends.append(wend)
+    ent = np.asarray(entries, dtype=np.int64)
+    ws = np.asarray(word_starts, dtype=np.int64)
+    we = np.asarray(word_ends, dtype=np.int64)
+    owner_code = np.asarray([o[0] for o in owners], dtype=np.int64)
+    owner_excl = np.asarray([o[1] for o in owners], dtype=bool)
+    rec = np.searchsorted(starts, ws, side="right") - 1
+    matches = [big[a:b] for a, b in zip(word_starts, word_ends, strict=True)]
+    hits = {
+        "rec": rec,
+        "code": owner_code[ent] if len(ent) else np.zeros(0, dtype=np.int64),
+        "exclude": owner_excl[ent] if len(ent) else np.zeros(0, dtype=bool),
+        "entry": ent,
+        "start": ws - starts[rec] if len(ent) else ws,
+        "end": we - starts[rec] if len(ent) else we,
+    }
+    keyword_text = [k.raw for k in matcher.keywords]
+    return hits, [*keyword_text, *matches]  # keyword texts first, then one match per hit
+
+
+def _code_overrides(
+    overrides: Mapping[str, Any] | str | Path | None,
+    record_ids: list[str],
+    codebook: Codebook | None,
+) -> tuple[list[tuple[str, str, int | None]], list[tuple[str, str, int | None]]]:
+    """Validate the ``codes`` block; return ``(remove, add)`` as (record, code, line)."""
+    if overrides is None:
+        return [], []
+    if isinstance(overrides, str | Path):
+        overrides = load_overrides(overrides)
+    file = str(overrides.get("__file__", "overrides"))
+    block = overrides.get("codes")
+    if block is None:
+        return [], []
+    problems: list[Problem] = []
+    if not isinstance(block, Mapping):
+        raise InputError(
+            [
+                Problem(
+                    file,
+                    None,
+                    "codes",
+                    "the 'codes' block must be a mapping with the keys 'remove' and/or 'add'",
+                )
+            ]
+        )
+    block_line = block.get("__line__")
+    known_records = set(record_ids)
+    out: dict[str, list[tuple[str, str, int | None]]] = {"remove": [], "add": []}
+    for key, value in block.items():
+        if key == "__line__":
+            continue
+        if key not in out:
+            problems.append(
+                Problem(
+                    file, block_line, f"codes.{key}", f"unknown key {key!r}; allowed: remove, add"
+                )
+            )
+            continue
+        if value is None:
+            continue
+        if not isinstance(value, list):
+            problems.append(
+                Problem(
+                    file,
+                    block_line,
+                    f"codes.{key}",
+                    "must be a list of {record, code, note} entries",
+                )
+            )
+            continue
+        for item in value:
+            line = item.get("__line__") if isinstance(item, Mapping) else block_line
+            if not isinstance(item, Mapping):
+                problems.append(
+                    Problem(
+                        file,
+                        line,
+                        f"codes.{key}",
+                        "each entry must be a mapping {record, code, note}",
+                    )
+                )
+                continue
+            extra = sorted(k for k in item if k not in ("record", "code", "note", "__line__"))
+            for k in extra:
+                problems.append(
+                    Problem(
+                        file,
+                        line,
+                        f"codes.{key}",
+                        f"unknown key {k!r}; allowed: record, code, note",
+                    )
+                )
+            rid, code = item.get("record"), item.get("code")
+            if rid is None or code is None:
+                problems.append(
+                    Problem(file, line, f"codes.{key}", "an entry needs both 'record' and 'code'")
+                )
+                continue
+            rid, code = str(rid), str(code)
+            if rid not in known_records:
+                problems.append(Problem(file, line, f"codes.{key}", f"unknown record {rid!r}"))
+            if codebook is not None and code not in codebook:
+                problems.append(
+                    Problem(
+                        file, line, f"codes.{key}", f"unknown code {code!r} (not in the codebook)"
+                    )
+                )
+            out[key].append((rid, code, line))
+    if problems:
+        raise InputError(problems)
+    return out["remove"], out["add"]
+
+
+def tag(
+    records: pd.DataFrame,
+    codebook: Codebook | None = None,
+    *,
+    overrides: Mapping[str, Any] | str | Path | None = None,
+) -> TagResult:
+    """Assign codes to records by keyword, with evidence for every code.
+
+    Parameters
+    ----------
+    records : DataFrame
+        A record table (see :mod:`workshop_analysis.records`); needs ``record_id`` and
+        ``text``; ``codes`` (hand-assigned codes, lists or ``;``-separated) is optional.
+    codebook : Codebook, optional
+        Codes with keywords (see :func:`~workshop_analysis.codebook.load_codebook`).
+        Without one, only manual (and override-added) codes are assigned.
+    overrides : dict, str or Path, optional
+        The dict returned by :func:`~workshop_analysis.overrides.load_overrides`, or the
+        path of an ``overrides.yaml``; its ``codes`` block is applied.
+
+    Returns
+    -------
+    TagResult
+        ``(records, evidence)``: a new record table with ``codes`` and ``codes_manual``,
+        and the evidence table (columns :data:`EVIDENCE_COLUMNS`, sorted by record order,
+        ``start`` (rows without a position last), code, origin, keyword).
+
+    Raises
+    ------
+    InputError
+        Missing ``record_id``/``text`` column, or a bad override.
+
+    Warns
+    -----
+    TaggingWarning
+        For manual codes unknown to the codebook and for stale ``remove`` overrides.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from workshop_analysis.codebook import Code, Codebook
+    >>> cb = Codebook((Code("wb", "Weiterbildung", keywords=("*bildung",)),))
+    >>> recs = pd.DataFrame({"record_id": ["a"], "text": ["Mehr Ausbildung!"]})
+    >>> result = tag(recs, cb)
+    >>> result.records["codes"].tolist()
+    [['wb']]
+    >>> result.evidence[["code", "match", "start", "end"]].values.tolist()
+    [['wb', 'Ausbildung', 5, 15]]
+    """
+    missing = [c for c in ("record_id", "text") if c not in records.columns]
+    if missing:
+        raise InputError([Problem("", None, c, "required column is missing") for c in missing])
+    n = len(records)
+    record_ids = [str(r) for r in records["record_id"].tolist()]
+    remove, add = _code_overrides(overrides, record_ids, codebook)
+    rec_index = {rid: i for i, rid in enumerate(record_ids)}
+
+    # code ids: codebook order first, then unknown manual/override codes
+    ids: list[str] = list(codebook.ids) if codebook is not None else []
+    code_index = {cid: i for i, cid in enumerate(ids)}
+
+    def index_of(cid: str) -> int:
+        if cid not in code_index:
+            code_index[cid] = len(ids)
+            ids.append(cid)
+        return code_index[cid]
+
+    if "codes" in records.columns:
+        manual = [split_codes(v) for v in records["codes"].tolist()]
+    else:
+        manual = [[] for _ in range(n)]
+    manual_pairs = [(r, index_of(c)) for r, codes in enumerate(manual) for c in codes]
+    if codebook is not None:
+        unknown = sorted({ids[c] for _, c in manual_pairs if c >= len(codebook)})
+        if unknown:
+            warnings.warn(
+                f"manual codes not in the codebook (kept): {', '.join(unknown)}",
+                TaggingWarning,
+                stacklevel=2,
+            )
+    add_pairs = [(rec_index[r], index_of(c)) for r, c, _ in add]
+    remove_pairs = [(rec_index[r], index_of(c)) for r, c, _ in remove]
+
+    # keyword hits
+    if codebook is not None and n:
+        hits, strings = _keyword_hits(_texts(records), codebook)
+    else:
+        empty = np.zeros(0, dtype=np.int64)
+        hits = {
+            "rec": empty,
+            "code": empty,
+            "exclude": empty.astype(bool),
+            "entry": empty,
+            "start": empty,
+            "end": empty,
+        }
+        strings = []
+    width = max(len(ids), 1)
+    key = hits["rec"] * width + hits["code"]
+    excl = hits["exclude"]
+    excluded_keys = np.unique(key[excl])
+    keep = ~excl & ~np.isin(key, excluded_keys)
+    removed = {r * width + c for r, c in remove_pairs}
+    removed_keys = np.asarray(sorted(removed), dtype=np.int64)
+    keep &= ~np.isin(key, removed_keys)
+    kw_rec = hits["rec"][keep]
+    kw_code = hits["code"][keep]
+    kw_entry = hits["entry"][keep]
+    kw_start = hits["start"][keep]
+    kw_end = hits["end"][keep]
+    n_keywords = len(strings) - len(hits["rec"])
+    hit_no = np.flatnonzero(keep)
+
+    # manual + added pairs (minus removed)
+    man = sorted({(r, c) for r, c in [*manual_pairs, *add_pairs] if r * width + c not in removed})
+    man_rec = np.asarray([p[0] for p in man], dtype=np.int64)
+    man_code = np.asarray([p[1] for p in man], dtype=np.int64)
+
+    # parents: one row per (record, parent, child), up the chain
+    parent_of = np.full(width, -1, dtype=np.int64)
+    if codebook is not None:
+        for ci, code in enumerate(codebook.codes):
+            if code.parent is not None and code.parent in code_index:
+                parent_of[ci] = code_index[code.parent]
+    base_keys = np.unique(np.concatenate([kw_rec * width + kw_code, man_rec * width + man_code]))
+    par_rec_parts: list[np.ndarray] = []
+    par_code_parts: list[np.ndarray] = []
+    par_child_parts: list[np.ndarray] = []
+    level = base_keys
+    seen_parent: set[int] = set()
+    while len(level):
+        r, c = np.divmod(level, width)
+        p = parent_of[c]
+        ok = p >= 0
+        r, c, p = r[ok], c[ok], p[ok]
+        pkeys = r * width + p
+        ok = ~np.isin(pkeys, removed_keys)
+        r, c, p, pkeys = r[ok], c[ok], p[ok], pkeys[ok]
+        par_rec_parts.append(r)
+        par_code_parts.append(p)
+        par_child_parts.append(c)
+        nxt = np.unique(pkeys)
+        level = np.asarray([k for k in nxt.tolist() if k not in seen_parent], dtype=np.int64)
+        seen_parent.update(level.tolist())
+    par_rec = np.concatenate(par_rec_parts) if par_rec_parts else np.zeros(0, dtype=np.int64)
+    par_code = np.concatenate(par_code_parts) if par_code_parts else np.zeros(0, dtype=np.int64)
+    par_child = np.concatenate(par_child_parts) if par_child_parts else np.zeros(0, dtype=np.int64)
+    if len(par_rec):
+        triples = np.unique(np.stack([par_rec, par_code, par_child], axis=1), axis=0)
+        par_rec, par_code, par_child = triples[:, 0], triples[:, 1], triples[:, 2]
+
+    # stale removals
+    final_keys = np.unique(np.concatenate([base_keys, par_rec * width + par_code]).astype(np.int64))
+    before = np.unique(
+        np.concatenate(
+            [
+                hits["rec"][~excl] * width + hits["code"][~excl],
+                np.asarray([r * width + c for r, c in [*manual_pairs, *add_pairs]], np.int64),
+            ]
+        )
+    )
+    before = np.concatenate([before, _parent_keys(before, parent_of, width)])
+    stale = [
+        (r, c, line)
+        for (r, c, line), (ri, ci) in zip(remove, remove_pairs, strict=True)
+        if not np.isin(ri * width + ci, before)
+    ]
+    for r, c, line in stale:
+        warnings.warn(
+            f"override (line {line}) removes code {c!r} from record {r!r}, which does not "
+            "have it (stale override?)",
+            TaggingWarning,
+            stacklevel=2,
+        )
+
+    # final codes per record, sorted by id
+    order = np.argsort(np.asarray(ids, dtype=object), kind="stable") if ids else np.zeros(0, int)
+    rank = np.empty(len(ids), dtype=np.int64)
+    rank[order] = np.arange(len(ids))
+    fr, fc = np.divmod(final_keys, width)
+    srt = np.lexsort((rank[fc] if len(fc) else fc, fr))
+    codes_out: list[list[str]] = [[] for _ in range(n)]
+    for r, c in zip(fr[srt].tolist(), fc[srt].tolist(), strict=True):
+        codes_out[r].append(ids[c])
+
+    out = records.copy()
+    out["codes"] = pd.Series(codes_out, index=records.index, dtype=object)
+    out["codes_manual"] = pd.Series(manual, index=records.index, dtype=object)
+
+    # evidence
+    n_kw, n_par, n_man = len(kw_rec), len(par_rec), len(man_rec)
+    ev_rec = np.concatenate([kw_rec, par_rec, man_rec]).astype(np.int64)
+    ev_code = np.concatenate([kw_code, par_code, man_code]).astype(np.int64)
+    ev_origin = np.concatenate(
+        [np.zeros(n_kw, np.int64), np.ones(n_par, np.int64), np.full(n_man, 2, np.int64)]
+    )
+    big = np.iinfo(np.int64).max
+    ev_start = np.concatenate([kw_start, np.full(n_par + n_man, big, np.int64)])
+    kw_labels = np.asarray(strings[:n_keywords] if n_keywords else [""], dtype=object)
+    ev_keyword = np.concatenate(
+        [
+            kw_labels[kw_entry] if n_kw else np.zeros(0, dtype=object),
+            np.asarray(ids, dtype=object)[par_child] if n_par else np.zeros(0, dtype=object),
+            np.full(n_man, "", dtype=object),
+        ]
+    )
+    srt = np.lexsort(
+        (
+            ev_keyword.astype(str) if len(ev_keyword) else ev_keyword,
+            ev_origin,
+            rank[ev_code] if len(ev_code) else ev_code,
+            ev_start,
+            ev_rec,
+        )
+    )
+    matches = (
+        np.asarray(strings[n_keywords:], dtype=object)[hit_no]
+        if n_kw
+        else np.zeros(0, dtype=object)
+    )
+    ev_match = np.concatenate([matches, np.full(n_par + n_man, None, dtype=object)])
+    ev_end = np.concatenate([kw_end, np.zeros(n_par + n_man, np.int64)])
+    has_pos = ev_origin == 0
+    evidence = pd.DataFrame(
+        {
+            "record_id": pd.array(
+                np.asarray(record_ids, dtype=object)[ev_rec[srt]] if len(srt) else [],
+                dtype="string",
+            ),
+            "code": pd.array(
+                np.asarray(ids, dtype=object)[ev_code[srt]] if len(srt) else [], dtype="string"
+            ),
+            "origin": pd.array(
+                np.asarray(ORIGINS, dtype=object)[ev_origin[srt]] if len(srt) else [],
+                dtype="string",
+            ),
+            "keyword": pd.array(ev_keyword[srt], dtype="string"),
+            "match": pd.array(ev_match[srt], dtype="string"),
+            "start": pd.arrays.IntegerArray(ev_start[srt].copy(), ~has_pos[srt]),
+            "end": pd.arrays.IntegerArray(ev_end[srt].copy(), ~has_pos[srt]),
+        },
+        columns=list(EVIDENCE_COLUMNS),
+    )
+    return TagResult(out, evidence)
+
+
+def _parent_keys(keys: np.ndarray, parent_of: np.ndarray, width: int) -> np.ndarray:
+    """All (record, ancestor) keys implied by ``keys``."""
+    out: list[np.ndarray] = []
+    level = keys
+    for _ in range(64):  # codebooks are validated acyclic; bound the loop anyway
+        if not len(level):
+            break
+        r, c = np.divmod(level, width)
+        p = parent_of[c]
+        level = np.unique(r[p >= 0] * width + p[p >= 0])
+        out.append(level)
+    return np.concatenate(out) if out else np.zeros(0, dtype=np.int64)
