@@ -185,3 +185,99 @@ def test_unknown_workshop_id_lists_the_archive() -> None:
 def test_select_keeps_date_order() -> None:
     got = select_workshops(None, [FOLLOW_UP, FIRST])
     assert [w.id for w in got] == [FIRST, FOLLOW_UP]
+
+
+# --------------------------------------------------------------------------- bundled archive
+# Expected values worked out by hand from the two records.csv files and their codebooks
+# (2017: 17 statements q01–q17; 2018, illustrative: 18 statements s01–s18).
+
+GRUND, FORT, REGIO, LERN = (
+    "grundqualifizierung",
+    "fortbildung",
+    "regionale_angebote",
+    ("neue_lernformen"),
+)
+
+
+@pytest.fixture(scope="module")
+def bundled():
+    from workshop_analysis.compare import compare
+
+    return compare()
+
+
+def test_bundled_fields_recurring_new_vanished(bundled) -> None:
+    fields = bundled.recurring[bundled.recurring["level"] == "field"]
+    assert fields["id"].tolist() == [GRUND, REGIO]
+    assert bundled.new[bundled.new["level"] == "field"]["id"].tolist() == [LERN]
+    assert bundled.vanished[bundled.vanished["level"] == "field"]["id"].tolist() == [FORT]
+    # fortbildung: q07–q11 in 2017; still in 2018's codebook, so it really vanished
+    assert bundled.vanished.set_index("id").loc[FORT, "count"] == 5
+    assert bundled.vanished["in_codebook"].all()
+
+
+def test_bundled_codes_recurring_new_vanished(bundled) -> None:
+    codes = bundled.recurring[bundled.recurring["level"] == "code"]
+    # wartezeiten is mentioned in 2018 only as praise (s01), so it does not recur
+    assert codes["id"].tolist() == [
+        "personal_bedarfsplanung",
+        "theorie_praxis",
+        "passgenau",
+        "bekanntheit",
+        "pilotierungen",
+    ]
+    new = bundled.new[bundled.new["level"] == "code"]
+    assert new["id"].tolist() == ["e_learning", "ki_werkzeuge"]
+    assert not bundled.new["in_earlier_codebook"].any()
+    vanished = bundled.vanished[bundled.vanished["level"] == "code"]
+    assert vanished["id"].tolist() == [
+        "sgb2_ausbildung",
+        "fuehrungskraefte",
+        "kompetenzzentren",
+        "change_management",
+        "digitalisierung",
+    ]
+
+
+def test_bundled_counts_shares_and_kind_mix(bundled) -> None:
+    got = bundled.by_field.set_index(["workshop", "field"])
+    assert got.loc[(FIRST, GRUND), "count"] == 5  # q02–q06
+    assert got.loc[(FIRST, REGIO), "count"] == 6  # q12–q17
+    assert got.loc[(FIRST, FORT), "share"] == pytest.approx(5 / 17)
+    assert pd.isna(got.loc[(FIRST, LERN), "count"])  # not in the 2017 codebook
+    assert got.loc[(FOLLOW_UP, GRUND), "count"] == 6  # s01–s05, s11
+    assert got.loc[(FOLLOW_UP, REGIO), "count"] == 5  # s06–s10
+    assert got.loc[(FOLLOW_UP, LERN), "count"] == 7  # s11–s17
+    assert got.loc[(FOLLOW_UP, FORT), "count"] == 0
+    mix = bundled.kind_mix.set_index(["workshop", "kind"])["count"]
+    assert mix[FIRST].to_dict() == {"need": 3, "wish": 8, "praise": 2, "concern": 4}
+    assert mix[FOLLOW_UP].to_dict() == {"need": 3, "wish": 8, "praise": 3, "concern": 4}
+    assert bundled.workshops["records"].tolist() == [17, 18]
+    diff = bundled.codebook_diff
+    assert diff["code"].tolist() == [LERN, "e_learning", "ki_werkzeuge"]
+    assert diff["missing_from"].tolist() == [[FIRST]] * 3
+
+
+def test_bundled_status_carries_over(bundled) -> None:
+    track = bundled.tracking.set_index("action_id")
+    assert set(bundled.tracking["workshop"]) == {FIRST}
+    assert set(bundled.tracking["next_workshop"]) == {FOLLOW_UP}
+    # made regional offers known: done in 2018-03, but s07 (concern) and s09 (need) raise it
+    known = track.loc["A-e9d3f58d"]
+    assert (known["status"], known["status_date"]) == ("done", "2018-03-15")
+    assert known["raised_by"] == ["s07", "s09"]
+    assert known["raised_again_after_done"]
+    assert known["in_current_actions"]
+    # waiting times: done, and 2018 only praises the shorter waits (s01): not flagged
+    waits = track.loc["A-f33fd6ec"]
+    assert waits["status"] == "done"
+    assert waits["codes_raised"] == []
+    assert waits["field_raised"]
+    assert not waits["raised_again_after_done"]
+    # long-range planning has no entry in status.yaml: open, raised again by s04
+    planning = track.loc["A-4b9a141f"]
+    assert (planning["status"], planning["recorded"]) == ("open", False)
+    assert planning["raised_by"] == ["s04"]
+    assert track.loc["A-1561a8d6", "status"] == "dropped"
+    assert bundled.tracking["raised_again_after_done"].sum() == 1
+    assert bundled.tracking["recorded"].sum() == 11
