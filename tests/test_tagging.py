@@ -1,0 +1,278 @@
+"""Keyword tagging with German matching rules, evidence and overrides."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from workshop_analysis.codebook import Code, Codebook, load_codebook
+from workshop_analysis.config import SAMPLE_RECORDS
+from workshop_analysis.errors import InputError
+from workshop_analysis.io import read_records
+from workshop_analysis.tagging import EVIDENCE_COLUMNS, TaggingWarning, TagResult, tag
+
+
+def recs(*texts: str, codes: list[list[str]] | None = None) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "record_id": [f"r{i}" for i in range(1, len(texts) + 1)],
+            "text": list(texts),
+            "codes": codes if codes is not None else [[] for _ in texts],
+        }
+    )
+
+
+def book(*keywords: str, exclude: tuple[str, ...] = ()) -> Codebook:
+    return Codebook((Code("k", "K", keywords=keywords, exclude=exclude),))
+
+
+def matches(texts: list[str], *keywords: str) -> list[str]:
+    """The matched words (in text order) of one code with ``keywords``."""
+    ev = tag(recs(*texts), book(*keywords)).evidence
+    return ev["match"].tolist()
+
+
+def check_offsets(result: TagResult) -> None:
+    texts = dict(zip(result.records["record_id"], result.records["text"], strict=True))
+    kw = result.evidence[result.evidence["origin"] == "keyword"]
+    for row in kw.itertuples():
+        assert texts[row.record_id][row.start : row.end] == row.match
+
+
+# --- matching rules -------------------------------------------------------------------
+
+
+def test_case_insensitive() -> None:
+    assert matches(["WEITERBILDUNG und weiterbildung"], "Weiterbildung") == [
+        "WEITERBILDUNG",
+        "weiterbildung",
+    ]
+
+
+def test_word_start_and_longer_words() -> None:
+    texts = ["Weiterbildungsangebote sind gut; Fortweiterbildung nicht."]
+    assert matches(texts, "weiterbildung") == ["Weiterbildungsangebote"]
+
+
+def test_star_matches_inside_compounds() -> None:
+    texts = ["Weiterbildung, Ausbildung und Bildung; Bildungsurlaub auch."]
+    assert matches(texts, "*bildung") == [
+        "Weiterbildung",
+        "Ausbildung",
+        "Bildung",
+        "Bildungsurlaub",
+    ]
+
+
+def test_exclamation_mark_means_whole_word() -> None:
+    assert matches(["Der Bau und der Bauer, Neubau."], "bau!") == ["Bau"]
+    assert matches(["Ausbildung, Ausbildungsplatz"], "*bildung!") == ["Ausbildung"]
+
+
+def test_umlauts_and_eszett_match_transliterations_both_ways() -> None:
+    assert matches(["Führungskräfte"], "fuehrungskraefte") == ["Führungskräfte"]
+    assert matches(["Fuehrungskraefte"], "führungskräfte") == ["Fuehrungskraefte"]
+    assert matches(["Straße und STRASSE"], "strasse") == ["Straße", "STRASSE"]
+    assert matches(["Strasse"], "straße") == ["Strasse"]
+    assert matches(["Übung, Uebung"], "übung") == ["Übung", "Uebung"]
+    # ä/ae, ß/ss are one unit each: 'gros' is not a prefix of 'groß'
+    assert matches(["groß"], "gros") == []
+    assert matches(["großartig"], "gross") == ["großartig"]
+
+
+def test_phrases_allow_white_space_line_breaks_and_hyphens() -> None:
+    texts = ["Das Change-Managements ist wichtig", "Change\n  Management", "Changemanagement"]
+    ev = tag(recs(*texts), book("change management")).evidence
+    assert ev[["record_id", "match"]].values.tolist() == [
+        ["r1", "Change-Managements"],
+        ["r2", "Change\n  Management"],
+    ]
+
+
+def test_overlapping_keywords_of_different_codes_all_match() -> None:
+    cb = Codebook(
+        (
+            Code("a", "A", keywords=("weiter",)),
+            Code("b", "B", keywords=("weiterbildung",)),
+            Code("c", "C", keywords=("*bildung",)),
+            Code("d", "D", keywords=("berufliche weiterbildung",)),
+        )
+    )
+    result = tag(recs("Berufliche Weiterbildung"), cb)
+    assert result.records["codes"].tolist() == [["a", "b", "c", "d"]]
+    assert result.evidence[["code", "match", "start"]].values.tolist() == [
+        ["d", "Berufliche Weiterbildung", 0],
+        ["a", "Weiterbildung", 11],
+        ["b", "Weiterbildung", 11],
+        ["c", "Weiterbildung", 11],
+    ]
+
+
+def test_exclude_prevents_the_code_in_that_record_only() -> None:
+    cb = book("einarbeitung", exclude=("keine einarbeitung",))
+    result = tag(recs("Es gibt keine Einarbeitung.", "Einarbeitung fehlt."), cb)
+    assert result.records["codes"].tolist() == [[], ["k"]]
+    assert result.evidence["record_id"].tolist() == ["r2"]
+
+
+# --- offsets ----------------------------------------------------------------------------
+
+
+def test_offsets_point_into_the_original_text_after_umlauts_and_eszett() -> None:
+    text = "Größere Straßen: Maßnahmen für Führungskräfte und Weiterbildung"
+    ev = tag(recs(text), book("weiterbildung", "fuehrungskraefte", "*nahmen")).evidence
+    assert ev[["match", "start", "end"]].values.tolist() == [
+        ["Maßnahmen", 17, 26],
+        ["Führungskräfte", 31, 45],
+        ["Weiterbildung", 50, 63],
+    ]
+    assert text[50:63] == "Weiterbildung"
+
+
+def test_offsets_survive_characters_whose_lower_case_is_longer() -> None:
+    # 'İ'.lower() has two characters; offsets must not shift
+    text = "İİ İstanbul: ẞ-Weiterbildung"
+    result = tag(recs(text, "ok Weiterbildung"), book("weiterbildung", "istanbul"))
+    check_offsets(result)
+    assert result.evidence[["match", "start"]].values.tolist() == [
+        ["İstanbul", 3],
+        ["Weiterbildung", 15],
+        ["Weiterbildung", 3],
+    ]
+
+
+# --- parents, manual codes, overrides ---------------------------------------------------
+
+
+@pytest.fixture
+def cb(fixtures: Path) -> Codebook:
+    return load_codebook(fixtures / "codebooks" / "qualifizierung.yaml")
+
+
+def test_parent_applies_when_child_applies(cb: Codebook) -> None:
+    result = tag(recs("Mehr Fortbildung", "Gute Leitung"), cb)
+    assert result.records["codes"].tolist() == [["qualifizierung", "weiterbildung"], ["fuehrung"]]
+    parent = result.evidence[result.evidence["origin"] == "parent"]
+    assert parent[["record_id", "code", "keyword"]].values.tolist() == [
+        ["r1", "qualifizierung", "weiterbildung"]
+    ]
+    assert parent[["match", "start", "end"]].isna().all().all()
+
+
+def test_manual_codes_kept_unknown_ones_warned(cb: Codebook) -> None:
+    data = recs("Nichts Passendes", "Fortbildung", codes=[["fuehrung"], ["zzz-neu"]])
+    with pytest.warns(TaggingWarning, match="not in the codebook.*zzz-neu"):
+        result = tag(data, cb)
+    assert result.records["codes"].tolist() == [
+        ["fuehrung"],
+        ["qualifizierung", "weiterbildung", "zzz-neu"],
+    ]
+    assert result.records["codes_manual"].tolist() == [["fuehrung"], ["zzz-neu"]]
+    manual = result.evidence[result.evidence["origin"] == "manual"]
+    assert manual[["record_id", "code", "keyword"]].values.tolist() == [
+        ["r1", "fuehrung", ""],
+        ["r2", "zzz-neu", ""],
+    ]
+
+
+def test_without_codebook_only_manual_codes() -> None:
+    result = tag(recs("Weiterbildung", "x", codes=[["b", "a"], []]))
+    assert result.records["codes"].tolist() == [["a", "b"], []]
+    assert result.evidence["origin"].tolist() == ["manual", "manual"]
+
+
+def test_overrides_remove_and_add(cb: Codebook, fixtures: Path) -> None:
+    data = recs("Weiterbildung", "Fortbildung", "x", "Theorie und Praxis")
+    data["record_id"] = ["q01", "q02", "q03", "q04"]
+    result = tag(data, cb, overrides=fixtures / "codebooks" / "overrides_ok.yaml")
+    assert result.records["codes"].tolist() == [
+        [],
+        ["qualifizierung", "weiterbildung"],
+        [],
+        ["fuehrung"],
+    ]
+    assert "q01" not in set(result.evidence["record_id"])
+    added = result.evidence[result.evidence["record_id"] == "q04"]
+    assert added[["code", "origin"]].values.tolist() == [["fuehrung", "manual"]]
+
+
+def test_override_with_unknown_record_and_code_names_lines(cb: Codebook, fixtures: Path) -> None:
+    data = recs("Weiterbildung")
+    data["record_id"] = ["q01"]
+    path = fixtures / "codebooks" / "overrides_unknown.yaml"
+    with pytest.raises(InputError) as info:
+        tag(data, cb, overrides=path)
+    found = [(p.row, p.message) for p in info.value.problems]
+    assert found == [
+        (3, "unknown record 'q99'"),
+        (5, "unknown code 'weiterbldung' (not in the codebook)"),
+    ]
+    assert all(p.file == str(path) for p in info.value.problems)
+
+
+def test_stale_remove_override_warns(cb: Codebook) -> None:
+    overrides = {"codes": {"remove": [{"record": "r1", "code": "fuehrung", "__line__": 3}]}}
+    with pytest.warns(TaggingWarning, match="line 3.*'fuehrung'.*stale"):
+        result = tag(recs("Weiterbildung"), cb, overrides=overrides)
+    assert result.records["codes"].tolist() == [["qualifizierung", "weiterbildung"]]
+
+
+# --- contract -----------------------------------------------------------------------------
+
+
+def test_evidence_columns_order_and_determinism(cb: Codebook) -> None:
+    data = recs("Fortbildung und Weiterbildung", "Führungskräfte im Change Management")
+    first = tag(data, cb)
+    second = tag(data, cb)
+    pd.testing.assert_frame_equal(first.evidence, second.evidence)
+    pd.testing.assert_frame_equal(first.records, second.records)
+    assert tuple(first.evidence.columns) == EVIDENCE_COLUMNS
+    assert str(first.evidence["start"].dtype) == "Int64"
+    ev = first.evidence
+    assert ev[["record_id", "code", "origin", "start"]].astype(object).values.tolist() == [
+        ["r1", "weiterbildung", "keyword", 0],
+        ["r1", "weiterbildung", "keyword", 0],
+        ["r1", "weiterbildung", "keyword", 16],
+        ["r1", "weiterbildung", "keyword", 16],
+        ["r1", "qualifizierung", "parent", pd.NA],
+        ["r2", "fuehrung", "keyword", 0],
+        ["r2", "fuehrung", "keyword", 0],
+        ["r2", "fuehrung", "keyword", 18],
+    ]
+    # same record, start and code: ordered by keyword
+    assert ev["keyword"].tolist()[:4] == ["*bildung", "fortbildung", "*bildung", "weiterbildung"]
+
+
+def test_input_not_mutated(cb: Codebook) -> None:
+    data = recs(
+        "Weiterbildung",
+        codes=[
+            ["fuehrung"],
+        ],
+    )
+    before = data.copy(deep=True)
+    tag(data, cb)
+    pd.testing.assert_frame_equal(data, before)
+
+
+def test_missing_text_column_is_an_input_error(cb: Codebook) -> None:
+    with pytest.raises(InputError, match="text"):
+        tag(pd.DataFrame({"record_id": ["a"]}), cb)
+
+
+def test_sample_workshop_with_test_codebook(cb: Codebook) -> None:
+    records = read_records(SAMPLE_RECORDS)
+    result = tag(records, cb)
+    check_offsets(result)
+    assert list(result.records.columns) == [*records.columns, "codes_manual"]
+    by_id = dict(zip(result.records["record_id"], result.records["codes"], strict=True))
+    # q01: "Die Aus- und Weiterbildung der Mitarbeiterinnen …" → weiterbildung (+ parent)
+    assert by_id["q01"] == ["qualifizierung", "weiterbildung"]
+    # q02: "… Quereinsteiger oder Berufsanfänger … Grundqualifizierung …"
+    assert "grundqualifizierung" in by_id["q02"]
+    q02 = result.evidence[
+        (result.evidence["record_id"] == "q02") & (result.evidence["origin"] == "keyword")
+    ]
+    assert q02["match"].tolist() == ["Quereinsteiger", "Berufsanfänger", "Grundqualifizierung"]
