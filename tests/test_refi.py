@@ -10,7 +10,8 @@ import pandas as pd
 import pytest
 
 from workshop_analysis.cli import main
-from workshop_analysis.codebook import Code, Codebook
+from workshop_analysis.codebook import Code, Codebook, load_codebook, save_codebook
+from workshop_analysis.config import SAMPLE_CODEBOOK, SAMPLE_RECORDS
 from workshop_analysis.errors import InputError, WorkshopAnalysisError
 from workshop_analysis.io import read_records
 from workshop_analysis.records import normalise_records
@@ -21,6 +22,7 @@ from workshop_analysis.refi import (
     import_qdc,
     import_qdpx,
 )
+from workshop_analysis.tagging import tag
 
 xmlschema = pytest.importorskip("xmlschema", reason="xmlschema (test extra) validates exports")
 
@@ -204,18 +206,21 @@ def test_import_qdc_rejects_other_xml(tmp_path):
         import_qdc(other)
 
 
-def test_imported_codebook_can_be_saved(shared_refi, tmp_path):
-    from workshop_analysis import codebook as cbmod
+def test_sample_codebook_survives_yaml_qdc_yaml(tmp_path):
+    cb = load_codebook(SAMPLE_CODEBOOK)
+    back = import_qdc(export_qdc(cb, tmp_path / "sample.qdc"))
+    assert back == cb  # ids, labels, parents, keywords, exclude, horizon, owner, name, language
+    again = load_codebook(save_codebook(back, tmp_path / "codebook.yaml"))
+    assert again == cb
 
-    if not hasattr(cbmod, "save_codebook"):
-        pytest.skip("codebook.save_codebook is not there yet")
+
+def test_foreign_codebook_saves_but_needs_keywords_before_loading(shared_refi, tmp_path):
     cb = import_qdc(shared_refi / "taguette-1.5.2-codebook.qdc")
-    out = tmp_path / "codebook.yaml"
-    cbmod.save_codebook(cb, out)
-    with pytest.warns(cbmod.CodebookWarning):  # codes without keywords: the loader says so
-        back = cbmod.load_codebook(out)
-    assert back.ids == cb.ids
-    assert back["needs.time"].parent == "needs"
+    out = save_codebook(cb, tmp_path / "codebook.yaml")
+    with pytest.raises(InputError) as err:
+        load_codebook(out)
+    leaves = ["interesting", "needs.time", "praise.facilitation", "problems.logistics"]
+    assert sorted(p.message.split("'")[1] for p in err.value.problems) == leaves
 
 
 # --------------------------------------------------------------------------- .qdpx export
@@ -404,6 +409,32 @@ def test_export_qdpx_leaves_out_keyword_hits_removed_by_overrides(
     project = import_qdpx(export_qdpx(tagged, codebook, evidence, tmp_path / "p.qdpx"))
     assert project.records["codes"].tolist()[2] == ["logistik"]
     assert project.selections.query("record_id == 'r3'")["code"].tolist() == ["logistik"]
+
+
+def test_sample_workshop_exports_and_reads_back(tmp_path, shared_refi):
+    records = read_records(SAMPLE_RECORDS)
+    codebook = load_codebook(SAMPLE_CODEBOOK)
+    tagged, evidence = tag(records, codebook)
+    out = export_qdpx(tagged, codebook, evidence, tmp_path / "sample.qdpx")
+    with zipfile.ZipFile(out) as zf:
+        xmlschema.XMLSchema(shared_refi / "Project-mrt2019.xsd").validate(
+            ET.fromstring(zf.read("project.qde"))
+        )
+    project = import_qdpx(out)
+    assert project.records["record_id"].tolist() == records["record_id"].tolist()
+    assert project.records["text"].tolist() == records["text"].tolist()
+    texts = dict(zip(project.records["record_id"], project.records["text"], strict=True))
+    assert all(
+        texts[r.record_id][r.start : r.end] == r.match for r in project.selections.itertuples()
+    )
+    hits = evidence[evidence["origin"] == "keyword"]
+    assert len(project.selections) == len(
+        hits.drop_duplicates(["record_id", "code", "start", "end"])
+    )
+    # every code tagging found is a code of the re-imported record, except parents
+    leaf = {c.id for c in codebook if not codebook.children(c.id)}
+    for before, after in zip(tagged["codes"], project.records["codes"], strict=True):
+        assert {c for c in before if c in leaf} <= set(after)
 
 
 # --------------------------------------------------------------------------- CLI

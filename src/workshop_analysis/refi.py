@@ -28,8 +28,8 @@ Codebook (``.qdc``, namespace ``urn:QDA-XML:codebook:1.0``)
     line no longer reads ``field: value``, the whole text is kept as description instead.
     GUIDs are uuid5 of the code id in a fixed namespace, so re-exporting gives the same
     GUIDs and a QDA tool recognises the codes. Output has no time stamps and is
-    byte-for-byte reproducible. Codebook names travel in ``origin``
-    (``workshop-analysis 0.1.0: NAME``).
+    byte-for-byte reproducible. The codebook's name and language travel in ``origin``
+    (``workshop-analysis 0.1.0 (de): NAME``).
 
 Importing another tool's codebook
     Nested codes become parent links. Ids come from our trailer when present, otherwise
@@ -224,7 +224,8 @@ def export_qdc(codebook: Codebook, path: str | Path) -> Path:
     path = Path(path)
     if not len(codebook):
         raise WorkshopAnalysisError(f"{path}: the codebook has no codes; nothing to export")
-    origin = f"{_ORIGIN}: {codebook.name}" if codebook.name else _ORIGIN
+    origin = _ORIGIN + (f" ({codebook.language})" if codebook.language else "")
+    origin += f": {codebook.name}" if codebook.name else ""
     root = ET.Element("CodeBook", {"xmlns": NS_CODEBOOK, "origin": xml_text(origin)})
     codes = ET.SubElement(root, "Codes")
     _code_elements(codebook, codes)
@@ -242,11 +243,13 @@ def _parse_xml(data: bytes, file: str, what: str) -> ET.Element:
         ) from None
 
 
-def _name_from_origin(origin: str | None) -> str | None:
-    if origin and origin.startswith("workshop-analysis"):
-        _, sep, name = origin.partition(": ")
-        return name if sep else ""
-    return None
+_OUR_ORIGIN = re.compile(r"^workshop-analysis \S+(?: \(([^)]*)\))?(?:: (.*))?$", re.DOTALL)
+
+
+def _from_origin(origin: str | None) -> tuple[str, str | None] | None:
+    """(name, language) from our own ``origin``; ``None`` for other tools' files."""
+    m = _OUR_ORIGIN.match(origin or "")
+    return (m[2] or "", m[1] or None) if m else None
 
 
 def import_qdc(path: str | Path, *, split_dotted: bool = True) -> Codebook:
@@ -263,8 +266,11 @@ def import_qdc(path: str | Path, *, split_dotted: bool = True) -> Codebook:
     Returns
     -------
     Codebook
-        Codes in document order (a parent before its children); ``name`` from our own
-        ``origin`` or else the file name without extension.
+        Codes in document order (a parent before its children); ``name`` and
+        ``language`` from our own ``origin``, else the file name without extension and
+        ``None``. Codes without our trailer have no keywords: :func:`load_codebook
+        <workshop_analysis.codebook.load_codebook>` asks for keywords on every code
+        without children before the saved YAML can be used for tagging.
 
     Raises
     ------
@@ -296,8 +302,9 @@ def import_qdc(path: str | Path, *, split_dotted: bool = True) -> Codebook:
     if codes_elem is None:
         raise InputError([Problem(file, None, "Codes", "the codebook has no <Codes> element")])
     codes = build_codes(read_code_tree(codes_elem), split_dotted=split_dotted)
-    name = _name_from_origin(root.get("origin"))
-    return Codebook(codes=tuple(codes), name=path.stem if name is None else name)
+    ours = _from_origin(root.get("origin"))
+    name, language = ours if ours is not None else (path.stem, None)
+    return Codebook(codes=tuple(codes), name=name, language=language)
 
 
 # =========================================================================== project: export
