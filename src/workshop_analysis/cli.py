@@ -60,7 +60,7 @@ def _cmd_export_qdpx(args: argparse.Namespace) -> int:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         records = read_records(args.input)
-        codebook = load_codebook(args.codebook, corpus=records)
+        codebook = load_codebook(args.codebook)
         result = tag(records, codebook, overrides=args.overrides)
         path = export_qdpx(
             result.records, codebook, result.evidence, args.out, project_name=args.name
