@@ -467,3 +467,18 @@ def test_cli_import_qdpx_bad_file_exits_1(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "x.qdpx: not a .qdpx (zip) file" in err
     assert "Traceback" not in err
+
+
+def test_cli_export_qdpx_then_import_qdpx(tmp_path, capsys):
+    qdpx = tmp_path / "sample.qdpx"
+    args = ["export-qdpx", str(SAMPLE_RECORDS), "--codebook", str(SAMPLE_CODEBOOK)]
+    assert main([*args, "--out", str(qdpx), "--name", "Praktiker-Workshop"]) == 0
+    assert f"wrote {qdpx}: 17 sources, 14 codes" in capsys.readouterr().out
+    assert _qde(qdpx).get("name") == "Praktiker-Workshop"
+    out, cb_out = tmp_path / "records.csv", tmp_path / "codebook.yaml"
+    assert main(["import-qdpx", str(qdpx), "--out", str(out), "--codebook-out", str(cb_out)]) == 0
+    assert (
+        read_records(out)["record_id"].tolist()
+        == read_records(SAMPLE_RECORDS)["record_id"].tolist()
+    )
+    assert load_codebook(cb_out).codes == load_codebook(SAMPLE_CODEBOOK).codes
