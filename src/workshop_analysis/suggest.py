@@ -82,7 +82,11 @@ def _is_content(word: str) -> bool:
 
 
 def _pick_form(forms: Counter[str]) -> str:
-    return sorted(forms.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
+    """Most frequent surface form; on a tie the one with umlauts ("Führung" over
+    "Fuehrung"), then the alphabetically first."""
+    return sorted(
+        forms.items(), key=lambda kv: (-kv[1], -sum(c in "äöüÄÖÜß" for c in kv[0]), kv[0])
+    )[0][0]
 
 
 def suggest_codes(records: pd.DataFrame, *, top: int = 30, min_count: int = 2) -> pd.DataFrame:
