@@ -596,7 +596,8 @@ def import_qdpx(path: str | Path, *, workshop: str | None = None) -> QdpxProject
     -----
     RefiWarning
         Once, naming every source that was skipped (and why), every coding of an unknown
-        code and every selection outside its text.
+        code, every selection outside its text and every text file that was not UTF-8
+        (then read as Windows-1252).
     """
     path = Path(path)
     file = str(path)
@@ -609,7 +610,13 @@ def import_qdpx(path: str | Path, *, workshop: str | None = None) -> QdpxProject
             if qde is None:
                 raise InputError([Problem(file, None, "", "the archive has no project.qde")])
             root = _parse_xml(zf.read(qde), file, qde)
-            files = {n: zf.read(n) for n in zf.namelist() if not n.endswith("/")}
+            wanted = {
+                member
+                for elem in root.iter()
+                if local(elem.tag) == "TextSource"
+                and (member := _zip_member(names, elem.get("plainTextPath") or ""))
+            }
+            files = {n: zf.read(n) for n in sorted(wanted)}
     except (zipfile.BadZipFile, OSError) as err:
         raise InputError([Problem(file, None, "", f"not a .qdpx (zip) file: {err}")]) from None
     if local(root.tag) != "Project":
@@ -646,6 +653,7 @@ def import_qdpx(path: str | Path, *, workshop: str | None = None) -> QdpxProject
     skipped: list[str] = []
     unknown_codes: set[str] = set()
     bad_selections: list[str] = []
+    recoded: list[str] = []
     rows: list[dict[str, object]] = []
     sel_rows: list[dict[str, object]] = []
     taken: set[str] = set()
@@ -669,7 +677,11 @@ def import_qdpx(path: str | Path, *, workshop: str | None = None) -> QdpxProject
                     f"{label!r} (text file {src.get('plainTextPath')} is not in the archive)"
                 )
                 continue
-            text = files[member].decode("utf-8-sig", errors="replace")
+            try:
+                text = files[member].decode("utf-8-sig")
+            except UnicodeDecodeError:
+                text = files[member].decode("cp1252", errors="replace")
+                recoded.append(f"{label!r} ({member})")
         else:
             rich = src.get("richTextPath") or "no text"
             skipped.append(f"{label!r} (only {rich}, no plain text)")
@@ -747,6 +759,8 @@ def import_qdpx(path: str | Path, *, workshop: str | None = None) -> QdpxProject
         problems.append(
             "codings of codes not in the codebook ignored: " + ", ".join(sorted(unknown_codes))
         )
+    if recoded:
+        problems.append("text files not in UTF-8, read as Windows-1252: " + "; ".join(recoded))
     if bad_selections:
         problems.append("selections outside their text ignored: " + "; ".join(bad_selections))
     if problems:
