@@ -194,6 +194,24 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_suggest_codes(args: argparse.Namespace) -> int:
+    from .io import read_records
+    from .suggest import suggest_codes, write_starter_codebook
+
+    suggestions = suggest_codes(read_records(args.input), top=args.top, min_count=args.min_count)
+    if suggestions.empty:
+        print(f"{args.input}: no term occurs in {args.min_count} or more records")
+    else:
+        shown = suggestions.assign(
+            forms=suggestions["forms"].map(", ".join),
+            example_ids=suggestions["example_ids"].map(", ".join),
+        )
+        print(shown.to_string(index=False))
+    if args.out:
+        print(f"wrote {write_starter_codebook(suggestions, args.out)}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser with every sub-command."""
     parser = argparse.ArgumentParser(
@@ -208,6 +226,15 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("validate", help="check a records file and list every problem")
     p.add_argument("input", type=Path, help="records file (.csv, .xlsx or .md)")
     p.set_defaults(func=_cmd_validate)
+
+    p = sub.add_parser("suggest-codes", help="list frequent terms and phrases as code "
+                       "candidates; write a starter codebook with --out")
+    p.add_argument("input", type=Path, help="records file (.csv, .xlsx or .md)")
+    p.add_argument("--top", type=int, default=30, metavar="N", help="terms to list (default 30)")
+    p.add_argument("--min-count", type=int, default=2, metavar="N",
+                   help="minimum number of records a term occurs in (default 2)")
+    p.add_argument("--out", type=Path, metavar="FILE.yaml", help="write a starter codebook")
+    p.set_defaults(func=_cmd_suggest_codes)
 
     p = sub.add_parser("redact", help="replace names, e-mails and phone numbers before sharing")
     p.add_argument("input", type=Path, help="records file (.csv, .xlsx or .md)")
