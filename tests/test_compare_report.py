@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 
 from test_compare import RESULTS
 from workshop_analysis import compare_report
@@ -58,3 +59,32 @@ def test_write_tables_writes_every_frame(tmp_path) -> None:
     assert sorted(p.name for p in paths) == sorted(f"compare-{name}.csv" for name in comp._fields)
     recurring = pd.read_csv(tmp_path / "compare-recurring.csv")
     assert recurring["workshops"].tolist() == ["w2017; w2018", "w2017; w2018"]
+
+
+@pytest.mark.slow
+def test_cli_compare_writes_offline_report_and_tables(tmp_path, capsys) -> None:
+    from workshop_analysis.cli import main
+
+    out = tmp_path / "cmp"
+    assert main(["compare", "--out", str(out), "--lang", "en", "--quiet"]) == 0
+    assert f"wrote {out / 'compare.html'}" in capsys.readouterr().out
+    html = (out / "compare.html").read_text("utf-8")
+    assert '<html lang="en"' in html
+    assert "Recurring needs" in html
+    assert html.count("⚑ done, but raised again") == 1
+    assert "Made with workshop-analysis" in html
+    assert "NBVAL_CHECK_OUTPUT" not in html
+    assert "http://" not in html
+    assert "https://" not in html
+    vanished = pd.read_csv(out / "compare-vanished.csv")
+    assert vanished.loc[vanished["level"] == "field", "id"].tolist() == ["fortbildung"]
+
+
+def test_cli_compare_unknown_id_is_a_short_error(capsys) -> None:
+    from workshop_analysis import config
+    from workshop_analysis.cli import main
+
+    assert main(["compare", str(config.WORKSHOPS_DIR), "2099-01-01-gibt-es-nicht"]) == 1
+    err = capsys.readouterr().err
+    assert "unknown workshop id(s): 2099-01-01-gibt-es-nicht" in err
+    assert "Traceback" not in err

@@ -53,7 +53,8 @@ TEXT: dict[str, dict[str, str]] = {
         "vanished_intro": "Im vorigen Workshop genannt, im folgenden nicht mehr.",
         "none_vanished": "Kein Thema ist weggefallen.",
         "previous": "vorher",
-        "codebook_note": "nicht im Codebuch",
+        "codebook_note": "nicht mehr im Codebuch",
+        "codebook_new": "neu im Codebuch",
         "kinds": "Art der Aussagen je Workshop",
         "codebook_diff": "Unterschiede der Codebücher",
         "codebook_diff_intro": "Codes, die nur in einem Teil der Codebücher stehen; dort, wo "
@@ -115,7 +116,8 @@ TEXT: dict[str, dict[str, str]] = {
         "vanished_intro": "Mentioned in the previous workshop, not in the next one.",
         "none_vanished": "No topic vanished.",
         "previous": "before",
-        "codebook_note": "not in codebook",
+        "codebook_note": "no longer in codebook",
+        "codebook_new": "new in codebook",
         "kinds": "Kind of statement per workshop",
         "codebook_diff": "Codebook differences",
         "codebook_diff_intro": "Codes found in some codebooks only; where they are missing "
@@ -259,7 +261,8 @@ def new_vanished_html(comparison: Comparison, *, lang: str = "de") -> str:
         for r in data.to_dict("records"):
             label = _h.esc(r["label"])
             if not r[flag]:
-                label += f' <span class="wa-badge">{_h.esc(_t("codebook_note", lang))}</span>'
+                note = _t("codebook_new" if key == "new" else "codebook_note", lang)
+                label += f' <span class="wa-badge">{_h.esc(note)}</span>'
             rows.append(
                 [
                     f'<span class="wa-rid">{_h.esc(r["workshop"])}</span>',
