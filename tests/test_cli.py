@@ -65,3 +65,50 @@ def test_unexpected_error_is_short_unless_debug(
     assert "RuntimeError: disk on fire" in capsys.readouterr().err
     with pytest.raises(RuntimeError):
         main(["--debug", "validate", str(SAMPLE_RECORDS)])
+
+
+# --- tag and codebook check (tagging work) ----------------------------------------------
+
+CODEBOOKS = Path(__file__).resolve().parent / "fixtures" / "codebooks"
+
+
+def test_tag_writes_records_and_evidence(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import pandas as pd
+
+    code = main(
+        ["tag", str(SAMPLE_RECORDS), "--codebook", str(CODEBOOKS / "qualifizierung.yaml"),
+         "--out", str(tmp_path)]
+    )
+    assert code == 0
+    out = capsys.readouterr().out
+    assert "17 records" in out
+    records = pd.read_csv(tmp_path / "records.csv")
+    assert len(records) == 17
+    assert {"codes", "codes_manual", "kind", "kind_source", "kind_confidence", "kind_cue"} <= set(
+        records.columns
+    )
+    assert records.loc[records["record_id"] == "q01", "codes"].item() == (
+        "qualifizierung; weiterbildung"
+    )
+    evidence = pd.read_csv(tmp_path / "evidence.csv")
+    assert list(evidence.columns) == ["record_id", "code", "origin", "keyword", "match",
+                                      "start", "end"]
+
+
+def test_tag_without_codebook_still_infers_kinds(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["tag", str(SAMPLE_RECORDS), "--out", str(tmp_path)]) == 0
+    assert "manual codes only" in capsys.readouterr().out
+    assert (tmp_path / "records.csv").is_file()
+
+
+def test_codebook_check(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["codebook", "check", str(CODEBOOKS / "qualifizierung.yaml")]) == 0
+    assert "4 codes (2 top-level), 11 keywords, no errors" in capsys.readouterr().out
+    assert main(["codebook", "check", str(CODEBOOKS / "many_errors.yaml")]) == 1
+    err = capsys.readouterr().err
+    assert "4 problems found" in err
+    assert "row 7, column 'id': duplicate id 'weiterbildung'" in err

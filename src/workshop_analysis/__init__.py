@@ -10,6 +10,7 @@ __version__ = "0.1.0"
 from .actions import derive_actions, unassigned, write_actions
 from .agreement import agreement, cohen_kappa, krippendorff_alpha
 from .archive import list_workshops, load_status, load_workshop, new_workshop, track_actions
+from .codebook import CodebookWarning, load_codebook, save_codebook
 from .compare import compare
 from .compare_report import render_compare
 from .errors import InputError, Problem, WorkshopAnalysisError
@@ -20,12 +21,15 @@ from .records import COLUMNS, KINDS, normalise_records, validate_records
 from .refi import export_qdc, export_qdpx, import_qdc, import_qdpx
 from .report import render_report, run_pipeline
 from .suggest import suggest_codes
+from .tagging import TagResult, tag
 
 __all__ = [
     "COLUMNS",
     "KINDS",
+    "CodebookWarning",
     "InputError",
     "Problem",
+    "TagResult",
     "WorkshopAnalysisError",
     "__version__",
     "agreement",
@@ -40,6 +44,7 @@ __all__ = [
     "infer_kinds",
     "krippendorff_alpha",
     "list_workshops",
+    "load_codebook",
     "load_status",
     "load_workshop",
     "new_workshop",
@@ -52,7 +57,9 @@ __all__ = [
     "render_compare",
     "render_report",
     "run_pipeline",
+    "save_codebook",
     "suggest_codes",
+    "tag",
     "theme",
     "track_actions",
     "unassigned",

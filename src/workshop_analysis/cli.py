@@ -101,6 +101,73 @@ def _cmd_import_qdpx(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_tag(args: argparse.Namespace) -> int:
+    from .codebook import load_codebook
+    from .io import read_records, write_table
+    from .kinds import infer_kinds
+    from .tagging import tag
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        records = read_records(args.input)
+        codebook = load_codebook(args.codebook) if args.codebook is not None else None
+        result = tag(records, codebook, overrides=args.overrides)
+        tagged = infer_kinds(result.records)
+    _print_warnings(caught)
+    out: Path = args.out
+    out.mkdir(parents=True, exist_ok=True)
+    write_table(tagged, out / "records.csv")
+    write_table(result.evidence, out / "evidence.csv", sheet_name="evidence")
+    coded = int(tagged["codes"].map(bool).sum())
+    used = sorted({c for codes in tagged["codes"] for c in codes})
+    print(f"{args.input}: {len(tagged)} records, {coded} coded, {len(tagged) - coded} uncoded")
+    if codebook is None:
+        print("no codebook: manual codes only (use --codebook FILE to tag by keyword)")
+    print(f"codes used ({len(used)}): {', '.join(used) if used else '-'}")
+    print(f"wrote {out / 'records.csv'} and {out / 'evidence.csv'}")
+    return 0
+
+
+def _cmd_codebook_check(args: argparse.Namespace) -> int:
+    from .codebook import load_codebook
+    from .io import read_records
+
+    corpus = read_records(args.corpus) if args.corpus is not None else None
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        codebook = load_codebook(args.file, corpus=corpus)
+    _print_warnings(caught)
+    top = sum(1 for c in codebook if c.parent is None)
+    keywords = sum(len(c.keywords) for c in codebook)
+    print(
+        f"{args.file}: {len(codebook)} codes ({top} top-level), {keywords} keywords, "
+        f"no errors, {len(caught)} warning{'s' if len(caught) != 1 else ''}"
+    )
+    return 0
+
+
+def _add_codebook_commands(sub: argparse._SubParsersAction) -> argparse._SubParsersAction:
+    """Register ``codebook`` with its ``check`` sub-command; return its sub-parsers.
+
+    Further ``codebook`` sub-commands are added to the returned object in
+    :func:`build_parser` (``codebook_sub.add_parser("export-qdc", …)``).
+    """
+    group = sub.add_parser("codebook", help="work with codebooks (check, …)")
+
+    def _usage(_args: argparse.Namespace) -> int:
+        group.print_help()
+        return 2
+
+    group.set_defaults(func=_usage)
+    codebook_sub = group.add_subparsers(dest="codebook_command", metavar="SUBCOMMAND")
+    p = codebook_sub.add_parser("check", help="validate a codebook and list every problem")
+    p.add_argument("file", type=Path, help="codebook (.yaml)")
+    p.add_argument("--corpus", type=Path,
+                   help="records file: warn about keywords that match none of its texts")
+    p.set_defaults(func=_cmd_codebook_check)
+    return codebook_sub
+
+
 def _cmd_codebook_export_qdc(args: argparse.Namespace) -> int:
     from .codebook import load_codebook
     from .refi import export_qdc
@@ -235,6 +302,27 @@ def build_parser() -> argparse.ArgumentParser:
                    help="minimum number of records a term occurs in (default 2)")
     p.add_argument("--out", type=Path, metavar="FILE.yaml", help="write a starter codebook")
     p.set_defaults(func=_cmd_suggest_codes)
+
+    p = sub.add_parser("tag", help="tag records by keyword and infer kinds "
+                       "(records.csv, evidence.csv)")
+    p.add_argument("input", type=Path, help="records file (.csv, .xlsx or .md)")
+    p.add_argument("--codebook", type=Path, help="codebook (.yaml); without: manual codes only")
+    p.add_argument("--overrides", type=Path, help="overrides file (.yaml)")
+    p.add_argument("--out", type=Path, required=True, help="output folder")
+    p.set_defaults(func=_cmd_tag)
+
+    codebook_sub = _add_codebook_commands(sub)
+    # more `codebook` sub-commands: p = codebook_sub.add_parser("…", …)
+    p = codebook_sub.add_parser("export-qdc", help="write a REFI-QDA codebook (.qdc)")
+    p.add_argument("codebook", type=Path, help="codebook (.yaml)")
+    p.add_argument("out", type=Path, help="file to write (.qdc)")
+    p.set_defaults(func=_cmd_codebook_export_qdc)
+    p = codebook_sub.add_parser("import-qdc", help="read a REFI-QDA codebook (.qdc) into YAML")
+    p.add_argument("input", type=Path, help="codebook from a QDA tool (.qdc)")
+    p.add_argument("out", type=Path, help="codebook to write (.yaml)")
+    p.add_argument("--flat", action="store_true",
+                   help="keep dotted names (needs.time) flat instead of nesting them")
+    p.set_defaults(func=_cmd_codebook_import_qdc)
 
     p = sub.add_parser("redact", help="replace names, e-mails and phone numbers before sharing")
     p.add_argument("input", type=Path, help="records file (.csv, .xlsx or .md)")

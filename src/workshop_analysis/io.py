@@ -324,7 +324,7 @@ def _read_markdown(path: Path) -> tuple[pd.DataFrame, list[int], dict[str, str]]
 def _for_export(data: pd.DataFrame) -> pd.DataFrame:
     out = data.copy()
     for column in out.columns:
-        if out[column].map(lambda v: isinstance(v, list | tuple)).any():
+        if any(isinstance(v, list | tuple) for v in out[column].tolist()):  # empty-safe
             out[column] = out[column].map(
                 lambda v: "; ".join(map(str, v)) if isinstance(v, list | tuple) else v
             )
