@@ -281,3 +281,43 @@ def test_bundled_status_carries_over(bundled) -> None:
     assert track.loc["A-1561a8d6", "status"] == "dropped"
     assert bundled.tracking["raised_again_after_done"].sum() == 1
     assert bundled.tracking["recorded"].sum() == 11
+
+
+def test_compare_new_folder_with_shared_codebook(tmp_path: Path) -> None:
+    import shutil
+
+    from workshop_analysis.archive import new_workshop
+    from workshop_analysis.compare import compare
+
+    shutil.copytree(config.SAMPLE_DIR, tmp_path / FIRST)
+    shared = tmp_path / "shared-codebook.yaml"
+    shared.write_bytes(config.SAMPLE_CODEBOOK.read_bytes())
+    folder = new_workshop("2019-05-14-nord", tmp_path, codebook=shared, link_codebook=True)
+    with (folder / "records.csv").open("a", encoding="utf-8") as fh:
+        fh.write(
+            "n1,,Einarbeitung,JC Kiel,,Kritik,Die Wartezeiten bis zum ersten Lehrgang "
+            "sind noch immer zu lang.,\n"
+        )
+        fh.write(
+            "n2,,Fortbildung,JC Kiel,,Wunsch,Wir brauchen mehr Seminare zu Change Management.,\n"
+        )
+    comp = compare(tmp_path)
+    assert comp.workshops["workshop"].tolist() == [FIRST, "2019-05-14-nord"]
+    assert comp.workshops["shared_codebook"].tolist() == [False, True]
+    assert comp.codebook_diff.empty
+    assert comp.recurring["id"].tolist() == [
+        "grundqualifizierung",
+        "fortbildung",
+        "wartezeiten",
+        "change_management",
+    ]
+    assert comp.new.empty
+    assert comp.vanished.loc[comp.vanished["level"] == "field", "id"].tolist() == [
+        "regionale_angebote"
+    ]
+    # 2017's status says the waiting times were done; n1 raises them again
+    track = comp.tracking.set_index("action_id")
+    assert track.loc["A-f33fd6ec", "raised_again_after_done"]
+    assert track.loc["A-f33fd6ec", "raised_by"] == ["n1"]
+    assert track.loc["A-b640b6a6", "raised_again_after_done"]  # change management, done
+    assert comp.tracking["raised_again_after_done"].sum() == 2
