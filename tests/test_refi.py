@@ -482,3 +482,32 @@ def test_cli_export_qdpx_then_import_qdpx(tmp_path, capsys):
         == read_records(SAMPLE_RECORDS)["record_id"].tolist()
     )
     assert load_codebook(cb_out).codes == load_codebook(SAMPLE_CODEBOOK).codes
+
+
+def test_cli_codebook_export_and_import_qdc(tmp_path, capsys):
+    qdc, yaml_out = tmp_path / "sample.qdc", tmp_path / "codebook.yaml"
+    assert main(["codebook", "export-qdc", str(SAMPLE_CODEBOOK), str(qdc)]) == 0
+    assert main(["codebook", "import-qdc", str(qdc), str(yaml_out)]) == 0
+    out = capsys.readouterr().out
+    assert f"wrote {qdc}: 14 codes" in out
+    assert "without children have no keywords" not in out
+    assert load_codebook(yaml_out) == load_codebook(SAMPLE_CODEBOOK)
+
+
+def test_cli_codebook_import_qdc_names_codes_needing_keywords(shared_refi, tmp_path, capsys):
+    out = tmp_path / "taguette.yaml"
+    qdc = shared_refi / "taguette-1.5.2-codebook.qdc"
+    assert main(["codebook", "import-qdc", str(qdc), str(out), "--flat"]) == 0
+    printed = capsys.readouterr().out
+    assert "4 code(s) without children have no keywords yet" in printed
+    assert "needs.time" in printed
+    assert "parent" not in out.read_text(encoding="utf-8")  # --flat: no hierarchy
+
+
+def test_cli_codebook_import_qdc_broken_file(tmp_path, capsys):
+    bad = tmp_path / "bad.qdc"
+    bad.write_text("<CodeBook><Codes>", encoding="utf-8")
+    assert main(["codebook", "import-qdc", str(bad), str(tmp_path / "x.yaml")]) == 1
+    err = capsys.readouterr().err
+    assert "bad.qdc, row 1: the codebook is not well-formed XML" in err
+    assert "Traceback" not in err

@@ -187,9 +187,13 @@ def _cmd_codebook_import_qdc(args: argparse.Namespace) -> int:
 
     codebook = import_qdc(args.input, split_dotted=not args.flat)
     save_codebook(codebook, args.out)
-    without = sum(1 for c in codebook if not c.keywords)
-    note = f" ({without} without keywords: add some so tagging can assign them)" if without else ""
-    print(f"wrote {args.out}: {len(codebook)} codes{note}")
+    bare = [c.id for c in codebook if not c.keywords and not codebook.children(c.id)]
+    print(f"wrote {args.out}: {len(codebook)} codes")
+    if bare:
+        print(
+            f"{len(bare)} code(s) without children have no keywords yet ({', '.join(bare)}): "
+            f"add keywords before tagging; 'codebook check {args.out}' lists them"
+        )
     return 0
 
 
