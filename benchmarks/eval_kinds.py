@@ -2,9 +2,11 @@
 
 Usage: ``.venv/bin/python benchmarks/eval_kinds.py [--errors]``
 
-Evaluates the development set (``tests/fixtures/kinds_dev.csv``, used to tune the cues) and
-the held-out set (``tests/fixtures/kinds_holdout.csv``, never tuned on): accuracy, macro-F1,
-per-class figures and the confusion matrix. ``--errors`` also lists the misclassified rows.
+Evaluates the development set (``tests/fixtures/kinds_dev.csv``, used to tune the cues),
+the held-out set (``tests/fixtures/kinds_holdout.csv``, never tuned on) and the bundled
+workshops under ``data/workshops`` (real statements; the 2018 follow-up prompted one rule,
+"changes for the better are praise"): accuracy, macro-F1, per-class figures and the
+confusion matrix. ``--errors`` also lists the misclassified rows.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from workshop_analysis.config import WORKSHOPS_DIR
+from workshop_analysis.io import read_records
 from workshop_analysis.kinds import evaluate_kinds, infer_kinds
 
 FIXTURES = Path(__file__).resolve().parents[1] / "tests" / "fixtures"
@@ -25,11 +29,19 @@ def main(argv: list[str]) -> int:
     show_errors = "--errors" in argv
     pd.set_option("display.width", 200)
     pd.set_option("display.max_colwidth", 90)
-    for name, path in FILES.items():
-        gold = pd.read_csv(path, dtype="string", keep_default_na=False)
+    sets = {
+        name: pd.read_csv(path, dtype="string", keep_default_na=False)
+        for name, path in FILES.items()
+    }
+    # the bundled workshops: real statements with hand-assigned kinds
+    for folder in sorted(WORKSHOPS_DIR.glob("*/records.csv")):
+        records = read_records(folder)
+        sets[f"bundled {folder.parent.name}"] = records[records["kind"].notna()]
+    for name, gold in sets.items():
+        title = f"{name}: {FILES[name].name}" if name in FILES else name
         predicted = infer_kinds(gold.assign(kind=pd.NA))
         result = evaluate_kinds(gold, predicted)
-        print(f"== {name}: {path.name} ({result['n']} statements)")
+        print(f"== {title} ({result['n']} statements)")
         print(
             f"accuracy {result['accuracy']:.3f}   macro-F1 {result['macro_f1']:.3f}   "
             f"coverage {result['coverage']:.3f}"

@@ -65,6 +65,34 @@ def test_negation_flips_praise_to_concern(text: str) -> None:
     assert "negated" in row["kind_cue"]
 
 
+def test_leider_and_problem_are_not_negated_by_a_following_nicht() -> None:
+    assert _kind("Die Vorschläge wurden leider nicht umgesetzt.") == "concern"
+    assert _kind("Das Problem wurde bis heute nicht gelöst.") == "concern"
+
+
+def test_change_for_the_better_is_praise() -> None:
+    # a concern word (Wartezeiten) whose situation improved
+    assert _kind("Die Wartezeiten sind spürbar kürzer geworden.") == "praise"
+    assert _kind("Die Abstimmung ist schwieriger geworden.") == "concern"
+
+
+def test_praise_word_in_a_mehr_fragment_is_wished_for() -> None:
+    row = _one("Mehr Wertschätzung für die Fachassistenz")
+    assert row["kind"] == "wish"
+    assert "wished: wertschätzung" in row["kind_cue"]
+
+
+def test_praise_then_contrast_without_cue_is_concern() -> None:
+    row = _one("Die Lehrgänge sind gut, jedoch weit entfernt.")
+    assert row["kind"] == "concern"
+    assert row["kind_cue"] == "rule: praise, then contrast"
+
+
+def test_goal_infinitive_only_without_finite_verb() -> None:
+    assert _one("Digitale Signatur für Bescheide einführen")["kind_cue"] == "rule: goal infinitive"
+    assert "goal" not in str(_one("Die Leitung will Videoberatung einführen.")["kind_cue"])
+
+
 def test_negated_concern_is_praise() -> None:
     assert _kind("Die Anmeldung war überhaupt nicht schwierig.") == "praise"
     assert _kind("Mit der Technik gab es keine Probleme.") == "praise"

@@ -47,6 +47,24 @@ CUES: list[Cue] = [
         True,
     ),
     ("concern", 2.0, r"gut gemeint", True),
+    ("concern", 3.0, r"leider|unfortunately|schade", True),
+    # change for the better / for the worse ("Wartezeiten sind spürbar kürzer geworden")
+    (
+        "praise",
+        3.0,
+        r"(?:hat|haben|hatte|hatten) sich (?:\w+ ){0,3}(?:verbessert|verkürzt|eingespielt|"
+        r"stabilisiert|entspannt)|(?:kürzer|besser|schneller|einfacher|leichter|"
+        r"übersichtlicher|stabiler|ruhiger) geworden|(?:deutlich|spürbar|merklich|erheblich|"
+        r"sichtbar) (?:kürzer|besser|schneller|einfacher|häufiger|öfter|stärker genutzt)",
+        True,
+    ),
+    (
+        "concern",
+        3.0,
+        r"(?:länger|schlechter|schwieriger|komplizierter|unübersichtlicher|langsamer) geworden|"
+        r"verschlechter\w*",
+        True,
+    ),
     # ------------------------------------------------------------------ wish
     (
         "wish",
@@ -159,7 +177,8 @@ CUES: list[Cue] = [
         r"gefallen|geschätzt|schätz\w*|begrüß\w*|überzeug\w*|gewinnbringend\w*|"
         r"funktioniert gut|läuft gut|klappt(?: gut)?|reibungslos\w*|kompetent\w*|engagiert\w*|"
         r"freundlich\w*|verständlich\w*|übersichtlich\w*|gerne|gern|profitier\w*|"
-        r"angenehm\w*|motiviert\w*|gewinn|wertschätz\w*|professionell\w*|gut organisiert|"
+        r"angenehm\w*|motiviert\w*|hochmotiviert\w*|hochkompetent\w*|hochwertig\w*|"
+        r"gewinn|wertschätz\w*|professionell\w*|gut organisiert|"
         r"gut strukturiert|gut vorbereitet|lehrreich\w*|aufschlussreich\w*|fortschritt\w*",
         False,
     ),
@@ -196,7 +215,7 @@ CUES: list[Cue] = [
     (
         "concern",
         3.0,
-        r"\w*problem\w*|leider|kritisier\w*|bemängel\w*|beklag\w*|beschwer\w*|"
+        r"\w*problem\w*|kritisier\w*|bemängel\w*|beklag\w*|beschwer\w*|"
         r"\w*kritik|kritisch\w*",
         False,
     ),

@@ -28,24 +28,37 @@ Rules, in the order they are applied to each statement
    Phrases that contain their own negation or mood ("kein Problem", "hätte nicht besser
    sein können", "ohne … hätten wir das nie geschafft", "wäre hilfreich") are single cues.
 3. **Negation.** A negator ("nicht", "kein…", "nie", "kaum", "wenig", "not", "no", "never")
-   up to three words before a cue, or up to two words after it in the same clause
-   ("hilft uns nicht"), flips praise to concern ("nicht hilfreich", "kein ausreichendes
-   Angebot": weight at least 2), concern to praise ("nicht schwierig": weight × 0.6) and
-   halves need/wish cues. "nicht nur" is no negation.
+   up to three words before a cue — or, for praise words, up to two words after it in
+   the same clause ("hilft uns nicht") — flips praise to concern ("nicht hilfreich",
+   "kein ausreichendes Angebot": weight at least 2), concern to praise ("nicht
+   schwierig": weight × 0.6) and halves need/wish cues. "nicht nur" is no negation.
 4. **Subjunctive.** A praise word in a clause with a Konjunktiv II / conditional marker
    ("wäre", "würde", "könnte", "hätte", "would", "could") describes something wished for
    and counts as a wish ("eine feste Ansprechperson wäre für uns wirklich hilfreich") —
    unless the clause is a counterfactual past ("wäre … gewesen", "hätte … können").
+   Likewise in a fragment starting with "Mehr"/"Weniger"/"Bessere" ("Mehr
+   Wertschätzung für …") praise words name what is wished for.
 5. **Contrast.** After "aber", "jedoch", "allerdings", "sondern", "trotzdem", ", doch",
    "but", "however" the last part decides: cues after the last contrast marker weigh
-   × 1.5, cues before it × 0.5 ("gut organisiert, aber viel zu lang" → concern).
+   × 1.5, cues before it × 0.5 ("gut organisiert, aber viel zu lang" → concern). Praise
+   followed by a contrast without any cue after it leans to concern (+1.5, ``rule:
+   praise, then contrast``: "gut, jedoch weit entfernt").
 6. **Sentence form.** A question leans to concern (+1, ``rule: question``); a fragment
    starting with "Mehr"/"Weniger"/"Bessere" leans to wish (+1.5, ``rule: Mehr …``); a
-   sentence ending in "!" leans to wish (+1, ``rule: imperative``).
+   sentence ending in "!" leans to wish (+1, ``rule: imperative``); a statement without a
+   finite verb that ends in a goal infinitive ("Videoberatung einführen", "Angebote
+   ausbauen") is a wish (+1.5, ``rule: goal infinitive``). Changes for the better ("sind
+   spürbar kürzer geworden", "hat sich verbessert") are praise, for the worse
+   ("schwieriger geworden", "verschlechtert") concern.
 7. **Section lean.** A heading such as "Bedarfe", "Wünsche"/"Anregungen", "Lob"/"Was lief
    gut", "Kritik"/"Probleme"/"Herausforderungen" adds ``section_weight`` (default 1.0) to
    its kind; one clear text cue (weight ≥ 1.5) of another kind still wins.
-8. **Decision.** The kind with the highest total wins (ties: concern, need, wish, praise).
+8. **No cue at all.** A short verbless fragment from a photo protocol ("Online-Terminbuchung
+   für alle Dienstleistungen") leans to wish (0.5, ``rule: fragment``), any other
+   statement to concern (0.5, ``rule: plain statement``): in workshop protocols an
+   unmarked description of a state usually reports something found lacking. A section
+   lean outweighs both.
+9. **Decision.** The kind with the highest total wins (ties: concern, need, wish, praise).
    ``kind_confidence = best / (sum of all totals + 1)`` — one clear cue gives about 0.7,
    a section lean alone 0.5, conflicting cues less. ``kind_cue`` lists the cues that voted
    for the winner. Without any cue the kind stays missing: ``kind_source='none'``.
@@ -222,6 +235,12 @@ _PRIORITY = ("concern", "need", "wish", "praise")
 
 _GOAL_END = re.compile(rf"(?<!\bzu )(?<!\w)(?:{umlaut_pattern(GOAL_VERBS)})\W*$", re.IGNORECASE)
 _SENTENCE_WORDS = 16
+#: Finite verbs that show a statement is a full sentence, not a bare goal ("… einführen").
+_FINITE = compile_words(
+    r"ist|sind|war|waren|wird|werden|wurde|wurden|hat|haben|hatte|hatten|will|wollen|soll|"
+    r"sollen|sollte|sollten|muss|müssen|kann|können|könnte|könnten|möchte|möchten|gibt|wäre|"
+    r"wären|würde|würden"
+)
 
 _CONTRAST_AFTER = 1.5
 _CONTRAST_BEFORE = 0.5
@@ -244,8 +263,9 @@ def _clause_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     return left, right
 
 
-def _negator(text: str, start: int, end: int) -> str | None:
-    """The negating word before (3 words) or after (2 words) a cue in its clause, if any."""
+def _negator(text: str, start: int, end: int, *, after: bool) -> str | None:
+    """The negating word before (3 words) or, with ``after``, after (2 words) a cue in its
+    clause, if any."""
     left, right = _clause_bounds(text, start, end)
     before = _WORD.findall(text[left:start])[-3:]
     after_words = _WORD.findall(text[end:right])
@@ -254,7 +274,7 @@ def _negator(text: str, start: int, end: int) -> str | None:
             following = before[i + 1] if i + 1 < len(before) else ""
             if following.lower() != "nur":
                 return word
-    for word in after_words[:2]:
+    for word in after_words[:2] if after else []:
         if _NEGATOR_RE.match(word) and word.lower() not in ("no", "kaum", "wenig"):
             return word
     return None
@@ -285,12 +305,16 @@ def _infer_one(text: str, section: str, section_weight: float) -> tuple[str | No
     contrast_end = None
     for m in _CONTRAST_RE.finditer(text):
         contrast_end = m.end()
+    stripped = text.strip()
+    mehr_start = _MEHR_START.search(stripped) is not None
+    before_contrast = dict.fromkeys(KINDS, 0.0)
+    after_contrast = 0.0
 
     for start, end, index, matched in _find_cues(text):
         kind, weight, _, fixed = CUES[index]
         label = matched.lower()
         if not fixed:
-            neg = _negator(text, start, end)
+            neg = _negator(text, start, end, after=kind == "praise")
             if neg is not None:
                 label = f"{neg.lower()} … {label}" if neg.lower() != label else label
                 if kind == "praise":
@@ -300,6 +324,9 @@ def _infer_one(text: str, section: str, section_weight: float) -> tuple[str | No
                 else:
                     weight *= 0.5
                 label = f"negated: {label}"
+            elif kind == "praise" and mehr_start:
+                kind = "wish"
+                label = f"wished: {label}"
             elif kind == "praise" and _subjunctive(text, start, end):
                 kind = "wish"
                 label = f"subjunctive: {label}"
@@ -307,23 +334,33 @@ def _infer_one(text: str, section: str, section_weight: float) -> tuple[str | No
             if start >= contrast_end:
                 weight *= _CONTRAST_AFTER
                 label = f"after contrast: {label}"
+                after_contrast += weight
             else:
+                before_contrast[kind] += weight
                 weight *= _CONTRAST_BEFORE
         if weight > 0:
             scores[kind] += weight
             cues[kind].append(label)
 
-    stripped = text.strip()
+    if (
+        contrast_end is not None
+        and after_contrast == 0
+        and before_contrast["praise"] > 0
+        and before_contrast["praise"] == max(before_contrast.values())
+    ):
+        # "gut, jedoch oft weit entfernt": what follows the contrast qualifies the praise
+        scores["concern"] += 1.5
+        cues["concern"].append("rule: praise, then contrast")
     if stripped.endswith("?"):
         scores["concern"] += 1.0
         cues["concern"].append("rule: question")
     elif stripped.endswith("!"):
         scores["wish"] += 1.0
         cues["wish"].append("rule: imperative")
-    if _MEHR_START.search(stripped):
+    if mehr_start:
         scores["wish"] += 1.5
         cues["wish"].append(f"rule: {_WORD.findall(stripped)[0]} …")
-    if _GOAL_END.search(stripped):
+    if _GOAL_END.search(stripped) and not _FINITE.search(stripped):
         scores["wish"] += 1.5
         cues["wish"].append("rule: goal infinitive")
 
