@@ -19,6 +19,7 @@ from workshop_analysis._notebooks import (
     strip_outputs,
 )
 from workshop_analysis.cli import main
+from workshop_analysis.codebook import Code, Codebook
 from workshop_analysis.errors import WorkshopAnalysisError
 
 TINY = Path(__file__).resolve().parent / "fixtures" / "report" / "tiny.ipynb"
@@ -154,6 +155,18 @@ def test_count_line_is_sorted_and_counts_missing():
     assert report.count_line(values) == "NA: 1, need: 1, wish: 2"
 
 
+def test_shared_codes_ignores_ancestors():
+    book = Codebook(
+        codes=(
+            Code(id="a", label="A"),
+            Code(id="a1", label="A1", parent="a"),
+            Code(id="b", label="B"),
+        )
+    )
+    tagged = pd.DataFrame({"codes": [["a", "a1"], ["a1", "b"], [], ["b"]]})
+    assert report.shared_codes(tagged, book) == 1
+
+
 def test_action_changes_lists_changed_values():
     before = _actions()
     after = before.copy()
@@ -225,9 +238,9 @@ def test_inject_parameters_writes_readable_literals_and_rejects_unknown_names():
 
 @pytest.mark.slow
 def test_execute_notebook_injects_parameters_and_exports_offline_html(tmp_path, capsys):
-    executed = report.execute_notebook(TINY, {"greeting": "Hallo <Köln>"}, tmp_path)
+    executed = report.execute_notebook(TINY, {"greeting": "Grüße aus Köln"}, tmp_path)
     nb = nbformat.read(executed, as_version=4)
-    assert nb.cells[3].outputs[0]["text"] == "Hallo <Köln>\n"
+    assert nb.cells[3].outputs[0]["text"] == "Grüße aus Köln\n"
     assert "papermill" not in nb.metadata
     lines = capsys.readouterr().out.splitlines()
     assert "[tiny] cell 3/5: print(greeting)" in lines
@@ -236,7 +249,7 @@ def test_execute_notebook_injects_parameters_and_exports_offline_html(tmp_path, 
     html = html_path.read_text(encoding="utf-8")
     assert '<html lang="en">' in html
     assert "<title>Tiny</title>" in html
-    assert '<p class="probe">Hallo <Köln></p>' in html  # HTML output is kept as HTML
+    assert '<p class="probe">Grüße aus Köln</p>' in html  # HTML output is kept as HTML
     assert "print(greeting)" not in html  # no input code
     assert "A tiny notebook" not in html  # no markdown
     assert not EXTERNAL.search(html)
@@ -290,7 +303,8 @@ def test_report_html_is_offline_escaped_and_complete(rendered_report):
     assert not EXTERNAL.search(html)
     assert "<script" not in html.replace("&lt;script", "")
     assert "&lt;script&gt;window.__planted = 1; alert(1)&lt;/script&gt;" in html
-    assert "&lt;img src=&quot;x&quot; onerror=&quot;window.__planted = 2&quot;&gt;" in html
+    # (nbconvert writes quotes in text nodes unescaped: harmless outside a tag)
+    assert '&lt;img src="x" onerror="window.__planted = 2"&gt;' in html
     for heading in (
         "Zusammenfassung",
         "Kurzfristige Maßnahmen",
@@ -300,7 +314,10 @@ def test_report_html_is_offline_escaped_and_complete(rendered_report):
         "Grafiken",
     ):
         assert f"<h2>{heading}</h2>" in html
-    assert html.count('<img src="data:image/png;base64,') == 4
+    # roadmap, kind by field, top fields; no co-occurrence chart: every statement of the
+    # sample has one most specific code (its other codes are that code's ancestors)
+    assert html.count('<img src="data:image/png;base64,') == 3
+    assert "Gemeinsam vergebene Codes" not in html
     assert "import " not in html  # no code
     size = (rendered_report["de"] / "report.html").stat().st_size
     assert size < 2_000_000

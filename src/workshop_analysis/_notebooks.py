@@ -14,11 +14,12 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-import nbformat
+from typing import TYPE_CHECKING, Any
 
 from .errors import WorkshopAnalysisError
+
+if TYPE_CHECKING:
+    from nbformat import NotebookNode
 
 #: Tag of the cell that holds a notebook's default parameters (papermill's convention).
 PARAMETERS_TAG = "parameters"
@@ -60,13 +61,15 @@ def first_line(source: str) -> str:
 
 
 def inject_parameters(
-    nb: nbformat.NotebookNode, parameters: Mapping[str, Any], *, name: str = ""
-) -> nbformat.NotebookNode:
+    nb: NotebookNode, parameters: Mapping[str, Any], *, name: str = ""
+) -> NotebookNode:
     """Return a copy of ``nb`` with a cell setting ``parameters`` after the ``parameters`` cell.
 
     Values are written as Python literals (``repr``; paths as strings), so umlauts stay
     readable. Unknown names raise, so that a typo in a caller does not pass silently.
     """
+    import nbformat
+
     nb = nbformat.from_dict(nb)  # deep copy
     tagged = [i for i, c in enumerate(nb.cells) if PARAMETERS_TAG in c.metadata.get("tags", [])]
     if len(tagged) != 1:
@@ -114,12 +117,14 @@ def _literal(value: Any) -> str:
     raise TypeError(f"parameter value {value!r} is not a Python literal")
 
 
-def clean_notebook(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+def clean_notebook(nb: NotebookNode) -> NotebookNode:
     """Return a copy of ``nb`` without volatile metadata (timings, papermill, widgets).
 
     Cell ids are made deterministic (``cell-<index>``) so that two runs of the same
     notebook on the same input give the same file.
     """
+    import nbformat
+
     nb = nbformat.from_dict(nb)
     for key in _VOLATILE_NB_KEYS:
         nb.metadata.pop(key, None)
@@ -131,10 +136,14 @@ def clean_notebook(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return nb
 
 
-def strip_outputs(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+def strip_outputs(nb: NotebookNode) -> NotebookNode:
     """Return a copy of ``nb`` as it is kept in git: no outputs, no execution counts,
     except cells marked ``# NBVAL_CHECK_OUTPUT``, whose stored output ``make test`` compares."""
+
     nb = clean_notebook(nb)
+    info = nb.metadata.get("language_info")
+    if info:  # keep the language, drop the Python version of the machine that ran it
+        nb.metadata["language_info"] = {"name": info.get("name", "python")}
     for cell in nb.cells:
         if cell.cell_type != "code":
             continue
@@ -148,6 +157,27 @@ def strip_outputs(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
         cell.outputs = []
         cell.execution_count = None
     return nb
+
+
+def skip_slow_format_checker() -> None:
+    """Keep jsonschema from importing ``rfc3987_syntax`` (1.5 s to build its grammar).
+
+    nbformat validates notebooks with jsonschema, whose optional IRI format checker imports
+    ``rfc3987_syntax``; notebooks use no IRI formats, so the checker is not needed. Called by
+    the execution functions (never on import), and only before jsonschema is loaded.
+    """
+    if "jsonschema" not in sys.modules and "rfc3987_syntax" not in sys.modules:
+        sys.modules["rfc3987_syntax"] = None  # type: ignore[assignment]  # -> ImportError
+
+
+def preload_exporter() -> None:
+    """Import nbconvert's HTML exporter in a background thread (while kernels run)."""
+    import threading
+
+    def load() -> None:
+        import nbconvert.exporters.html  # noqa: F401
+
+    threading.Thread(target=load, name="preload-nbconvert", daemon=True).start()
 
 
 def _kernel_manager_class() -> type:
@@ -174,7 +204,8 @@ def _kernel_manager_class() -> type:
     return _ThisPythonKernel
 
 
-async def _execute(run: Run, *, progress: Progress, timeout: int) -> None:
+async def _execute(run: Run, *, progress: Progress, timeout: int, km: Any = None) -> None:
+    import nbformat
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
@@ -207,11 +238,16 @@ async def _execute(run: Run, *, progress: Progress, timeout: int) -> None:
         extra_arguments=["--IPKernelApp.log_level=ERROR"],
         on_notebook_start=on_start,
         on_cell_execute=on_cell,
+        km=km,
     )
     run.started = time.perf_counter()
-    progress(f"[{run.name}] starting kernel")
+    reused = km is not None and km.has_kernel
+    progress(f"[{run.name}] {'reusing the kernel' if reused else 'starting kernel'}")
     try:
         await client.async_execute()
+        if km is not None:  # a shared kernel: leave an empty namespace for the next notebook
+            reply = client.kc.execute("%reset -f", silent=True, store_history=False)
+            await client.async_wait_for_reply(reply)
     except (CellExecutionError, CellTimeoutError, DeadKernelError) as err:
         index, line = run.current
         step = code_cells.index(index) + 1 if index in code_cells else index + 1
@@ -222,7 +258,16 @@ async def _execute(run: Run, *, progress: Progress, timeout: int) -> None:
         )
     finally:
         run.finished = time.perf_counter()
-        nbformat.write(clean_notebook(client.nb), run.target)
+        if km is not None and client.kc is not None:
+            client.kc.stop_channels()
+        executed = clean_notebook(client.nb)
+        counts = [c for c in executed.cells if c.get("execution_count") is not None]
+        for number, cell in enumerate(counts, start=1):  # as if run alone in a fresh kernel
+            cell.execution_count = number
+            for out in cell.outputs:
+                if "execution_count" in out:
+                    out.execution_count = number
+        nbformat.write(executed, run.target)
     if run.error is None:
         progress(f"[{run.name}] done ({run.finished - run.started:.1f} s)")
     run.timings = {
@@ -240,13 +285,32 @@ def _short_reason(err: BaseException) -> str:
     return text if len(text) <= 400 else text[:397] + "..."
 
 
-def execute_all(runs: Sequence[Run], *, progress: Progress, timeout: int = 600) -> list[Run]:
-    """Execute ``runs`` concurrently (one kernel each); return them with timings/errors."""
+def execute_all(
+    runs: Sequence[Run], *, progress: Progress, timeout: int = 600, shared_kernel: bool = True
+) -> list[Run]:
+    """Execute ``runs``; return them with timings and errors.
 
-    async def main() -> None:
+    ``shared_kernel=True`` runs them one after the other in ONE kernel, resetting its
+    namespace (``%reset -f``) between notebooks: imports are paid once and a single kernel
+    start is needed; the first failure stops the sequence. ``False`` runs them concurrently,
+    one kernel each.
+    """
+
+    async def shared() -> None:
+        km = _kernel_manager_class()(kernel_name="python3")
+        try:
+            for run in runs:
+                await _execute(run, progress=progress, timeout=timeout, km=km)
+                if run.error is not None:
+                    break
+        finally:
+            if km.has_kernel:
+                await km.shutdown_kernel(now=True)
+
+    async def concurrent() -> None:
         await asyncio.gather(*(_execute(r, progress=progress, timeout=timeout) for r in runs))
 
-    asyncio.run(main())
+    asyncio.run(shared() if shared_kernel else concurrent())
     return list(runs)
 
 
@@ -259,6 +323,8 @@ def refresh(paths: Sequence[Path], *, progress: Progress = print) -> None:
         .venv/bin/python -m workshop_analysis._notebooks notebooks/*.ipynb
     """
     import tempfile
+
+    import nbformat
 
     with tempfile.TemporaryDirectory() as tmp:
         runs = [Run(name=p.stem, source=p, target=Path(tmp) / p.name, parameters={}) for p in paths]

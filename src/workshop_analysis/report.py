@@ -552,7 +552,10 @@ def actions_html(
     """
     lang = analysis.lang
     parts = []
-    for number, horizon in enumerate(("short", "long")):
+    for horizon in ("short", "long"):
+        parts.append(heading_html(f"heading_{horizon}", lang))
+        if horizon == "short":
+            parts.append(f'<p class="wa-note">{_h.esc(_h.text("intro_actions", lang))}</p>')
         parts.append(
             action_table_html(
                 analysis.actions,
@@ -561,11 +564,10 @@ def actions_html(
                 codebook=analysis.codebook,
                 horizon=horizon,
                 rationale=rationale,
+                heading=False,
                 max_quotes=max_quotes,
             )
         )
-        if number == 0:
-            parts.append(f'<p class="wa-note">{_h.esc(_h.text("intro_actions", lang))}</p>')
     return "".join(parts)
 
 
@@ -652,8 +654,9 @@ def execute_notebooks(
     *,
     progress: Progress | None = print,
     timeout: int = 600,
+    shared_kernel: bool = True,
 ) -> dict[str, Any]:
-    """Execute several notebooks concurrently (one kernel each) with parameters.
+    """Execute several notebooks with parameters, in order, in a kernel of this Python.
 
     Parameters
     ----------
@@ -666,6 +669,10 @@ def execute_notebooks(
         Called with one line per step (which notebook, which cell); ``None`` for silence.
     timeout : int
         Seconds a single cell may run.
+    shared_kernel : bool
+        Run the notebooks one after the other in one kernel, its namespace reset between
+        them (default: one kernel start and one set of imports for all); ``False`` runs
+        them concurrently, one kernel each.
 
     Returns
     -------
@@ -678,8 +685,9 @@ def execute_notebooks(
         When a cell fails: names the notebook, the cell and its first line; every executed
         notebook is kept.
     """
-    from ._notebooks import Run, execute_all
+    from ._notebooks import Run, execute_all, skip_slow_format_checker
 
+    skip_slow_format_checker()
     out = Path(out_dir)
     runs = []
     for name, params in jobs.items():
@@ -793,6 +801,7 @@ def render_report(
     lang: str = "de",
     title: str | None = None,
     progress: Progress | None = print,
+    shared_kernel: bool = True,
 ) -> ReportResult:
     """Run every notebook on a workshop and write the report folder.
 
@@ -811,6 +820,8 @@ def render_report(
         Report title; default from the workshop (see :func:`default_title`).
     progress : callable, optional
         Receives one line per step; ``None`` for silence.
+    shared_kernel : bool
+        See :func:`execute_notebooks`.
 
     Returns
     -------
@@ -824,6 +835,7 @@ def render_report(
     WorkshopAnalysisError
         A failing notebook cell (named), or missing files.
     """
+    from ._notebooks import preload_exporter, skip_slow_format_checker
     from .codebook import load_codebook
     from .i18n import check_lang
     from .io import read_records
@@ -831,6 +843,8 @@ def render_report(
 
     say = progress or (lambda _line: None)
     t0 = time.perf_counter()
+    skip_slow_format_checker()
+    preload_exporter()
     check_lang(lang)
     paths = resolve_inputs(input, codebook, overrides)
     say(f"checking {paths['input']}")
@@ -851,8 +865,10 @@ def render_report(
         "title": title,
     }
     t_check = time.perf_counter()
-    say(f"running {len(NOTEBOOKS)} notebooks concurrently, one kernel each")
-    executed = execute_notebooks(dict.fromkeys(NOTEBOOKS, params), out, progress=say)
+    say(f"running {len(NOTEBOOKS)} notebooks in {out}")
+    executed = execute_notebooks(
+        dict.fromkeys(NOTEBOOKS, params), out, progress=say, shared_kernel=shared_kernel
+    )
     t_exec = time.perf_counter()
     say(f"[{REPORT_NOTEBOOK}] exporting HTML")
     report = notebook_to_html(
@@ -883,7 +899,7 @@ def render_report(
 # --------------------------------------------------------------------------- charts
 
 
-def figure_html(fig: Any, *, alt: str = "", dpi: int = 200) -> str:
+def figure_html(fig: Any, *, alt: str = "", dpi: int = 150) -> str:
     """A matplotlib figure as an embedded PNG ``<img>`` (base64, no external file).
 
     Rendered at ``dpi`` (sharp on screen and in print) and shown at the figure's size in CSS
@@ -929,6 +945,31 @@ def chart_html(plot: Callable[..., Any], *args: Any, **kwargs: Any) -> str:
             else next((a.get_title() for a in fig.axes if a.get_title()), "")
         )
         return figure_html(fig, alt=alt)
+
+
+def shared_codes(tagged: pd.DataFrame, codebook: Any) -> int:
+    """Number of statements with two or more codes, not counting a code's ancestors.
+
+    The co-occurrence chart is drawn only when this is positive (an empty chart says
+    nothing to the reader).
+    """
+    count = 0
+    for codes in tagged["codes"]:
+        found = set(_h.as_list(codes))
+        parents = {a for c in found if c in codebook for a in codebook.ancestors(c)}
+        count += len(found - parents) >= 2
+    return count
+
+
+def cooccurrence_html(analysis: Analysis) -> str:
+    """The co-occurrence chart of the analysis, or ``""`` when no statement has two codes."""
+    from .plots import plot_cooccurrence
+
+    if not shared_codes(analysis.tagged, analysis.codebook):
+        return ""
+    return chart_html(
+        plot_cooccurrence, analysis.tagged, codebook=analysis.codebook, lang=analysis.lang
+    )
 
 
 def output_folder(output_dir: str | Path | None, records: pd.DataFrame) -> Path:
