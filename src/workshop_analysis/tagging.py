@@ -314,7 +314,7 @@ def tag(
         return code_index[cid]
 
     if "codes" in records.columns:
-        manual = [split_codes(v) for v in records["codes"].tolist()]
+        manual = [split_codes(v) if _filled(v) else [] for v in records["codes"].tolist()]
     else:
         manual = [[] for _ in range(n)]
     manual_pairs = [(r, index_of(c)) for r, codes in enumerate(manual) for c in codes]
@@ -490,6 +490,13 @@ def tag(
         columns=list(EVIDENCE_COLUMNS),
     )
     return TagResult(out, evidence)
+
+
+def _filled(value: object) -> bool:
+    """True unless ``value`` is an empty list/tuple/string or missing (fast path)."""
+    if isinstance(value, list | tuple | str):
+        return bool(value)
+    return not pd.isna(value)  # type: ignore[call-overload]
 
 
 def _parent_keys(keys: np.ndarray, parent_of: np.ndarray, width: int) -> np.ndarray:
