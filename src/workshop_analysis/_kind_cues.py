@@ -47,12 +47,30 @@ CUES: list[Cue] = [
         True,
     ),
     ("concern", 2.0, r"gut gemeint", True),
+    ("concern", 2.5, r"hoffentlich (?:\w+ ){0,3}(?:nicht|kein\w*|nie)", True),
+    ("concern", 2.0, r"lange(?:n)? (?:\w*zeit\w*|\w*wege|warte\w*)", True),
+    (
+        "praise",
+        2.0,
+        r"kurze(?:n)? (?:\w*wege|\w*wartezeit\w*|bearbeitungszeit\w*|reaktionszeit\w*)|"
+        r"spart (?:uns |viel |eine menge )*zeit|zeitersparnis|saves? (?:us |a lot of |much )*time",
+        True,
+    ),
+    # "when we need it", "wenn wir sie brauchen": a condition, not a need
+    (
+        "need",
+        0.0,
+        r"(?:when|if|whenever) (?:we|you|they|i|one) (?:really )?need\w*|"
+        r"(?:wenn|falls|sobald) (?:wir|man|sie|es|ihr) (?:\w+ )?(?:brauch\w*|benötig\w*)",
+        True,
+    ),
     ("concern", 3.0, r"leider|unfortunately|schade", True),
     # change for the better / for the worse ("Wartezeiten sind spürbar kürzer geworden")
     (
         "praise",
         3.0,
-        r"(?:hat|haben|hatte|hatten) sich (?:\w+ ){0,3}(?:verbessert|verkürzt|eingespielt|"
+        r"(?:deutlich|spürbar|merklich|erheblich|sichtbar|stark) verbessert|"
+        r"(?:hat|haben|hatte|hatten) sich (?:\w+ ){0,6}(?:verbessert|verkürzt|eingespielt|"
         r"stabilisiert|entspannt)|(?:kürzer|besser|schneller|einfacher|leichter|"
         r"übersichtlicher|stabiler|ruhiger) geworden|(?:deutlich|spürbar|merklich|erheblich|"
         r"sichtbar) (?:kürzer|besser|schneller|einfacher|häufiger|öfter|stärker genutzt)",
@@ -90,6 +108,7 @@ CUES: list[Cue] = [
     ),
     ("wish", 2.5, r"(?:regen|regt|regten) \w+ an|angeregt|anregung\w*", True),
     ("wish", 2.5, r"empfehl\w*|empfohlen|empfiehlt", True),
+    ("wish", 2.5, r"forder\w*|gefordert|forderung\w*|plädier\w*|appellier\w*", True),
     ("wish", 2.0, r"sollte|sollten|sollen|soll|sollt", False),
     ("wish", 2.0, r"möchte|möchten|hätten gern|hätten gerne|hätte gern|hätte gerne", True),
     ("wish", 2.0, r"bitte", True),
@@ -174,6 +193,11 @@ CUES: list[Cue] = [
         "praise",
         2.0,
         r"hilfreich\w*|positiv\w*|toll\w*|super|klasse|prima|spitze|gefäll\w*|gefiel\w*|"
+        r"zugewandt\w*|respektvoll\w*|empathisch\w*|kundenorientiert\w*|kundenfreundlich\w*|"
+        r"serviceorientiert\w*|geduldig\w*|tadellos\w*|eingespielt\w*|spaß|inspirier\w*|anregend\w*|spannend\w*|informativ\w*|"
+        r"kurzweilig\w*|effizient\w*|effektiv\w*|unkompliziert\w*|unbürokratisch\w*|zügig\w*|"
+        r"hilfsbereit\w*|herzlich\w*|bestens|perfekt\w*|beeindruck\w*|gelohnt|lohnt|lohnend\w*|"
+        r"gelingt|gelingen|gelang|freut uns|freuen uns über|(?:gute|tolle|super|prima) idee|"
         r"gefallen|geschätzt|schätz\w*|begrüß\w*|überzeug\w*|gewinnbringend\w*|"
         r"funktioniert gut|läuft gut|klappt(?: gut)?|reibungslos\w*|kompetent\w*|engagiert\w*|"
         r"freundlich\w*|verständlich\w*|übersichtlich\w*|gerne|gern|profitier\w*|"
@@ -245,7 +269,7 @@ CUES: list[Cue] = [
         r"unkoordiniert\w*|knapp\w*|fluktuation\w*|kämpf\w*|abgehängt|ausgebucht",
         False,
     ),
-    ("concern", 1.5, r"kaum|wenig|wenige|weniger als|niemand|nirgends", True),
+    ("concern", 1.5, r"kaum|wenig|wenige|weniger als|niemand|nirgends|selten", True),
     ("concern", 1.0, r"keine|keinen|keiner|keinem", True),
     (
         "concern",
@@ -301,7 +325,7 @@ NEGATORS = (
 #: Contrast markers: the clause after the last one decides.
 CONTRAST = (
     r"aber|jedoch|allerdings|sondern|trotzdem|dennoch|nur leider|but|however|although|"
-    r"(?<=, )doch|(?<=, )nur|wobei"
+    r"(?<=, )doch|(?<=, )nur|wobei|dagegen|hingegen|wohingegen"
 )
 #: Subjunctive (Konjunktiv II) and English conditional markers.
 SUBJUNCTIVE = r"wäre|wären|würde|würden|könnte|könnten|hätte|hätten|fände|fänden|would|could"

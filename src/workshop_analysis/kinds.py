@@ -47,7 +47,11 @@ Rules, in the order they are applied to each statement
    starting with "Mehr"/"Weniger"/"Bessere" leans to wish (+1.5, ``rule: Mehr …``); a
    sentence ending in "!" leans to wish (+1, ``rule: imperative``); a statement without a
    finite verb that ends in a goal infinitive ("Videoberatung einführen", "Angebote
-   ausbauen") is a wish (+1.5, ``rule: goal infinitive``). Changes for the better ("sind
+   ausbauen") is a wish (+1.5, ``rule: goal infinitive``). Pros/cons notation of photo
+   protocols: a leading "+", "Top:", "Pro:", "Positiv:" means praise (+2), "Flop:",
+   "Contra:", "Negativ:" concern (+2) and a leading "- " concern (+1: it may just be a
+   bullet). A w-question with a modal ("Wie sollen Kunden das verstehen?") doubts
+   rather than proposes (+1.5 concern, ``rule: w-question``). Changes for the better ("sind
    spürbar kürzer geworden", "hat sich verbessert") are praise, for the worse
    ("schwieriger geworden", "verschlechtert") concern.
 7. **Section lean.** A heading such as "Bedarfe", "Wünsche"/"Anregungen", "Lob"/"Was lief
@@ -235,6 +239,16 @@ _PRIORITY = ("concern", "need", "wish", "praise")
 
 _GOAL_END = re.compile(rf"(?<!\bzu )(?<!\w)(?:{umlaut_pattern(GOAL_VERBS)})\W*$", re.IGNORECASE)
 _SENTENCE_WORDS = 16
+_MARKER_PRAISE = re.compile(r"\s*(?:\+|(?:top|pro|plus|positiv|stärken?|lob)\s*:)", re.IGNORECASE)
+_MARKER_CONCERN = re.compile(
+    r"\s*(?:-(?=\s)|–(?=\s)|(?:flop|contra|kontra|minus|negativ|schwächen?|kritik)\s*:)",
+    re.IGNORECASE,
+)
+_W_QUESTION = re.compile(
+    r"\W*(?:wie|wer|was|wo|wann|warum|wieso|weshalb|wozu|woher|how|who|what|why)\s+"
+    r"(?!wäre|waere|wärs|about)",
+    re.IGNORECASE,
+)
 #: Finite verbs that show a statement is a full sentence, not a bare goal ("… einführen").
 _FINITE = compile_words(
     r"ist|sind|war|waren|wird|werden|wurde|wurden|hat|haben|hatte|hatten|will|wollen|soll|"
@@ -261,6 +275,26 @@ def _clause_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     if m:
         right = m.start()
     return left, right
+
+
+def _contrast_start(text: str) -> int | None:
+    """Where the part after the last contrast marker begins, or ``None`` without one.
+
+    German often puts "aber" after the verb ("…, müssen aber aktualisiert werden"), so
+    the contrasted part starts at the beginning of the marker's clause (after the comma)
+    when there is one within the sentence, else right after the marker.
+    """
+    last = None
+    for m in _CONTRAST_RE.finditer(text):
+        last = m
+    if last is None:
+        return None
+    head = text[: last.start()]
+    sentence = max(head.rfind(c) for c in ".!?;")
+    comma = max(head.rfind(c) for c in ",:–—")
+    if comma > sentence and text[comma + 1 : last.start()].strip():
+        return comma + 1
+    return last.end()
 
 
 def _negator(text: str, start: int, end: int, *, after: bool) -> str | None:
@@ -302,11 +336,10 @@ def _infer_one(text: str, section: str, section_weight: float) -> tuple[str | No
     scores = dict.fromkeys(KINDS, 0.0)
     cues: dict[str, list[str]] = {k: [] for k in KINDS}
 
-    contrast_end = None
-    for m in _CONTRAST_RE.finditer(text):
-        contrast_end = m.end()
+    contrast_end = _contrast_start(text)
     stripped = text.strip()
     mehr_start = _MEHR_START.search(stripped) is not None
+    w_question = stripped.endswith("?") and _W_QUESTION.match(stripped) is not None
     before_contrast = dict.fromkeys(KINDS, 0.0)
     after_contrast = 0.0
 
@@ -354,9 +387,20 @@ def _infer_one(text: str, section: str, section_weight: float) -> tuple[str | No
     if stripped.endswith("?"):
         scores["concern"] += 1.0
         cues["concern"].append("rule: question")
+        if w_question and scores["wish"] > 0:
+            # "Wie sollen Kunden das verstehen?": a modal in a w-question doubts, it
+            # does not propose
+            scores["concern"] += 1.5
+            cues["concern"].append("rule: w-question")
     elif stripped.endswith("!"):
         scores["wish"] += 1.0
         cues["wish"].append("rule: imperative")
+    marker = _MARKER_PRAISE.match(stripped) or _MARKER_CONCERN.match(stripped)
+    if marker is not None:
+        # pros/cons notation of photo protocols: "+ kurze Wege", "Flop: Raumsituation"
+        kind = "praise" if marker.re is _MARKER_PRAISE else "concern"
+        scores[kind] += 2.0 if kind == "praise" or marker.group(0).strip() != "-" else 1.0
+        cues[kind].append(f"rule: marker {marker.group(0).strip()}")
     if mehr_start:
         scores["wish"] += 1.5
         cues["wish"].append(f"rule: {_WORD.findall(stripped)[0]} …")
