@@ -37,7 +37,7 @@ chromium:
 # executes all cells and compares the stored outputs of cells marked # NBVAL_CHECK_OUTPUT
 # (the rest are stored stripped, see README "Notebooks in git").
 test: $(VENV)/.installed-test chromium
-	$(BIN)/python -m pytest tests notebooks --nbval-lax --nbval-current-env
+	$(BIN)/python -m pytest tests notebooks --nbval-lax --nbval-current-env --ignore=tests/fixtures
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check src tests benchmarks

@@ -386,7 +386,7 @@ def summary_html(analysis: Analysis) -> str:
     )
     kinds = tagged["kind"].astype("string").fillna("")
     by_kind = [
-        [_h.esc(KIND_LABELS[lang].get(k, k) or "–"), str(int((kinds == k).sum()))]
+        [_h.esc(_capital(KIND_LABELS[lang].get(k, k)) or "–"), str(int((kinds == k).sum()))]
         for k in [*KIND_LABELS[lang], *sorted(set(kinds) - set(KIND_LABELS[lang]))]
         if (kinds == k).any()
     ]
@@ -413,6 +413,10 @@ def summary_html(analysis: Analysis) -> str:
     )
 
 
+def _capital(label: str) -> str:
+    return label[:1].upper() + label[1:]
+
+
 def _priority(value: Any, lang: str) -> str:
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return ""
@@ -434,9 +438,10 @@ def quotes_html(
     """
     texts = dict(zip(tagged["record_id"].astype(str), tagged["text"].astype(str), strict=True))
     found = [rid for rid in record_ids if rid in texts]
+    opening, closing = ("“", "”") if lang == "en" else ("„", "“")
     shown = found if limit is None else found[:limit]
     items = [
-        f'<li>„{_h.esc(texts[rid])}“ <span class="wa-rid">{_h.esc(rid)}</span></li>'
+        f'<li>{opening}{_h.esc(texts[rid])}{closing} <span class="wa-rid">{_h.esc(rid)}</span></li>'
         for rid in shown
     ]
     if len(found) > len(shown):
