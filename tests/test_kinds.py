@@ -9,8 +9,8 @@ import pytest
 
 from workshop_analysis.kinds import evaluate_kinds, infer_kinds
 
-# Measured with benchmarks/eval_kinds.py: dev (181 statements) accuracy 0.989 / macro-F1
-# 0.987, holdout (28, never tuned on) accuracy 0.929 / macro-F1 0.933. Floors sit a little
+# Measured with benchmarks/eval_kinds.py: dev (211 statements) accuracy 0.986 / macro-F1
+# 0.985, holdout (28, never tuned on) accuracy 0.929 / macro-F1 0.933. Floors sit a little
 # below.
 DEV_F1_FLOOR = 0.95
 HOLDOUT_F1_FLOOR = 0.88
@@ -108,10 +108,12 @@ def test_photo_protocol_markers(text: str, expected: str) -> None:
     assert _kind(text) == expected
 
 
-def test_w_question_with_modal_is_concern() -> None:
+def test_modal_in_w_question_is_concern() -> None:
     row = _one("Wie sollen Kundinnen ohne Deutschkenntnisse die Bescheide verstehen?")
     assert row["kind"] == "concern"
-    assert "rule: w-question" in row["kind_cue"]
+    assert "sollen" not in row["kind_cue"]  # a modal in a w-clause proposes nothing
+    indirect = _one("Oft wissen die Kunden nicht, welche Unterlagen sie einreichen sollen.")
+    assert indirect["kind"] == "concern"
     assert _kind("Wie wäre es mit einer Sprechstunde am Abend?") == "wish"
 
 
@@ -153,7 +155,7 @@ def test_subjunctive_praise_word_is_a_wish_but_counterfactual_past_is_praise() -
 
 
 def test_umlaut_transliterations_match() -> None:
-    assert _one("Wir wuenschen uns kuerzere Wege.")["kind_cue"] == "wuenschen"
+    assert _one("Wir wuenschen uns kuerzere Wege.")["kind_cue"] == "wuenschen; kuerzere"
     assert _kind("Die Teilnehmer waren sehr zufrieden.") == "praise"
     assert _kind("Die Teilnehmer waren nicht zufrieden.") == "concern"
     assert _kind("Wir benoetigen mehr Personal.") == "need"

@@ -47,6 +47,14 @@ CUES: list[Cue] = [
         True,
     ),
     ("concern", 2.0, r"gut gemeint", True),
+    (
+        "concern",
+        3.0,
+        r"ausbaufähig\w*|verbesserungsfähig\w*|verbesserungswürdig\w*|optimierungsbedürftig\w*|"
+        r"luft nach oben|noch nicht optimal|nerv(?:t|en|ig\w*)|genervt|"
+        r"(?:wissen|weiß|wussten|wusste) (?:\w+ ){0,3}nicht",
+        True,
+    ),
     ("concern", 2.5, r"hoffentlich (?:\w+ ){0,3}(?:nicht|kein\w*|nie)", True),
     ("concern", 2.0, r"lange(?:n)? (?:\w*zeit\w*|\w*wege|warte\w*)", True),
     (
@@ -103,7 +111,7 @@ CUES: list[Cue] = [
     (
         "wish",
         2.5,
-        r"(?:schlagen|schlägt|schlug|schlugen) \w+ vor|vorgeschlagen|\w*vorschlag\w*",
+        r"(?:schlagen|schlägt|schlug|schlugen)(?: \w+){0,3} vor|vorgeschlagen|\w*vorschlag\w*",
         True,
     ),
     ("wish", 2.5, r"(?:regen|regt|regten) \w+ an|angeregt|anregung\w*", True),
@@ -124,7 +132,12 @@ CUES: list[Cue] = [
     ("wish", 1.5, r"wir hoffen|hoffen wir|hoffentlich|hoffe", True),
     ("wish", 1.5, r"idee\w*", True),
     ("wish", 1.2, r"wollen|will", False),
-    ("wish", 1.2, r"verbesser\w*|besser\w*", False),
+    (
+        "wish",
+        1.2,
+        r"verbesser\w*|besser\w*|schneller\w*|kürzere\w*|frühere\w*|einfachere\w*",
+        False,
+    ),
     ("wish", 1.2, r"ausbau\w*|ausgebaut|erweiter\w*|vereinfach\w*|stärker", False),
     ("wish", 1.0, r"lösung\w*|ansatz", False),
     # English
@@ -151,7 +164,8 @@ CUES: list[Cue] = [
     ("need", 2.0, r"es fehlt|fehl(?:t|en|te|ten)|mangelt|mangel an|vermiss\w*", False),
     ("need", 2.0, r"voraussetzung\w*|angewiesen|dringend\w*|zwingend", False),
     ("need", 1.5, r"muss|müssen|musste|müssten|müsste", False),
-    ("need", 1.5, r"wichtig\w*|wesentlich\w*|entscheidend\w*|zentral\w*", False),
+    ("need", 1.5, r"wichtig\w*|wesentlich\w*|entscheidend\w*", False),
+    ("need", 2.0, r"erwarte\w*|erwartung\w*|expect\w*", False),
     # English
     ("need", 2.5, r"need\w*|requir\w*|necessary|essential|lack\w*|missing", False),
     ("need", 1.5, r"must|have to|important", False),
@@ -215,7 +229,7 @@ CUES: list[Cue] = [
     (
         "praise",
         1.0,
-        r"ausreichend\w*|genug|schnell\w*|praxisnah\w*|flexibel\w*|interessant\w*"
+        r"ausreichend\w*|genug|schnell|schnelle[nmrs]?|praxisnah\w*|flexibel\w*|interessant\w*"
         r"|offen|konstruktiv\w*|intuitiv\w*|"
         r"einfach\w*|verlässlich\w*|zuverlässig\w*|erreichbar|nützlich\w*|sinnvoll\w*",
         False,
@@ -230,7 +244,8 @@ CUES: list[Cue] = [
     (
         "praise",
         2.0,
-        r"good|helpful|useful|well organi[sz]ed|works well|worked well|happy with|liked|"
+        r"good|helpful|useful|well organi[sz]ed|work(?:s|ed|ing)? (?:really |very |so )?well|"
+        r"happy with|liked|"
         r"enjoy\w*|valuable",
         False,
     ),

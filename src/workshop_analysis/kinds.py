@@ -50,8 +50,10 @@ Rules, in the order they are applied to each statement
    ausbauen") is a wish (+1.5, ``rule: goal infinitive``). Pros/cons notation of photo
    protocols: a leading "+", "Top:", "Pro:", "Positiv:" means praise (+2), "Flop:",
    "Contra:", "Negativ:" concern (+2) and a leading "- " concern (+1: it may just be a
-   bullet). A w-question with a modal ("Wie sollen Kunden das verstehen?") doubts
-   rather than proposes (+1.5 concern, ``rule: w-question``). Changes for the better ("sind
+   bullet). "sollen" in a w- or ob-clause ("Wie sollen Kunden das verstehen?", "…
+   wissen nicht, welche Unterlagen sie einreichen sollen") proposes nothing and is
+   ignored; a w-question with another wish cue leans to concern (+1.5, ``rule:
+   w-question``). Changes for the better ("sind
    spürbar kürzer geworden", "hat sich verbessert") are praise, for the worse
    ("schwieriger geworden", "verschlechtert") concern.
 7. **Section lean.** A heading such as "Bedarfe", "Wünsche"/"Anregungen", "Lob"/"Was lief
@@ -239,6 +241,11 @@ _PRIORITY = ("concern", "need", "wish", "praise")
 
 _GOAL_END = re.compile(rf"(?<!\bzu )(?<!\w)(?:{umlaut_pattern(GOAL_VERBS)})\W*$", re.IGNORECASE)
 _SENTENCE_WORDS = 16
+_INDIRECT_MODAL = re.compile(r"^(?:soll|sollen|sollte|sollten|sollt)$")
+_INDIRECT_START = re.compile(
+    r"^(?:was|wie|wo|wann|warum|wieso|weshalb|wozu|ob|welche[mnrs]?|wer|wem|wen)$",
+    re.IGNORECASE,
+)
 _MARKER_PRAISE = re.compile(r"\s*(?:\+|(?:top|pro|plus|positiv|stärken?|lob)\s*:)", re.IGNORECASE)
 _MARKER_CONCERN = re.compile(
     r"\s*(?:-(?=\s)|–(?=\s)|(?:flop|contra|kontra|minus|negativ|schwächen?|kritik)\s*:)",
@@ -295,6 +302,13 @@ def _contrast_start(text: str) -> int | None:
     if comma > sentence and text[comma + 1 : last.start()].strip():
         return comma + 1
     return last.end()
+
+
+def _indirect(text: str, start: int) -> bool:
+    """True when the clause of ``start`` is an indirect question ("…, was/ob/welche …")."""
+    left, _ = _clause_bounds(text, start, start)
+    first = _WORD.findall(text[left:start])[:1]
+    return bool(first) and _INDIRECT_START.match(first[0]) is not None
 
 
 def _negator(text: str, start: int, end: int, *, after: bool) -> str | None:
@@ -357,6 +371,8 @@ def _infer_one(text: str, section: str, section_weight: float) -> tuple[str | No
                 else:
                     weight *= 0.5
                 label = f"negated: {label}"
+            elif kind == "wish" and _INDIRECT_MODAL.match(label) and _indirect(text, start):
+                weight = 0.0  # "…, welche Unterlagen sie einreichen sollen": no proposal
             elif kind == "praise" and mehr_start:
                 kind = "wish"
                 label = f"wished: {label}"
