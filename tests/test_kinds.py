@@ -10,10 +10,10 @@ import pytest
 from workshop_analysis.kinds import evaluate_kinds, infer_kinds
 
 # Measured with benchmarks/eval_kinds.py: dev (211 statements) accuracy 0.986 / macro-F1
-# 0.985, holdout (28, never tuned on) accuracy 0.929 / macro-F1 0.933. Floors sit a little
+# 0.985, holdout (52, never tuned on) accuracy 0.904 / macro-F1 0.908. Floors sit a little
 # below.
 DEV_F1_FLOOR = 0.95
-HOLDOUT_F1_FLOOR = 0.88
+HOLDOUT_F1_FLOOR = 0.87
 
 
 def _one(text: str, section: str | None = None, **options: float) -> pd.Series:
