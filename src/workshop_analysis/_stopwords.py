@@ -39,6 +39,8 @@ zwar zwischen ca ggf inkl bzw. d.h dh u.a ua usw. vgl sowie bereits jeweils dabe
 zudem hierzu hierbei hierfür darüber insgesamt teilweise bislang zunächst künftig zukünftig
 heute morgen gestern neu neue neuen neuer neues gut gute guten guter gutes groß große
 großen großer hoch hohe hohen höher stärker häufig gerade genau eher zusätzlich weniger
+erste ersten erster erstes erstem zweite zweiten dritte dritten letzte letzten letzter letztes
+nächste nächsten nächster nächstes jahr jahre jahren jahres mal seite
 """
 
 _ENGLISH = """
