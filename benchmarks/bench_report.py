@@ -84,7 +84,7 @@ def bench(name: str, records: Path | None, codebook: Path | None, work: Path) ->
     wall = time.perf_counter() - start
 
     result = render_report(records, codebook=codebook, out_dir=work / f"{name}-api", progress=None)
-    return {"name": name, "wall": wall, **result.timings}
+    return {"name": name, "wall": wall, "report_bytes": result.report_bytes, **result.timings}
 
 
 def main() -> int:
