@@ -276,3 +276,18 @@ def test_sample_workshop_with_test_codebook(cb: Codebook) -> None:
         (result.evidence["record_id"] == "q02") & (result.evidence["origin"] == "keyword")
     ]
     assert q02["match"].tolist() == ["Quereinsteiger", "Berufsanfänger", "Grundqualifizierung"]
+
+
+def test_missing_overrides_file_is_an_error(cb: Codebook, tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="overrides file not found"):
+        tag(recs("Weiterbildung"), cb, overrides=tmp_path / "nope.yaml")
+
+
+def test_empty_table_and_table_without_codes_column(cb: Codebook) -> None:
+    empty = tag(recs(), cb)
+    assert len(empty.records) == 0
+    assert list(empty.evidence.columns) == list(EVIDENCE_COLUMNS)
+    plain = pd.DataFrame({"record_id": ["a", "b"], "text": ["Fortbildung", pd.NA]})
+    result = tag(plain, cb)
+    assert result.records["codes"].tolist() == [["qualifizierung", "weiterbildung"], []]
+    assert result.records["codes_manual"].tolist() == [[], []]

@@ -49,6 +49,7 @@ matches are mapped back to records with :func:`numpy.searchsorted`. See
 from __future__ import annotations
 
 import warnings
+from array import array
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -118,38 +119,54 @@ def _texts(records: pd.DataFrame) -> list[str]:
     return ["" if pd.isna(t) else str(t) for t in records["text"].tolist()]
 
 
-def _keyword_hits(texts: list[str], codebook: Codebook) -> tuple[dict[str, np.ndarray], list[str]]:
-    """Run the matcher once over all texts; return hit arrays and matched strings."""
+class _Hits(NamedTuple):
+    """Keyword and exclude-word occurrences found in all texts (one entry per hit)."""
+
+    rec: np.ndarray  # record position
+    code: np.ndarray  # code index (codebook order)
+    exclude: np.ndarray  # bool: an exclude word of the code
+    keyword: np.ndarray  # the keyword as written in the codebook (object)
+    start: np.ndarray  # offsets into the record's text
+    end: np.ndarray
+    big: str  # all texts joined (to slice matched words from)
+    big_start: np.ndarray  # start of each hit in ``big``
+
+
+def _keyword_hits(texts: list[str], codebook: Codebook) -> _Hits:
+    """Run the matcher once over all texts joined; map hits back to records."""
     matcher, owners = compile_codebook(codebook)
     big = _SEPARATOR.join(texts)
     lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
     starts = np.zeros(len(texts), dtype=np.int64)
     if len(texts) > 1:
         np.cumsum(lengths[:-1] + len(_SEPARATOR), out=starts[1:])
-    entries: list[int] = []
-    word_starts: list[int] = []
-    word_ends: list[int] = []
+    entries, word_starts, word_ends = array("q"), array("q"), array("q")  # compact
     for entry, _core, wstart, wend in matcher.scan(lower_text(big)):
         entries.append(entry)
         word_starts.append(wstart)
         word_ends.append(wend)
-    ent = np.asarray(entries, dtype=np.int64)
-    ws = np.asarray(word_starts, dtype=np.int64)
-    we = np.asarray(word_ends, dtype=np.int64)
-    owner_code = np.asarray([o[0] for o in owners], dtype=np.int64)
-    owner_excl = np.asarray([o[1] for o in owners], dtype=bool)
+    ent = np.frombuffer(entries, dtype=np.int64) if entries else np.zeros(0, np.int64)
+    ws = np.frombuffer(word_starts, dtype=np.int64) if entries else np.zeros(0, np.int64)
+    we = np.frombuffer(word_ends, dtype=np.int64) if entries else np.zeros(0, np.int64)
     rec = np.searchsorted(starts, ws, side="right") - 1
-    matches = [big[a:b] for a, b in zip(word_starts, word_ends, strict=True)]
-    hits = {
-        "rec": rec,
-        "code": owner_code[ent] if len(ent) else np.zeros(0, dtype=np.int64),
-        "exclude": owner_excl[ent] if len(ent) else np.zeros(0, dtype=bool),
-        "entry": ent,
-        "start": ws - starts[rec] if len(ent) else ws,
-        "end": we - starts[rec] if len(ent) else we,
-    }
-    keyword_text = [k.raw for k in matcher.keywords]
-    return hits, [*keyword_text, *matches]  # keyword texts first, then one match per hit
+    owner_code = np.asarray([o[0] for o in owners] or [0], dtype=np.int64)
+    owner_excl = np.asarray([o[1] for o in owners] or [False], dtype=bool)
+    raw = np.asarray([k.raw for k in matcher.keywords] or [""], dtype=object)
+    return _Hits(
+        rec=rec,
+        code=owner_code[ent],
+        exclude=owner_excl[ent],
+        keyword=raw[ent],
+        start=ws - starts[rec],
+        end=we - starts[rec],
+        big=big,
+        big_start=ws,
+    )
+
+
+def _no_hits() -> _Hits:
+    empty = np.zeros(0, dtype=np.int64)
+    return _Hits(empty, empty, empty.astype(bool), empty.astype(object), empty, empty, "", empty)
 
 
 def _code_overrides(
@@ -161,6 +178,8 @@ def _code_overrides(
     if overrides is None:
         return [], []
     if isinstance(overrides, str | Path):
+        if not Path(overrides).is_file():
+            raise InputError([Problem(str(overrides), None, "", "overrides file not found")])
         overrides = load_overrides(overrides)
     file = str(overrides.get("__file__", "overrides"))
     block = overrides.get("codes")
@@ -329,167 +348,140 @@ def tag(
     add_pairs = [(rec_index[r], index_of(c)) for r, c, _ in add]
     remove_pairs = [(rec_index[r], index_of(c)) for r, c, _ in remove]
 
-    # keyword hits
-    if codebook is not None and n:
-        hits, strings = _keyword_hits(_texts(records), codebook)
-    else:
-        empty = np.zeros(0, dtype=np.int64)
-        hits = {
-            "rec": empty,
-            "code": empty,
-            "exclude": empty.astype(bool),
-            "entry": empty,
-            "start": empty,
-            "end": empty,
-        }
-        strings = []
-    width = max(len(ids), 1)
-    key = hits["rec"] * width + hits["code"]
-    excl = hits["exclude"]
-    excluded_keys = np.unique(key[excl])
-    keep = ~excl & ~np.isin(key, excluded_keys)
+    hits = _keyword_hits(_texts(records), codebook) if codebook is not None and n else _no_hits()
+    width = max(len(ids), 1)  # (record, code) pairs are encoded as record * width + code
+    key = hits.rec * width + hits.code
     removed = {r * width + c for r, c in remove_pairs}
     removed_keys = np.asarray(sorted(removed), dtype=np.int64)
-    keep &= ~np.isin(key, removed_keys)
-    kw_rec = hits["rec"][keep]
-    kw_code = hits["code"][keep]
-    kw_entry = hits["entry"][keep]
-    kw_start = hits["start"][keep]
-    kw_end = hits["end"][keep]
-    n_keywords = len(strings) - len(hits["rec"])
-    hit_no = np.flatnonzero(keep)
+    keep = ~hits.exclude & ~np.isin(key, key[hits.exclude]) & ~np.isin(key, removed_keys)
+    kw_rec, kw_code = hits.rec[keep], hits.code[keep]
 
     # manual + added pairs (minus removed)
     man = sorted({(r, c) for r, c in [*manual_pairs, *add_pairs] if r * width + c not in removed})
     man_rec = np.asarray([p[0] for p in man], dtype=np.int64)
     man_code = np.asarray([p[1] for p in man], dtype=np.int64)
 
-    # parents: one row per (record, parent, child), up the chain
     parent_of = np.full(width, -1, dtype=np.int64)
     if codebook is not None:
         for ci, code in enumerate(codebook.codes):
             if code.parent is not None and code.parent in code_index:
                 parent_of[ci] = code_index[code.parent]
     base_keys = np.unique(np.concatenate([kw_rec * width + kw_code, man_rec * width + man_code]))
-    par_rec_parts: list[np.ndarray] = []
-    par_code_parts: list[np.ndarray] = []
-    par_child_parts: list[np.ndarray] = []
-    level = base_keys
-    seen_parent: set[int] = set()
-    while len(level):
+    par_rec, par_code, par_child, _ = _parent_rows(base_keys, parent_of, width, removed_keys)
+
+    # a removal that matches nothing is probably stale
+    before = np.unique(
+        np.concatenate(
+            [
+                key[~hits.exclude],
+                np.asarray([r * width + c for r, c in [*manual_pairs, *add_pairs]], np.int64),
+            ]
+        )
+    )
+    before = np.concatenate([before, _parent_rows(before, parent_of, width, None)[3]])
+    for (r, c, line), (ri, ci) in zip(remove, remove_pairs, strict=True):
+        if not np.isin(ri * width + ci, before):
+            warnings.warn(
+                f"override (line {line}) removes code {c!r} from record {r!r}, which does "
+                "not have it (stale override?)",
+                TaggingWarning,
+                stacklevel=2,
+            )
+
+    # final codes per record, sorted by id
+    rank = _ranks(ids)
+    final_keys = np.unique(np.concatenate([base_keys, par_rec * width + par_code]))
+    fr, fc = np.divmod(final_keys, width)
+    order = np.lexsort((rank[fc], fr))
+    codes_out: list[list[str]] = [[] for _ in range(n)]
+    for r, c in zip(fr[order].tolist(), fc[order].tolist(), strict=True):
+        codes_out[r].append(ids[c])
+    out = records.copy()
+    out["codes"] = pd.Series(codes_out, index=records.index, dtype=object)
+    out["codes_manual"] = pd.Series(manual, index=records.index, dtype=object)
+
+    # evidence: keyword rows, parent rows, manual rows; then sorted
+    n_kw, n_par, n_man = len(kw_rec), len(par_rec), len(man_rec)
+    id_arr = np.asarray(ids or [""], dtype=object)
+    ev_rec = np.concatenate([kw_rec, par_rec, man_rec])
+    ev_code = np.concatenate([kw_code, par_code, man_code])
+    ev_origin = np.repeat(np.arange(3), [n_kw, n_par, n_man])
+    no_pos = np.iinfo(np.int64).max  # rows without a position sort last
+    ev_start = np.concatenate([hits.start[keep], np.full(n_par + n_man, no_pos)])
+    ev_end = np.concatenate([hits.end[keep], np.zeros(n_par + n_man, np.int64)])
+    ev_keyword = np.concatenate([hits.keyword[keep], id_arr[par_child], np.full(n_man, "", object)])
+    kw_rank = _ranks(ev_keyword.tolist())
+    srt = np.lexsort((kw_rank, ev_origin, rank[ev_code], ev_start, ev_rec))
+    big, bs, be = (
+        hits.big,
+        hits.big_start[keep].tolist(),
+        (hits.big_start + hits.end - hits.start)[keep].tolist(),
+    )
+    matches = [big[a:b] for a, b in zip(bs, be, strict=True)]
+    ev_match = np.asarray([*matches, *([None] * (n_par + n_man))], dtype=object)
+    no_position = ev_origin[srt] != 0
+    evidence = pd.DataFrame(
+        {
+            "record_id": pd.array(
+                np.asarray(record_ids, dtype=object)[ev_rec[srt]], dtype="string"
+            ),
+            "code": pd.array(id_arr[ev_code[srt]], dtype="string"),
+            "origin": pd.array(np.asarray(ORIGINS, dtype=object)[ev_origin[srt]], dtype="string"),
+            "keyword": pd.array(ev_keyword[srt], dtype="string"),
+            "match": pd.array(ev_match[srt], dtype="string"),
+            "start": pd.arrays.IntegerArray(ev_start[srt], no_position),
+            "end": pd.arrays.IntegerArray(ev_end[srt], no_position),
+        },
+        columns=list(EVIDENCE_COLUMNS),
+    )
+    return TagResult(out, evidence)
+
+
+def _ranks(values: list[str]) -> np.ndarray:
+    """Rank of each value in sorted order (equal values share a rank)."""
+    if not values:
+        return np.zeros(0, dtype=np.int64)
+    _, inverse = np.unique(np.asarray(values, dtype=object), return_inverse=True)
+    return inverse.astype(np.int64).ravel()
+
+
+def _parent_rows(
+    keys: np.ndarray, parent_of: np.ndarray, width: int, removed_keys: np.ndarray | None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Parent evidence for (record, code) ``keys``: one row per (record, parent, child).
+
+    Walks up the hierarchy; a removed (record, parent) pair neither applies nor passes
+    its own parent on. Returns ``(record, parent, child, keys of the parents)``.
+    """
+    recs: list[np.ndarray] = []
+    parents: list[np.ndarray] = []
+    children: list[np.ndarray] = []
+    seen = np.zeros(0, dtype=np.int64)
+    level = np.unique(keys)
+    for _ in range(len(parent_of) + 1):  # acyclic: at most as many levels as codes
+        if not len(level):
+            break
         r, c = np.divmod(level, width)
         p = parent_of[c]
         ok = p >= 0
         r, c, p = r[ok], c[ok], p[ok]
         pkeys = r * width + p
-        ok = ~np.isin(pkeys, removed_keys)
-        r, c, p, pkeys = r[ok], c[ok], p[ok], pkeys[ok]
-        par_rec_parts.append(r)
-        par_code_parts.append(p)
-        par_child_parts.append(c)
-        nxt = np.unique(pkeys)
-        level = np.asarray([k for k in nxt.tolist() if k not in seen_parent], dtype=np.int64)
-        seen_parent.update(level.tolist())
-    par_rec = np.concatenate(par_rec_parts) if par_rec_parts else np.zeros(0, dtype=np.int64)
-    par_code = np.concatenate(par_code_parts) if par_code_parts else np.zeros(0, dtype=np.int64)
-    par_child = np.concatenate(par_child_parts) if par_child_parts else np.zeros(0, dtype=np.int64)
-    if len(par_rec):
-        triples = np.unique(np.stack([par_rec, par_code, par_child], axis=1), axis=0)
-        par_rec, par_code, par_child = triples[:, 0], triples[:, 1], triples[:, 2]
-
-    # stale removals
-    final_keys = np.unique(np.concatenate([base_keys, par_rec * width + par_code]).astype(np.int64))
-    before = np.unique(
-        np.concatenate(
-            [
-                hits["rec"][~excl] * width + hits["code"][~excl],
-                np.asarray([r * width + c for r, c in [*manual_pairs, *add_pairs]], np.int64),
-            ]
-        )
+        if removed_keys is not None:
+            ok = ~np.isin(pkeys, removed_keys)
+            r, c, p, pkeys = r[ok], c[ok], p[ok], pkeys[ok]
+        recs.append(r)
+        parents.append(p)
+        children.append(c)
+        level = np.setdiff1d(np.unique(pkeys), seen)
+        seen = np.union1d(seen, level)
+    if not recs:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, empty, empty
+    rows = np.unique(
+        np.stack([np.concatenate(recs), np.concatenate(parents), np.concatenate(children)], 1),
+        axis=0,
     )
-    before = np.concatenate([before, _parent_keys(before, parent_of, width)])
-    stale = [
-        (r, c, line)
-        for (r, c, line), (ri, ci) in zip(remove, remove_pairs, strict=True)
-        if not np.isin(ri * width + ci, before)
-    ]
-    for r, c, line in stale:
-        warnings.warn(
-            f"override (line {line}) removes code {c!r} from record {r!r}, which does not "
-            "have it (stale override?)",
-            TaggingWarning,
-            stacklevel=2,
-        )
-
-    # final codes per record, sorted by id
-    order = np.argsort(np.asarray(ids, dtype=object), kind="stable") if ids else np.zeros(0, int)
-    rank = np.empty(len(ids), dtype=np.int64)
-    rank[order] = np.arange(len(ids))
-    fr, fc = np.divmod(final_keys, width)
-    srt = np.lexsort((rank[fc] if len(fc) else fc, fr))
-    codes_out: list[list[str]] = [[] for _ in range(n)]
-    for r, c in zip(fr[srt].tolist(), fc[srt].tolist(), strict=True):
-        codes_out[r].append(ids[c])
-
-    out = records.copy()
-    out["codes"] = pd.Series(codes_out, index=records.index, dtype=object)
-    out["codes_manual"] = pd.Series(manual, index=records.index, dtype=object)
-
-    # evidence
-    n_kw, n_par, n_man = len(kw_rec), len(par_rec), len(man_rec)
-    ev_rec = np.concatenate([kw_rec, par_rec, man_rec]).astype(np.int64)
-    ev_code = np.concatenate([kw_code, par_code, man_code]).astype(np.int64)
-    ev_origin = np.concatenate(
-        [np.zeros(n_kw, np.int64), np.ones(n_par, np.int64), np.full(n_man, 2, np.int64)]
-    )
-    big = np.iinfo(np.int64).max
-    ev_start = np.concatenate([kw_start, np.full(n_par + n_man, big, np.int64)])
-    kw_labels = np.asarray(strings[:n_keywords] if n_keywords else [""], dtype=object)
-    ev_keyword = np.concatenate(
-        [
-            kw_labels[kw_entry] if n_kw else np.zeros(0, dtype=object),
-            np.asarray(ids, dtype=object)[par_child] if n_par else np.zeros(0, dtype=object),
-            np.full(n_man, "", dtype=object),
-        ]
-    )
-    srt = np.lexsort(
-        (
-            ev_keyword.astype(str) if len(ev_keyword) else ev_keyword,
-            ev_origin,
-            rank[ev_code] if len(ev_code) else ev_code,
-            ev_start,
-            ev_rec,
-        )
-    )
-    matches = (
-        np.asarray(strings[n_keywords:], dtype=object)[hit_no]
-        if n_kw
-        else np.zeros(0, dtype=object)
-    )
-    ev_match = np.concatenate([matches, np.full(n_par + n_man, None, dtype=object)])
-    ev_end = np.concatenate([kw_end, np.zeros(n_par + n_man, np.int64)])
-    has_pos = ev_origin == 0
-    evidence = pd.DataFrame(
-        {
-            "record_id": pd.array(
-                np.asarray(record_ids, dtype=object)[ev_rec[srt]] if len(srt) else [],
-                dtype="string",
-            ),
-            "code": pd.array(
-                np.asarray(ids, dtype=object)[ev_code[srt]] if len(srt) else [], dtype="string"
-            ),
-            "origin": pd.array(
-                np.asarray(ORIGINS, dtype=object)[ev_origin[srt]] if len(srt) else [],
-                dtype="string",
-            ),
-            "keyword": pd.array(ev_keyword[srt], dtype="string"),
-            "match": pd.array(ev_match[srt], dtype="string"),
-            "start": pd.arrays.IntegerArray(ev_start[srt].copy(), ~has_pos[srt]),
-            "end": pd.arrays.IntegerArray(ev_end[srt].copy(), ~has_pos[srt]),
-        },
-        columns=list(EVIDENCE_COLUMNS),
-    )
-    return TagResult(out, evidence)
+    return rows[:, 0], rows[:, 1], rows[:, 2], np.unique(rows[:, 0] * width + rows[:, 1])
 
 
 def _filled(value: object) -> bool:
@@ -497,17 +489,3 @@ def _filled(value: object) -> bool:
     if isinstance(value, list | tuple | str):
         return bool(value)
     return not pd.isna(value)  # type: ignore[call-overload]
-
-
-def _parent_keys(keys: np.ndarray, parent_of: np.ndarray, width: int) -> np.ndarray:
-    """All (record, ancestor) keys implied by ``keys``."""
-    out: list[np.ndarray] = []
-    level = keys
-    for _ in range(64):  # codebooks are validated acyclic; bound the loop anyway
-        if not len(level):
-            break
-        r, c = np.divmod(level, width)
-        p = parent_of[c]
-        level = np.unique(r[p >= 0] * width + p[p >= 0])
-        out.append(level)
-    return np.concatenate(out) if out else np.zeros(0, dtype=np.int64)
