@@ -366,11 +366,11 @@ def tag(
         for ci, code in enumerate(codebook.codes):
             if code.parent is not None and code.parent in code_index:
                 parent_of[ci] = code_index[code.parent]
-    base_keys = np.unique(np.concatenate([kw_rec * width + kw_code, man_rec * width + man_code]))
+    base_keys = _unique(np.concatenate([kw_rec * width + kw_code, man_rec * width + man_code]))
     par_rec, par_code, par_child, _ = _parent_rows(base_keys, parent_of, width, removed_keys)
 
     # a removal that matches nothing is probably stale
-    before = np.unique(
+    before = _unique(
         np.concatenate(
             [
                 key[~hits.exclude],
@@ -390,7 +390,7 @@ def tag(
 
     # final codes per record, sorted by id
     rank = _ranks(ids)
-    final_keys = np.unique(np.concatenate([base_keys, par_rec * width + par_code]))
+    final_keys = _unique(np.concatenate([base_keys, par_rec * width + par_code]))
     fr, fc = np.divmod(final_keys, width)
     order = np.lexsort((rank[fc], fr))
     codes_out: list[list[str]] = [[] for _ in range(n)]
@@ -437,12 +437,18 @@ def tag(
     return TagResult(out, evidence)
 
 
+def _unique(values: np.ndarray) -> np.ndarray:
+    """Sorted unique integers (a sort is faster than numpy's hash-based unique here)."""
+    values = np.sort(values, kind="stable")
+    if len(values) < 2:
+        return values
+    return values[np.concatenate(([True], values[1:] != values[:-1]))]
+
+
 def _ranks(values: list[str]) -> np.ndarray:
     """Rank of each value in sorted order (equal values share a rank)."""
-    if not values:
-        return np.zeros(0, dtype=np.int64)
-    _, inverse = np.unique(np.asarray(values, dtype=object), return_inverse=True)
-    return inverse.astype(np.int64).ravel()
+    position = {v: i for i, v in enumerate(sorted(set(values)))}
+    return np.fromiter(map(position.__getitem__, values), dtype=np.int64, count=len(values))
 
 
 def _parent_rows(
@@ -457,7 +463,7 @@ def _parent_rows(
     parents: list[np.ndarray] = []
     children: list[np.ndarray] = []
     seen = np.zeros(0, dtype=np.int64)
-    level = np.unique(keys)
+    level = _unique(keys)
     for _ in range(len(parent_of) + 1):  # acyclic: at most as many levels as codes
         if not len(level):
             break
@@ -472,16 +478,18 @@ def _parent_rows(
         recs.append(r)
         parents.append(p)
         children.append(c)
-        level = np.setdiff1d(np.unique(pkeys), seen)
-        seen = np.union1d(seen, level)
+        level = _unique(pkeys)
+        level = level[~np.isin(level, seen)]
+        seen = _unique(np.concatenate([seen, level]))
     if not recs:
         empty = np.zeros(0, dtype=np.int64)
         return empty, empty, empty, empty
-    rows = np.unique(
-        np.stack([np.concatenate(recs), np.concatenate(parents), np.concatenate(children)], 1),
-        axis=0,
+    triples = _unique(
+        (np.concatenate(recs) * width + np.concatenate(parents)) * width + np.concatenate(children)
     )
-    return rows[:, 0], rows[:, 1], rows[:, 2], np.unique(rows[:, 0] * width + rows[:, 1])
+    pair, child = np.divmod(triples, width)
+    rec, parent = np.divmod(pair, width)
+    return rec, parent, child, _unique(pair)
 
 
 def _filled(value: object) -> bool:
