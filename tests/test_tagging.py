@@ -291,3 +291,13 @@ def test_empty_table_and_table_without_codes_column(cb: Codebook) -> None:
     result = tag(plain, cb)
     assert result.records["codes"].tolist() == [["qualifizierung", "weiterbildung"], []]
     assert result.records["codes_manual"].tolist() == [[], []]
+
+
+def test_lower_text_in_chunks_equals_lower(monkeypatch: pytest.MonkeyPatch) -> None:
+    from workshop_analysis import _keywords
+
+    text = "Große STRASSE, Äpfel und ΟΔΟΣ Σ İstanbul " * 50
+    expected = text.replace("İ", "I").lower()
+    monkeypatch.setattr(_keywords, "LOWER_CHUNK", 7)
+    assert _keywords.lower_text(text) == expected
+    assert len(_keywords.lower_text(text)) == len(text)
