@@ -355,6 +355,10 @@ def tag(
     removed_keys = np.asarray(sorted(removed), dtype=np.int64)
     keep = ~hits.exclude & ~np.isin(key, key[hits.exclude]) & ~np.isin(key, removed_keys)
     kw_rec, kw_code = hits.rec[keep], hits.code[keep]
+    kw_keyword, kw_start, kw_end = hits.keyword[keep], hits.start[keep], hits.end[keep]
+    matched_keys = key[~hits.exclude]
+    kw_match = _slices(hits.big, hits.big_start[keep], kw_end - kw_start)
+    del hits, key  # the joined text is the largest object: free it early
 
     # manual + added pairs (minus removed)
     man = sorted({(r, c) for r, c in [*manual_pairs, *add_pairs] if r * width + c not in removed})
@@ -373,7 +377,7 @@ def tag(
     before = _unique(
         np.concatenate(
             [
-                key[~hits.exclude],
+                matched_keys,
                 np.asarray([r * width + c for r, c in [*manual_pairs, *add_pairs]], np.int64),
             ]
         )
@@ -407,18 +411,14 @@ def tag(
     ev_code = np.concatenate([kw_code, par_code, man_code])
     ev_origin = np.repeat(np.arange(3), [n_kw, n_par, n_man])
     no_pos = np.iinfo(np.int64).max  # rows without a position sort last
-    ev_start = np.concatenate([hits.start[keep], np.full(n_par + n_man, no_pos)])
-    ev_end = np.concatenate([hits.end[keep], np.zeros(n_par + n_man, np.int64)])
-    ev_keyword = np.concatenate([hits.keyword[keep], id_arr[par_child], np.full(n_man, "", object)])
+    ev_start = np.concatenate([kw_start, np.full(n_par + n_man, no_pos)])
+    ev_end = np.concatenate([kw_end, np.zeros(n_par + n_man, np.int64)])
+    ev_keyword = np.concatenate([kw_keyword, id_arr[par_child], np.full(n_man, "", object)])
     kw_rank = _ranks(ev_keyword.tolist())
     srt = np.lexsort((kw_rank, ev_origin, rank[ev_code], ev_start, ev_rec))
-    big, bs, be = (
-        hits.big,
-        hits.big_start[keep].tolist(),
-        (hits.big_start + hits.end - hits.start)[keep].tolist(),
-    )
-    matches = [big[a:b] for a, b in zip(bs, be, strict=True)]
-    ev_match = np.asarray([*matches, *([None] * (n_par + n_man))], dtype=object)
+    ev_match = np.full(n_kw + n_par + n_man, None, dtype=object)
+    ev_match[:n_kw] = kw_match
+    del kw_match
     no_position = ev_origin[srt] != 0
     evidence = pd.DataFrame(
         {
@@ -435,6 +435,17 @@ def tag(
         columns=list(EVIDENCE_COLUMNS),
     )
     return TagResult(out, evidence)
+
+
+def _slices(text: str, starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """``text[start:start + length]`` for each pair, as an object array (in chunks)."""
+    out = np.empty(len(starts), dtype=object)
+    step = 1 << 16
+    for i in range(0, len(starts), step):
+        s = starts[i : i + step].tolist()
+        e = (starts[i : i + step] + lengths[i : i + step]).tolist()
+        out[i : i + step] = [text[a:b] for a, b in zip(s, e, strict=True)]
+    return out
 
 
 def _unique(values: np.ndarray) -> np.ndarray:
