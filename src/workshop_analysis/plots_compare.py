@@ -18,7 +18,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import PercentFormatter
 
 from .i18n import check_lang, kind_label
-from .plots import FIG_WIDTH, KIND_COLORS, KIND_HATCHES, OKABE_ITO, theme
+from .plots import KIND_COLORS, KIND_HATCHES, OKABE_ITO, _figure, _finish, theme
 
 __all__ = ["plot_fields_over_time", "plot_kind_mix"]
 
@@ -56,20 +56,6 @@ _WORKSHOP_STYLE: tuple[tuple[str, str], ...] = (
 
 def _s(key: str, lang: str) -> str:
     return _STRINGS[check_lang(lang)][key]
-
-
-def _figure(ax: Axes | None, height: float) -> tuple[Figure | None, Axes]:
-    if ax is not None:
-        return None, ax
-    fig = Figure(figsize=(FIG_WIDTH, height), layout="constrained")
-    return fig, fig.add_subplot()
-
-
-def _finish(fig: Figure | None, ax: Axes) -> Figure | Axes:
-    if fig is None:
-        return ax
-    fig.draw_without_rendering()
-    return fig
 
 
 def _no_data(ax: Axes, lang: str) -> None:
