@@ -95,14 +95,10 @@ def test_unknown_key_suggests_the_right_one(books: Path) -> None:
     assert "did you mean 'keywords'?" in message
 
 
-def test_leaf_without_keywords_is_an_error(books: Path) -> None:
-    assert problems_of(books / "empty_keywords.yaml") == [
-        (
-            4,
-            "keywords",
-            "code 'weiterbildung' has no keywords and no children, so it can never be assigned",
-        )
-    ]
+def test_leaf_without_keywords_warns_and_is_applied_by_hand_only(books: Path) -> None:
+    with pytest.warns(CodebookWarning, match=r"line 4: code 'weiterbildung' has no keywords"):
+        codebook = load_codebook(books / "empty_keywords.yaml")
+    assert codebook["weiterbildung"].keywords == ()
 
 
 def test_malformed_keywords(books: Path) -> None:

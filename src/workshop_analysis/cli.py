@@ -192,7 +192,8 @@ def _cmd_codebook_import_qdc(args: argparse.Namespace) -> int:
     if bare:
         print(
             f"{len(bare)} code(s) without children have no keywords yet ({', '.join(bare)}): "
-            f"add keywords before tagging; 'codebook check {args.out}' lists them"
+            f"until you add keywords, only hand-assigned codes apply them; "
+            f"'codebook check {args.out}' lists them"
         )
     return 0
 

@@ -244,9 +244,11 @@ def load_codebook(
     Every problem is collected and reported at once, each with the YAML line of its
     entry: a missing or malformed ``id``/``label``, duplicate ids, an unknown ``parent``,
     a cycle of parents, a bad ``horizon``, an unknown key (typo protection, with a
-    suggestion), a malformed keyword, and a code **without children** that has no
-    keywords (it could never be assigned automatically). A code with children may have
-    no keywords: it applies whenever a child applies.
+    suggestion) and a malformed keyword. A code **without children** that has no
+    keywords gives a :class:`CodebookWarning`: it is never assigned automatically, only
+    by hand (the input's ``codes`` column, an overrides ``add``, or a QDA import), which
+    is what a codebook imported from a QDA tool starts with. A code with children may
+    have no keywords: it applies whenever a child applies.
 
     Parameters
     ----------
@@ -367,6 +369,7 @@ def load_codebook(
 
     ids = {c.id for c in codes if c.id}
     parents = {c.parent for c in codes if c.parent}
+    manual_only: list[Code] = []
     for code in codes:
         if code.parent is not None and code.parent not in ids:
             problems.append(
@@ -375,15 +378,7 @@ def load_codebook(
                 )
             )
         if not raw_keywords[code.id] and code.id and code.id not in parents:
-            problems.append(
-                Problem(
-                    file,
-                    code.line,
-                    "keywords",
-                    f"code {code.id!r} has no "
-                    "keywords and no children, so it can never be assigned",
-                )
-            )
+            manual_only.append(code)
     parent_of = {c.id: c.parent for c in codes if c.id}
     reported: set[str] = set()
     for code in codes:
@@ -402,6 +397,13 @@ def load_codebook(
                 )
     if problems:
         raise InputError(problems)
+    for code in manual_only:
+        warnings.warn(
+            f"{file}, line {code.line}: code {code.id!r} has no keywords and no children, "
+            "so only hand-assigned codes (input or overrides) can apply it",
+            CodebookWarning,
+            stacklevel=2,
+        )
     codebook = Codebook(codes=tuple(codes), name=name, path=Path(path), language=language)
     if corpus is not None:
         _check_corpus(codebook, corpus)
