@@ -18,6 +18,7 @@ from .io import read_records, write_records, write_table
 from .kinds import evaluate_kinds, infer_kinds
 from .plots import plot_cooccurrence, plot_kind_by_field, plot_roadmap, plot_top_fields, theme
 from .records import COLUMNS, KINDS, normalise_records, validate_records
+from .redact import redact
 from .refi import export_qdc, export_qdpx, import_qdc, import_qdpx
 from .report import render_report, run_pipeline
 from .suggest import suggest_codes
@@ -54,6 +55,7 @@ __all__ = [
     "plot_roadmap",
     "plot_top_fields",
     "read_records",
+    "redact",
     "render_compare",
     "render_report",
     "run_pipeline",
