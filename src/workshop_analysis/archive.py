@@ -348,7 +348,9 @@ def new_workshop(
         The id and folder name: lower-case letters, digits, ``.``, ``_``, ``-``; start it
         with the date (``2019-05-14-…``) so that the archive sorts by time.
     root : str or Path, optional
-        The archive root (created if missing); defaults to :data:`config.WORKSHOPS_DIR`.
+        The archive root (created if missing); defaults to
+        :data:`config.NEW_WORKSHOPS_DIR` (the checkout's ``data/workshops``, or
+        ``./workshops`` when installed from a wheel).
     codebook : str or Path, optional
         Codebook to start from; defaults to the bundled sample's.
     link_codebook : bool, default False
@@ -375,7 +377,7 @@ def new_workshop(
             f"invalid workshop id {workshop_id!r}: use lower-case letters, digits, '.', '_' "
             "and '-' (e.g. 2019-05-14-jobcenter-digital)"
         )
-    root = Path(root) if root is not None else config.WORKSHOPS_DIR
+    root = Path(root) if root is not None else config.NEW_WORKSHOPS_DIR
     folder = root / workshop_id
     if folder.exists():
         raise WorkshopAnalysisError(

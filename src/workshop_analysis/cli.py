@@ -162,8 +162,9 @@ def _add_codebook_commands(sub: argparse._SubParsersAction) -> argparse._SubPars
     codebook_sub = group.add_subparsers(dest="codebook_command", metavar="SUBCOMMAND")
     p = codebook_sub.add_parser("check", help="validate a codebook and list every problem")
     p.add_argument("file", type=Path, help="codebook (.yaml)")
-    p.add_argument("--corpus", type=Path,
-                   help="records file: warn about keywords that match none of its texts")
+    p.add_argument(
+        "--corpus", type=Path, help="records file: warn about keywords that match none of its texts"
+    )
     p.set_defaults(func=_cmd_codebook_check)
     return codebook_sub
 
@@ -234,8 +235,10 @@ def _cmd_actions(args: argparse.Namespace) -> int:
     _print_warnings(caught)
     paths = write_actions(actions, tagged, args.out, lang=args.lang)
     counts = actions["horizon"].value_counts()
-    print(f"{args.input}: {len(records)} records, {len(actions)} action items "
-          f"({counts.get('short', 0)} short-term, {counts.get('long', 0)} long-term)")
+    print(
+        f"{args.input}: {len(records)} records, {len(actions)} action items "
+        f"({counts.get('short', 0)} short-term, {counts.get('long', 0)} long-term)"
+    )
     for path in paths:
         print(f"  wrote {path}")
     missing = unassigned(tagged)
@@ -250,18 +253,30 @@ def _cmd_actions(args: argparse.Namespace) -> int:
 def _cmd_new(args: argparse.Namespace) -> int:
     from .archive import new_workshop
 
-    folder = new_workshop(args.workshop_id, args.root, codebook=args.codebook,
-                          link_codebook=args.link_codebook, title=args.title)
-    print(f"created {folder}: fill records.csv, then run "
-          f"`workshop-analysis report {folder / 'records.csv'}`")
+    folder = new_workshop(
+        args.workshop_id,
+        args.root,
+        codebook=args.codebook,
+        link_codebook=args.link_codebook,
+        title=args.title,
+    )
+    print(
+        f"created {folder}: fill records.csv, then run "
+        f"`workshop-analysis report {folder / 'records.csv'}`"
+    )
     return 0
 
 
 def _cmd_compare(args: argparse.Namespace) -> int:
     from .compare_report import render_compare
 
-    html = render_compare(args.root, args.ids or None, out_dir=args.out, lang=args.lang,
-                          progress=None if args.quiet else print)
+    html = render_compare(
+        args.root,
+        args.ids or None,
+        out_dir=args.out,
+        lang=args.lang,
+        progress=None if args.quiet else print,
+    )
     print(f"wrote {html}")
     return 0
 
@@ -299,17 +314,26 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("input", type=Path, help="records file (.csv, .xlsx or .md)")
     p.set_defaults(func=_cmd_validate)
 
-    p = sub.add_parser("suggest-codes", help="list frequent terms and phrases as code "
-                       "candidates; write a starter codebook with --out")
+    p = sub.add_parser(
+        "suggest-codes",
+        help="list frequent terms and phrases as code "
+        "candidates; write a starter codebook with --out",
+    )
     p.add_argument("input", type=Path, help="records file (.csv, .xlsx or .md)")
     p.add_argument("--top", type=int, default=30, metavar="N", help="terms to list (default 30)")
-    p.add_argument("--min-count", type=int, default=2, metavar="N",
-                   help="minimum number of records a term occurs in (default 2)")
+    p.add_argument(
+        "--min-count",
+        type=int,
+        default=2,
+        metavar="N",
+        help="minimum number of records a term occurs in (default 2)",
+    )
     p.add_argument("--out", type=Path, metavar="FILE.yaml", help="write a starter codebook")
     p.set_defaults(func=_cmd_suggest_codes)
 
-    p = sub.add_parser("tag", help="tag records by keyword and infer kinds "
-                       "(records.csv, evidence.csv)")
+    p = sub.add_parser(
+        "tag", help="tag records by keyword and infer kinds (records.csv, evidence.csv)"
+    )
     p.add_argument("input", type=Path, help="records file (.csv, .xlsx or .md)")
     p.add_argument("--codebook", type=Path, help="codebook (.yaml); without: manual codes only")
     p.add_argument("--overrides", type=Path, help="overrides file (.yaml)")
@@ -325,8 +349,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = codebook_sub.add_parser("import-qdc", help="read a REFI-QDA codebook (.qdc) into YAML")
     p.add_argument("input", type=Path, help="codebook from a QDA tool (.qdc)")
     p.add_argument("out", type=Path, help="codebook to write (.yaml)")
-    p.add_argument("--flat", action="store_true",
-                   help="keep dotted names (needs.time) flat instead of nesting them")
+    p.add_argument(
+        "--flat",
+        action="store_true",
+        help="keep dotted names (needs.time) flat instead of nesting them",
+    )
     p.set_defaults(func=_cmd_codebook_import_qdc)
 
     p = sub.add_parser("redact", help="replace names, e-mails and phone numbers before sharing")
@@ -351,43 +378,79 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--workshop", help="workshop id (default: from the project name)")
     p.set_defaults(func=_cmd_import_qdpx)
 
-    p = sub.add_parser("report", help="run the notebooks and write an offline HTML report "
-                       "with CSV/XLSX tables (no INPUT: the bundled 2017 workshop)")
-    p.add_argument("input", nargs="?", type=Path, default=None,
-                   help="records file (.csv, .xlsx or .md); default: the bundled workshop")
-    p.add_argument("--codebook", type=Path, help="codebook YAML (default: codebook.yaml "
-                   "beside INPUT)")
-    p.add_argument("--overrides", type=Path, help="overrides YAML (default: overrides.yaml "
-                   "beside INPUT, if present)")
+    p = sub.add_parser(
+        "report",
+        help="run the notebooks and write an offline HTML report "
+        "with CSV/XLSX tables (no INPUT: the bundled 2017 workshop)",
+    )
+    p.add_argument(
+        "input",
+        nargs="?",
+        type=Path,
+        default=None,
+        help="records file (.csv, .xlsx or .md); default: the bundled workshop",
+    )
+    p.add_argument(
+        "--codebook", type=Path, help="codebook YAML (default: codebook.yaml beside INPUT)"
+    )
+    p.add_argument(
+        "--overrides",
+        type=Path,
+        help="overrides YAML (default: overrides.yaml beside INPUT, if present)",
+    )
     p.add_argument("--out", type=Path, help="output folder (default: reports/<workshop id>)")
     p.add_argument("--lang", choices=("de", "en"), default="de", help="report language")
     p.add_argument("--title", help="report title (default: from workshop.yaml)")
     p.set_defaults(func=_cmd_report)
 
-    p = sub.add_parser("actions", help="derive short- and long-term action items "
-                       "(actions.csv, actions.xlsx)")
+    p = sub.add_parser(
+        "actions", help="derive short- and long-term action items (actions.csv, actions.xlsx)"
+    )
     p.add_argument("input", type=Path, help="records file (.csv, .xlsx or .md)")
     p.add_argument("--codebook", type=Path, required=True, help="codebook (.yaml)")
     p.add_argument("--overrides", type=Path, help="analyst overrides (.yaml)")
-    p.add_argument("--lang", choices=("de", "en"), default="de",
-                   help="language of titles, rationales and sheet names")
+    p.add_argument(
+        "--lang",
+        choices=("de", "en"),
+        default="de",
+        help="language of titles, rationales and sheet names",
+    )
     p.add_argument("--out", type=Path, required=True, help="output folder")
     p.set_defaults(func=_cmd_actions)
 
-    p = sub.add_parser("new", help="create a workshop folder in the archive with templates "
-                       "(records.csv, codebook, overrides, status)")
+    p = sub.add_parser(
+        "new",
+        help="create a workshop folder in the archive with templates "
+        "(records.csv, codebook, overrides, status)",
+    )
     p.add_argument("workshop_id", help="id and folder name, e.g. 2019-05-14-jobcenter-nord")
-    p.add_argument("--root", type=Path, help="archive root (default: the bundled data/workshops)")
+    p.add_argument(
+        "--root",
+        type=Path,
+        help="archive root (default: data/workshops in a "
+        "checkout, ./workshops when installed from a wheel)",
+    )
     p.add_argument("--codebook", type=Path, help="codebook to copy (default: the 2017 sample's)")
-    p.add_argument("--link-codebook", action="store_true",
-                   help="reference --codebook from workshop.yaml instead of copying it")
+    p.add_argument(
+        "--link-codebook",
+        action="store_true",
+        help="reference --codebook from workshop.yaml instead of copying it",
+    )
     p.add_argument("--title", help="display title (default: the id)")
     p.set_defaults(func=_cmd_new)
 
-    p = sub.add_parser("compare", help="compare the workshops of an archive: recurring, new "
-                       "and vanished topics, follow-up of actions (compare.html + CSVs)")
-    p.add_argument("root", nargs="?", type=Path, default=None,
-                   help="archive root (default: the bundled archive)")
+    p = sub.add_parser(
+        "compare",
+        help="compare the workshops of an archive: recurring, new "
+        "and vanished topics, follow-up of actions (compare.html + CSVs)",
+    )
+    p.add_argument(
+        "root",
+        nargs="?",
+        type=Path,
+        default=None,
+        help="archive root (default: the bundled archive)",
+    )
     p.add_argument("ids", nargs="*", metavar="ID", help="workshop ids to compare (default: all)")
     p.add_argument("--out", type=Path, help="output folder (default: reports/compare)")
     p.add_argument("--lang", choices=("de", "en"), default="de", help="report language")
@@ -417,8 +480,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as err:  # the CLI: last line of defence
         if args.debug:
             raise
-        print(f"error: {type(err).__name__}: {err}\n(run with --debug for the traceback)",
-              file=sys.stderr)
+        print(
+            f"error: {type(err).__name__}: {err}\n(run with --debug for the traceback)",
+            file=sys.stderr,
+        )
         return 1
 
 

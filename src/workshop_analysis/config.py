@@ -32,6 +32,13 @@ else:
 #: The archive root: one folder per workshop (see ``data/README.md``).
 WORKSHOPS_DIR: Path = DATA_DIR / "workshops"
 
+#: Where ``new`` creates workshop folders by default: the checkout's archive, or, when the
+#: package is installed from a wheel (whose bundled data must stay untouched),
+#: ``./workshops`` in the current folder.
+NEW_WORKSHOPS_DIR: Path = (
+    Path.cwd() / "workshops" if (_BUNDLED / "data").is_dir() else WORKSHOPS_DIR
+)
+
 #: The id of the bundled sample workshop (BMAS practitioners' workshop, 22 Nov 2017).
 SAMPLE_WORKSHOP: str = "2017-11-22-bmas-qualifizierung"
 SAMPLE_DIR: Path = WORKSHOPS_DIR / SAMPLE_WORKSHOP
