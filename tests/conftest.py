@@ -57,7 +57,8 @@ def rendered_report(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]
     out = {"input": source}
     for lang in ("de", "en"):
         folder = tmp_path_factory.mktemp(f"report-{lang}")
-        render_report(source, codebook=config.SAMPLE_CODEBOOK, out_dir=folder, lang=lang,
-                      progress=None)
+        render_report(
+            source, codebook=config.SAMPLE_CODEBOOK, out_dir=folder, lang=lang, progress=None
+        )
         out[lang] = folder
     return out

@@ -78,8 +78,14 @@ def test_tag_writes_records_and_evidence(
     import pandas as pd
 
     code = main(
-        ["tag", str(SAMPLE_RECORDS), "--codebook", str(CODEBOOKS / "qualifizierung.yaml"),
-         "--out", str(tmp_path)]
+        [
+            "tag",
+            str(SAMPLE_RECORDS),
+            "--codebook",
+            str(CODEBOOKS / "qualifizierung.yaml"),
+            "--out",
+            str(tmp_path),
+        ]
     )
     assert code == 0
     out = capsys.readouterr().out
@@ -93,8 +99,15 @@ def test_tag_writes_records_and_evidence(
         "qualifizierung; weiterbildung"
     )
     evidence = pd.read_csv(tmp_path / "evidence.csv")
-    assert list(evidence.columns) == ["record_id", "code", "origin", "keyword", "match",
-                                      "start", "end"]
+    assert list(evidence.columns) == [
+        "record_id",
+        "code",
+        "origin",
+        "keyword",
+        "match",
+        "start",
+        "end",
+    ]
 
 
 def test_tag_without_codebook_still_infers_kinds(
