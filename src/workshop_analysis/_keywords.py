@@ -19,18 +19,21 @@ match offsets are offsets into the original text without an index map.
 
 from __future__ import annotations
 
+import functools
+import itertools
 import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
+
+import ahocorasick_rs
+import numpy as np
 
 #: Characters transliterated in keys (both in keywords and in matched text).
 FOLD = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "\u0307": ""})
 _SEP_RUN = re.compile(r"[\s\-]+")
-_UNITS = {"ae": "(?:ae|ä)", "oe": "(?:oe|ö)", "ue": "(?:ue|ü)", "ss": "(?:ss|ß)"}
-_SEP_TOKEN = " "
-_SEP_RE = r"[\s\-]+"
-_WORD_END = re.compile(r"\w*")
+_UNITS = ("ae", "oe", "ue", "ss")
 
 
 #: Characters lower-cased per :meth:`str.lower` call (CPython allocates 12 bytes per
@@ -112,95 +115,113 @@ def parse_keyword(raw: str) -> Keyword:
     return Keyword(raw=text, key=key, infix=infix, exact=exact, tokens=tokenize(key))
 
 
-def _token_re(token: str) -> str:
-    if token in _UNITS:
-        return _UNITS[token]
-    if token == _SEP_TOKEN:
-        return _SEP_RE
-    return re.escape(token)
+#: Literal spelling of each two-letter unit in the text (besides the two letters).
+_UNIT_CHAR = {"ae": "ä", "oe": "ö", "ue": "ü", "ss": "ß"}
 
 
-def _token_order(token: str) -> tuple[int, str]:
-    # units before single characters so that 'ss' is tried before 's'
-    return (0 if len(token) > 1 else 1, token)
+def spellings(tokens: tuple[str, ...]) -> list[str]:
+    """Every literal spelling of a token sequence (``ae``/``ä``, …; a separator is ``" "``).
 
-
-class _Node:
-    __slots__ = ("children", "terminal")
-
-    def __init__(self) -> None:
-        self.children: dict[str, _Node] = {}
-        self.terminal = False
-
-
-def _emit(node: _Node) -> str:
-    alts = [
-        _token_re(tok) + _emit(child)
-        for tok, child in sorted(node.children.items(), key=lambda kv: _token_order(kv[0]))
-    ]
-    if not alts:
-        return ""
-    body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
-    if node.terminal:
-        return "(?:" + body + ")?"
-    return body
-
-
-def _trie_regex(keys: list[tuple[str, ...]]) -> str:
-    root = _Node()
-    for tokens in keys:
-        node = root
-        for tok in tokens:
-            node = node.children.setdefault(tok, _Node())
-        node.terminal = True
-    return _emit(root)
-
-
-@dataclass(frozen=True)
-class Hit:
-    """One keyword occurrence: ``entry`` indexes the matcher's entries.
-
-    ``start``/``end`` delimit the matched word(s) in the scanned text: from the start of
-    the word the keyword starts in to the end of the word it ends in.
+    A keyword with *k* units has ``2**k`` spellings; together they match exactly what the
+    token sequence matches in a text whose separator runs are folded to one space.
     """
-
-    entry: int
-    start: int
-    end: int
-
-
-def _variants(tokens: tuple[str, ...]) -> list[str]:
-    """Every literal spelling of a token sequence without separators (``ae``/``ä``, …)."""
     out = [""]
     for tok in tokens:
-        spellings = [tok, _UNIT_CHAR[tok]] if tok in _UNIT_CHAR else [tok]
-        out = [prefix + s for prefix in out for s in spellings]
+        options = [tok, _UNIT_CHAR[tok]] if tok in _UNIT_CHAR else [tok]
+        out = [prefix + s for prefix in out for s in options]
     return out
 
 
-_UNIT_CHAR = {"ae": "ä", "oe": "ö", "ue": "ü", "ss": "ß"}
+_SEP_CHAR = re.compile(r"[\s\-]")
+_WORD_CHAR = re.compile(r"\w")
+#: White space (``\s``) ends at U+3000.
+_SEP_LIMIT = 0x3001
+#: Characters of a text scanned per step of the vectorised word-boundary search before
+#: falling back to one pass over the whole chunk (keeps very long "words" linear).
+_WALK_STEPS = 64
 
-#: ``*`` keywords are searched with ``str.find`` (about 0.4 ns per character and
-#: spelling) while they have at most ``FIND_SPELLINGS_BASE + number of keys`` spellings
-#: in total; beyond, one trie regex tried at every position is cheaper (measured: its
-#: cost equals that many ``find`` passes).
-FIND_SPELLINGS_BASE = 64
+
+def _latin1_table(keep: frozenset[str], marker: int | None) -> bytes:
+    """``bytes.translate`` table for Latin-1 texts: lower case, separators → space and,
+    with a ``marker``, every other non-word character not in ``keep`` → ``marker``."""
+    table = bytearray(range(256))
+    for i in range(256):
+        c = chr(i)
+        low = c.lower()
+        if _SEP_CHAR.match(c):
+            table[i] = 32
+        elif marker is not None and not _WORD_CHAR.match(c) and c not in keep:
+            table[i] = marker
+        elif len(low) == 1 and ord(low) < 256:  # always true for Latin-1
+            table[i] = ord(low)
+    return bytes(table)
 
 
-def _word_start(text: str, pos: int) -> int:
-    while pos > 0 and (text[pos - 1].isalnum() or text[pos - 1] == "_"):
-        pos -= 1
-    return pos
+@functools.cache
+def _sep_codes() -> np.ndarray:
+    return np.asarray([i for i in range(_SEP_LIMIT) if _SEP_CHAR.match(chr(i))], dtype=np.uint32)
+
+
+@functools.cache
+def _word_table() -> np.ndarray:
+    """``\\w`` for every code point of the Basic Multilingual Plane."""
+    return np.fromiter(
+        (_WORD_CHAR.match(chr(i)) is not None for i in range(0x10000)), dtype=bool, count=0x10000
+    )
+
+
+def _is_word(codes: np.ndarray) -> np.ndarray:
+    """``\\w`` for an array of code points (Latin-1 bytes or UTF-32 code units)."""
+    table = _word_table()
+    if codes.dtype == np.uint8 or not len(codes) or int(codes.max()) < 0x10000:
+        return table[codes]
+    out = np.zeros(len(codes), dtype=bool)
+    small = codes < 0x10000
+    out[small] = table[codes[small]]
+    big = np.flatnonzero(~small)
+    out[big] = [_WORD_CHAR.match(chr(c)) is not None for c in codes[big].tolist()]
+    return out
+
+
+def _walk(codes: np.ndarray, pos: np.ndarray, step: int) -> np.ndarray:
+    """Move each position over word characters: forward (``step=1``) to the first
+    non-word character at or after it, backward (``step=-1``) to the start of the word
+    that ends just before it."""
+    n = len(codes)
+    out = pos.copy()
+    active = np.arange(len(pos))
+    for _ in range(_WALK_STEPS):
+        if not len(active):
+            return out
+        probe = out[active] if step > 0 else out[active] - 1
+        inside = (probe >= 0) & (probe < n)
+        word = np.zeros(len(probe), dtype=bool)
+        word[inside] = _is_word(codes[probe[inside]])
+        active = active[word]
+        out[active] += step
+    if len(active):  # very long words: one pass over the whole text
+        nonword = np.flatnonzero(~_is_word(codes))
+        if step > 0:
+            nonword = np.append(nonword, n)
+            out[active] = nonword[np.searchsorted(nonword, out[active])]
+        else:
+            nonword = np.concatenate(([-1], nonword))
+            out[active] = nonword[np.searchsorted(nonword, out[active]) - 1] + 1
+    return out
+
+
+_EMPTY = np.zeros(0, dtype=np.int64)
+#: Candidate marker bytes (control characters that are neither word nor separator).
+_MARKERS = (*range(1, 9), *range(14, 28))
 
 
 class Matcher:
-    """All keywords of a codebook compiled for one pass over a lower-cased text.
+    """All keywords of a codebook compiled into one Aho–Corasick automaton.
 
-    Word-start keywords are compiled into one trie regex run once over the text (in a
-    lookahead, so overlapping keywords are all found). ``*`` keywords (inside compounds)
-    are found with :meth:`str.find` on each spelling (``ä``/``ae`` …), which is much
-    faster than trying a regex at every position; ``*`` phrases, whose separators vary,
-    use a regex.
+    Every keyword is expanded to its literal spellings (:func:`spellings`); one
+    automaton (``ahocorasick_rs``, written in Rust) finds all overlapping occurrences of
+    all spellings in one pass over the folded text (see :meth:`find`); word starts,
+    whole-word ends and the extent of the matched words are then checked with numpy.
 
     Parameters
     ----------
@@ -211,95 +232,157 @@ class Matcher:
 
     def __init__(self, keywords: list[Keyword]):
         self.keywords = keywords
-        by_key: dict[tuple[bool, str], list[int]] = {}
-        for i, k in enumerate(keywords):
-            by_key.setdefault((k.infix, k.key), []).append(i)
-        self._tries: list[tuple[bool, re.Pattern[str], dict[str, list[tuple[int, ...]]]]] = []
-        self._infix: list[tuple[tuple[int, ...], list[str]]] = []
-        infix_keys = {key: tuple(e) for (infix, key), e in sorted(by_key.items()) if infix}
-        spellings = {key: _variants(keywords[e[0]].tokens) for key, e in infix_keys.items()}
-        if infix_keys and (
-            sum(map(len, spellings.values())) <= FIND_SPELLINGS_BASE + len(infix_keys)
-            and not any(" " in key for key in infix_keys)
-        ):
-            self._infix = [(infix_keys[key], spellings[key]) for key in infix_keys]
-            groups: tuple[bool, ...] = (False,)
-        else:
-            groups = (False, True)
-        for infix in groups:
-            tokens = {
-                k.key: k.tokens
-                for (inf, _), e in by_key.items()
-                if inf == infix
-                for k in [keywords[e[0]]]
-            }
-            if not tokens:
-                continue
-            # for every key: the keys that are token-prefixes of it (they match too)
-            key_of = {toks: key for key, toks in tokens.items()}
-            chain: dict[str, list[tuple[int, ...]]] = {}
-            for key, toks in tokens.items():
-                prefixes = [key_of[toks[:n]] for n in range(1, len(toks) + 1) if toks[:n] in key_of]
-                chain[key] = [tuple(by_key[(infix, p)]) for p in prefixes]
-            body = _trie_regex(sorted(tokens.values()))
-            lead = "" if infix else r"\b"
-            self._tries.append((infix, re.compile(lead + "(?=(" + body + r")(\w*))"), chain))
-        self._single: dict[str, re.Pattern[str]] = {}
+        keys = sorted({k.key for k in keywords})
+        key_index = {key: i for i, key in enumerate(keys)}
+        entry_key = np.asarray([key_index[k.key] for k in keywords], dtype=np.int64)
+        # entries grouped by key (CSR): entries of key j are _entries[_ptr[j]:_ptr[j + 1]]
+        self._entries = np.argsort(entry_key, kind="stable").astype(np.int64)
+        self._ptr = np.zeros(len(keys) + 1, dtype=np.int64)
+        np.cumsum(np.bincount(entry_key, minlength=len(keys)), out=self._ptr[1:])
+        self._infix = np.asarray([k.infix for k in keywords], dtype=bool)
+        self._exact = np.asarray([k.exact for k in keywords], dtype=bool)
+        tokens = {k.key: k.tokens for k in keywords}
+        self._patterns: list[tuple[str, int, bool]] = [
+            (s, j, any(self._infix[self._entries[self._ptr[j] : self._ptr[j + 1]]]))
+            for j, key in enumerate(keys)
+            for s in spellings(tokens[key])
+        ]
+        # Latin-1 texts: non-word characters that no keyword contains become one marker
+        # byte, and word-start spellings are searched with a leading marker or space, so
+        # the automaton reports (almost) only occurrences at word starts.
+        used = {c for text, _, _ in self._patterns for c in text}
+        keep = frozenset(c for c in used if not _WORD_CHAR.match(c))
+        self._marker = next((m for m in _MARKERS if chr(m) not in used), None)
+        self._table = _latin1_table(keep, self._marker)
+        self._automata: dict[str, tuple[Any, np.ndarray, np.ndarray]] = {}
 
-    def _end_of(self, key: str, text: str, pos: int) -> int:
-        pat = self._single.get(key)
-        if pat is None:
-            pat = re.compile("".join(_token_re(t) for t in tokenize(key)))
-            self._single[key] = pat
-        m = pat.match(text, pos)
-        return m.end() if m else pos
+    def _automaton(self, encoding: str) -> tuple[Any, np.ndarray, np.ndarray]:
+        """The automaton over ``encoding`` bytes, the key of each of its patterns and the
+        length of its leading word-start character (0 or 1)."""
+        if encoding not in self._automata:
+            pats: list[bytes] = []
+            owner: list[int] = []
+            lead: list[int] = []
+            starts = [""]
+            if encoding == "latin-1" and self._marker is not None:
+                nonword = {chr(i) for i in range(256) if self._table[i] == i}
+                nonword = {c for c in nonword if not _WORD_CHAR.match(c)}
+                starts = sorted(nonword | {" ", chr(self._marker)})
+            for text, key, anywhere in self._patterns:
+                for before in [""] if anywhere else starts:
+                    try:
+                        pats.append((before + text).encode(encoding))
+                    except UnicodeEncodeError:  # cannot occur in a Latin-1 text
+                        continue
+                    owner.append(key)
+                    lead.append(len(before))
+            auto = (
+                ahocorasick_rs.BytesAhoCorasick(
+                    pats,
+                    matchkind=ahocorasick_rs.MatchKind.Standard,
+                    implementation=ahocorasick_rs.Implementation.DFA,
+                )
+                if pats
+                else None
+            )
+            self._automata[encoding] = (
+                auto,
+                np.asarray(owner, dtype=np.int64),
+                np.asarray(lead, dtype=np.int64),
+            )
+        return self._automata[encoding]
+
+    def find(self, text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Every occurrence of every entry in ``text`` (original, not lower-cased).
+
+        Returns
+        -------
+        entry, core_start, word_start, word_end : ndarray of int64
+            Offsets into ``text``; ``word_start``/``word_end`` delimit the matched
+            word(s): from the start of the word the keyword starts in to the end of the
+            word it ends in. Unordered.
+
+        Notes
+        -----
+        The text is *folded* without changing the position of any letter but the ones
+        after a separator run: lower case and every separator (white space, hyphen) → one
+        space byte, as Latin-1 bytes (one ``bytes.translate``) or, for texts with other
+        characters, as UTF-32 code units. Runs of several separators are then collapsed
+        to one space; the collapsed positions are kept to map offsets back.
+        """
+        if not self.keywords or not text:
+            return _EMPTY, _EMPTY, _EMPTY, _EMPTY
+        lead = 0  # characters put before the text (a marker: the text starts a word)
+        try:
+            data = text.encode("latin-1").translate(self._table)
+            if self._marker is not None:
+                data = bytes((self._marker,)) + data
+                lead = 1
+            codes: np.ndarray = np.frombuffer(data, dtype=np.uint8)
+            encoding, width = "latin-1", 1
+        except UnicodeEncodeError:
+            codes = np.frombuffer(lower_text(text).encode("utf-32-le"), dtype=np.uint32).copy()
+            codes[np.isin(codes, _sep_codes())] = 32
+            data = b""
+            encoding, width = "utf-32-le", 4
+        shift: np.ndarray | None = None
+        if width == 4 or b"  " in data:
+            space = codes == 32
+            drop = np.flatnonzero(space[1:] & space[:-1]) + 1
+            if len(drop):
+                keep = np.ones(len(codes), dtype=bool)
+                keep[drop] = False
+                codes = codes[keep]
+                shift = drop - np.arange(len(drop))  # where each dropped character was
+            if width == 4 or len(drop):
+                data = codes.tobytes()
+        auto, owner, before = self._automaton(encoding)
+        if auto is None:
+            return _EMPTY, _EMPTY, _EMPTY, _EMPTY
+        found = auto.find_matches_as_indexes(data, overlapping=True)
+        flat = np.fromiter(
+            itertools.chain.from_iterable(found), dtype=np.int64, count=3 * len(found)
+        )
+        del found
+        pat, start, end = flat.reshape(-1, 3).T
+        if width > 1:
+            aligned = start % width == 0
+            pat, start, end = pat[aligned], start[aligned] // width, end[aligned] // width
+        start = start + before[pat]
+        # one row per (occurrence, entry of its key)
+        key = owner[pat]
+        count = self._ptr[key + 1] - self._ptr[key]
+        row = np.repeat(np.arange(len(key)), count)
+        first = np.cumsum(count) - count
+        entry = self._entries[np.repeat(self._ptr[key], count) + np.arange(len(row)) - first[row]]
+        start, end = start[row], end[row]
+        at_start = start == 0
+        at_start[~at_start] = ~_is_word(codes[start[~at_start] - 1])
+        at_end = end == len(codes)
+        at_end[~at_end] = ~_is_word(codes[end[~at_end]])
+        ok = (at_start | self._infix[entry]) & (at_end | ~self._exact[entry])
+        entry, start, end = entry[ok], start[ok], end[ok]
+        word_end = _walk(codes, end, 1)
+        word_start = start.copy()
+        infix = np.flatnonzero(self._infix[entry])
+        word_start[infix] = _walk(codes, start[infix], -1)
+        if shift is not None:
+
+            def back(pos: np.ndarray) -> np.ndarray:
+                return pos + np.searchsorted(shift, pos, side="right")
+
+            start, word_start = back(start), back(word_start)
+            word_end = back(word_end - 1) + 1
+        if lead:
+            start, word_start, word_end = start - lead, word_start - lead, word_end - lead
+        return entry, start, word_start, word_end
 
     def scan(self, lowered: str) -> Iterator[tuple[int, int, int, int]]:
         """Yield ``(entry, core_start, word_start, word_end)`` for every occurrence.
 
-        ``lowered`` must come from :func:`lower_text`; positions index it (and hence the
-        original text, which has the same length). ``word_start``/``word_end`` delimit
-        the matched word(s): from the start of the word the keyword starts in to the end
-        of the word it ends in.
+        Same as :meth:`find` (kept for callers that iterate); positions index ``lowered``.
         """
-        keywords = self.keywords
-        for infix, pattern, chain in self._tries:
-            for m in pattern.finditer(lowered):
-                core_start, core_end = m.span(1)
-                word_end = m.end(2)
-                key = m.group(1).translate(FOLD)
-                links = chain.get(key)
-                if links is None:
-                    links = chain.get(_SEP_RUN.sub(" ", key))
-                    if links is None:  # pragma: no cover - the trie only matches known keys
-                        continue
-                word_start = core_start
-                if infix:
-                    word_start = _word_start(lowered, core_start)
-                last = len(links) - 1
-                for depth, entries in enumerate(links):
-                    if depth == last:
-                        end, wend = core_end, word_end
-                    else:
-                        end = self._end_of(keywords[entries[0]].key, lowered, core_start)
-                        wend = _WORD_END.match(lowered, end).end()
-                    for e in entries:
-                        if keywords[e].exact and end != wend:
-                            continue
-                        yield e, core_start, word_start, wend
-        for entries, how in self._infix:
-            exact = keywords[entries[0]].exact
-            spans: list[tuple[int, int]] = []
-            find = lowered.find
-            for variant in how:
-                i = find(variant)
-                while i != -1:
-                    spans.append((i, i + len(variant)))
-                    i = find(variant, i + 1)
-            for start, end in sorted(spans):
-                wend = _WORD_END.match(lowered, end).end()
-                if exact and end != wend:
-                    continue
-                wstart = _word_start(lowered, start)
-                for e in entries:
-                    yield e, start, wstart, wend
+        entry, start, word_start, word_end = self.find(lowered)
+        yield from zip(
+            entry.tolist(), start.tolist(), word_start.tolist(), word_end.tolist(), strict=True
+        )

@@ -48,16 +48,17 @@ matches are mapped back to records with :func:`numpy.searchsorted`. See
 
 from __future__ import annotations
 
+import gc
 import warnings
-from array import array
 from collections.abc import Mapping
+from itertools import pairwise
 from pathlib import Path
 from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
 
-from ._keywords import Keyword, Matcher, lower_text, parse_keyword
+from ._keywords import Keyword, Matcher, parse_keyword
 from .codebook import Codebook
 from .errors import InputError, Problem
 from .overrides import load_overrides
@@ -115,8 +116,11 @@ def compile_codebook(codebook: Codebook) -> tuple[Matcher, list[tuple[int, bool]
     return Matcher(keywords), owners
 
 
-def _texts(records: pd.DataFrame) -> list[str]:
-    return ["" if pd.isna(t) else str(t) for t in records["text"].tolist()]
+def _strings(column: pd.Series) -> list[str]:
+    """The values of ``column`` as Python strings (missing → ``""``)."""
+    if isinstance(column.dtype, pd.StringDtype):
+        return column.fillna("").tolist()  # already str (fast path)
+    return ["" if pd.isna(t) else str(t) for t in column.tolist()]
 
 
 class _Hits(NamedTuple):
@@ -125,48 +129,52 @@ class _Hits(NamedTuple):
     rec: np.ndarray  # record position
     code: np.ndarray  # code index (codebook order)
     exclude: np.ndarray  # bool: an exclude word of the code
-    keyword: np.ndarray  # the keyword as written in the codebook (object)
+    keyword: np.ndarray  # index into ``raw``
+    raw: list[str]  # the keywords as written in the codebook
     start: np.ndarray  # offsets into the record's text
     end: np.ndarray
-    big: str  # all texts joined (to slice matched words from)
-    big_start: np.ndarray  # start of each hit in ``big``
+    match: np.ndarray  # the matched word(s) (object)
+
+
+#: Characters of text joined and scanned at once (bounds the temporary memory).
+CHUNK_CHARS = 1 << 22
 
 
 def _keyword_hits(texts: list[str], codebook: Codebook) -> _Hits:
-    """Run the matcher once over all texts joined; map hits back to records."""
+    """Run the matcher over the texts joined in chunks; map hits back to records."""
     matcher, owners = compile_codebook(codebook)
-    big = _SEPARATOR.join(texts)
     lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
-    starts = np.zeros(len(texts), dtype=np.int64)
-    if len(texts) > 1:
-        np.cumsum(lengths[:-1] + len(_SEPARATOR), out=starts[1:])
-    entries, word_starts, word_ends = array("q"), array("q"), array("q")  # compact
-    for entry, _core, wstart, wend in matcher.scan(lower_text(big)):
-        entries.append(entry)
-        word_starts.append(wstart)
-        word_ends.append(wend)
-    ent = np.frombuffer(entries, dtype=np.int64) if entries else np.zeros(0, np.int64)
-    ws = np.frombuffer(word_starts, dtype=np.int64) if entries else np.zeros(0, np.int64)
-    we = np.frombuffer(word_ends, dtype=np.int64) if entries else np.zeros(0, np.int64)
-    rec = np.searchsorted(starts, ws, side="right") - 1
+    ends = np.cumsum(lengths + len(_SEPARATOR))
+    cuts = np.unique(np.searchsorted(ends, np.arange(CHUNK_CHARS, ends[-1], CHUNK_CHARS)))
+    bounds = [0, *(int(c) + 1 for c in cuts if c + 1 < len(texts)), len(texts)]
+    parts: list[tuple[np.ndarray, ...]] = []
+    for a, b in pairwise(bounds):
+        joined = _SEPARATOR.join(texts[a:b])
+        entry, _core, wstart, wend = matcher.find(joined)
+        offsets = ends[a:b] - lengths[a:b] - len(_SEPARATOR) - (ends[a] - lengths[a] - 1)
+        local = np.searchsorted(offsets, wstart, side="right") - 1
+        match = np.empty(len(entry), dtype=object)
+        match[:] = [joined[i:j] for i, j in zip(wstart.tolist(), wend.tolist(), strict=True)]
+        parts.append((local + a, entry, wstart - offsets[local], wend - offsets[local], match))
+    rec, ent, start, end, match = (np.concatenate(col) for col in zip(*parts, strict=True))
+    rec, ent, start, end = (x.astype(np.int64) for x in (rec, ent, start, end))
     owner_code = np.asarray([o[0] for o in owners] or [0], dtype=np.int64)
     owner_excl = np.asarray([o[1] for o in owners] or [False], dtype=bool)
-    raw = np.asarray([k.raw for k in matcher.keywords] or [""], dtype=object)
     return _Hits(
         rec=rec,
         code=owner_code[ent],
         exclude=owner_excl[ent],
-        keyword=raw[ent],
-        start=ws - starts[rec],
-        end=we - starts[rec],
-        big=big,
-        big_start=ws,
+        keyword=ent,
+        raw=[k.raw for k in matcher.keywords],
+        start=start,
+        end=end,
+        match=match,
     )
 
 
 def _no_hits() -> _Hits:
     empty = np.zeros(0, dtype=np.int64)
-    return _Hits(empty, empty, empty.astype(bool), empty.astype(object), empty, empty, "", empty)
+    return _Hits(empty, empty, empty.astype(bool), empty, [], empty, empty, empty.astype(object))
 
 
 def _code_overrides(
@@ -314,13 +322,30 @@ def tag(
     >>> result.evidence[["code", "match", "start", "end"]].values.tolist()
     [['wb', 'Ausbildung', 5, 15]]
     """
+    # millions of small objects (lists, strings) that cannot form cycles are created:
+    # pause the cyclic garbage collector instead of letting it rescan them repeatedly
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        return _tag(records, codebook, overrides=overrides)
+    finally:
+        if paused:
+            gc.enable()
+
+
+def _tag(
+    records: pd.DataFrame,
+    codebook: Codebook | None = None,
+    *,
+    overrides: Mapping[str, Any] | str | Path | None = None,
+) -> TagResult:
     missing = [c for c in ("record_id", "text") if c not in records.columns]
     if missing:
         raise InputError([Problem("", None, c, "required column is missing") for c in missing])
     n = len(records)
-    record_ids = [str(r) for r in records["record_id"].tolist()]
+    record_ids = _strings(records["record_id"])
     remove, add = _code_overrides(overrides, record_ids, codebook)
-    rec_index = {rid: i for i, rid in enumerate(record_ids)}
+    rec_index = {rid: i for i, rid in enumerate(record_ids)} if remove or add else {}
 
     # code ids: codebook order first, then unknown manual/override codes
     ids: list[str] = list(codebook.ids) if codebook is not None else []
@@ -333,7 +358,10 @@ def tag(
         return code_index[cid]
 
     if "codes" in records.columns:
-        manual = [split_codes(v) if _filled(v) else [] for v in records["codes"].tolist()]
+        manual = [
+            [] if v.__class__ is list and not v else split_codes(v) if _filled(v) else []
+            for v in records["codes"].tolist()
+        ]
     else:
         manual = [[] for _ in range(n)]
     manual_pairs = [(r, index_of(c)) for r, codes in enumerate(manual) for c in codes]
@@ -343,22 +371,30 @@ def tag(
             warnings.warn(
                 f"manual codes not in the codebook (kept): {', '.join(unknown)}",
                 TaggingWarning,
-                stacklevel=2,
+                stacklevel=3,
             )
     add_pairs = [(rec_index[r], index_of(c)) for r, c, _ in add]
     remove_pairs = [(rec_index[r], index_of(c)) for r, c, _ in remove]
 
-    hits = _keyword_hits(_texts(records), codebook) if codebook is not None and n else _no_hits()
+    hits = (
+        _keyword_hits(_strings(records["text"]), codebook)
+        if codebook is not None and n
+        else _no_hits()
+    )
     width = max(len(ids), 1)  # (record, code) pairs are encoded as record * width + code
     key = hits.rec * width + hits.code
     removed = {r * width + c for r, c in remove_pairs}
     removed_keys = np.asarray(sorted(removed), dtype=np.int64)
-    keep = ~hits.exclude & ~np.isin(key, key[hits.exclude]) & ~np.isin(key, removed_keys)
+    keep = ~hits.exclude & ~_isin(key, key[hits.exclude]) & ~_isin(key, removed_keys)
     kw_rec, kw_code = hits.rec[keep], hits.code[keep]
     kw_keyword, kw_start, kw_end = hits.keyword[keep], hits.start[keep], hits.end[keep]
     matched_keys = key[~hits.exclude]
-    kw_match = _slices(hits.big, hits.big_start[keep], kw_end - kw_start)
-    del hits, key  # the joined text is the largest object: free it early
+    kw_match = hits.match[keep]
+    # keyword column: one sorted vocabulary of keywords and code ids (rank = sort key)
+    vocab = sorted({*hits.raw, *ids, ""})
+    vocab_rank = {v: i for i, v in enumerate(vocab)}
+    kw_rank = np.asarray([vocab_rank[r] for r in hits.raw], dtype=np.int64)[kw_keyword]
+    del hits, key
 
     # manual + added pairs (minus removed)
     man = sorted({(r, c) for r, c in [*manual_pairs, *add_pairs] if r * width + c not in removed})
@@ -374,33 +410,36 @@ def tag(
     par_rec, par_code, par_child, _ = _parent_rows(base_keys, parent_of, width, removed_keys)
 
     # a removal that matches nothing is probably stale
-    before = _unique(
-        np.concatenate(
-            [
-                matched_keys,
-                np.asarray([r * width + c for r, c in [*manual_pairs, *add_pairs]], np.int64),
-            ]
+    before = np.zeros(0, dtype=np.int64)
+    if remove:
+        before = _unique(
+            np.concatenate(
+                [
+                    matched_keys,
+                    np.asarray([r * width + c for r, c in [*manual_pairs, *add_pairs]], np.int64),
+                ]
+            )
         )
-    )
-    before = np.concatenate([before, _parent_rows(before, parent_of, width, None)[3]])
+        before = np.concatenate([before, _parent_rows(before, parent_of, width, None)[3]])
     for (r, c, line), (ri, ci) in zip(remove, remove_pairs, strict=True):
-        if not np.isin(ri * width + ci, before):
+        if ri * width + ci not in set(before.tolist()):
             warnings.warn(
                 f"override (line {line}) removes code {c!r} from record {r!r}, which does "
                 "not have it (stale override?)",
                 TaggingWarning,
-                stacklevel=2,
+                stacklevel=3,
             )
 
     # final codes per record, sorted by id
     rank = _ranks(ids)
     final_keys = _unique(np.concatenate([base_keys, par_rec * width + par_code]))
     fr, fc = np.divmod(final_keys, width)
-    order = np.lexsort((rank[fc], fr))
-    codes_out: list[list[str]] = [[] for _ in range(n)]
-    for r, c in zip(fr[order].tolist(), fc[order].tolist(), strict=True):
-        codes_out[r].append(ids[c])
-    out = records.copy()
+    order = np.argsort(fr * width + rank[fc], kind="stable")
+    names = np.asarray(ids or [""], dtype=object)[fc[order]].tolist()
+    bounds = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(fr, minlength=n), out=bounds[1:])
+    codes_out = [names[a:b] for a, b in pairwise(bounds.tolist())]
+    out = records.copy(deep=False)  # copy-on-write: the input is never modified
     out["codes"] = pd.Series(codes_out, index=records.index, dtype=object)
     out["codes_manual"] = pd.Series(manual, index=records.index, dtype=object)
 
@@ -413,9 +452,10 @@ def tag(
     no_pos = np.iinfo(np.int64).max  # rows without a position sort last
     ev_start = np.concatenate([kw_start, np.full(n_par + n_man, no_pos)])
     ev_end = np.concatenate([kw_end, np.zeros(n_par + n_man, np.int64)])
-    ev_keyword = np.concatenate([kw_keyword, id_arr[par_child], np.full(n_man, "", object)])
-    kw_rank = _ranks(ev_keyword.tolist())
-    srt = np.lexsort((kw_rank, ev_origin, rank[ev_code], ev_start, ev_rec))
+    code_rank = np.asarray([vocab_rank[c] for c in ids] or [0], dtype=np.int64)
+    ev_kw_rank = np.concatenate([kw_rank, code_rank[par_child], np.full(n_man, vocab_rank[""])])
+    srt = _evidence_order(ev_rec, ev_start, rank[ev_code], ev_origin, ev_kw_rank, len(vocab))
+    ev_keyword = np.asarray(vocab, dtype=object)[ev_kw_rank]
     ev_match = np.full(n_kw + n_par + n_man, None, dtype=object)
     ev_match[:n_kw] = kw_match
     del kw_match
@@ -437,23 +477,44 @@ def tag(
     return TagResult(out, evidence)
 
 
-def _slices(text: str, starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
-    """``text[start:start + length]`` for each pair, as an object array (in chunks)."""
-    out = np.empty(len(starts), dtype=object)
-    step = 1 << 16
-    for i in range(0, len(starts), step):
-        s = starts[i : i + step].tolist()
-        e = (starts[i : i + step] + lengths[i : i + step]).tolist()
-        out[i : i + step] = [text[a:b] for a, b in zip(s, e, strict=True)]
-    return out
-
-
 def _unique(values: np.ndarray) -> np.ndarray:
     """Sorted unique integers (a sort is faster than numpy's hash-based unique here)."""
     values = np.sort(values, kind="stable")
     if len(values) < 2:
         return values
     return values[np.concatenate(([True], values[1:] != values[:-1]))]
+
+
+def _evidence_order(
+    rec: np.ndarray,
+    start: np.ndarray,
+    code_rank: np.ndarray,
+    origin: np.ndarray,
+    keyword_rank: np.ndarray,
+    keywords: int,
+) -> np.ndarray:
+    """Sort order of evidence rows: record, start, code, origin, keyword (stable).
+
+    The five keys are packed into two integers where they fit (two sort passes, not five).
+    """
+    positioned = origin == 0
+    span = int(start[positioned].max()) + 2 if positioned.any() else 1
+    codes = int(code_rank.max()) + 1 if len(code_rank) else 1
+    records = int(rec.max()) + 1 if len(rec) else 1
+    if records * span < 2**62 and codes * 3 * (keywords + 1) < 2**62:
+        first = rec * span + np.where(positioned, start, span - 1)
+        second = (code_rank * 3 + origin) * (keywords + 1) + keyword_rank
+        return np.lexsort((second, first))
+    return np.lexsort((keyword_rank, origin, code_rank, start, rec))  # pragma: no cover
+
+
+def _isin(values: np.ndarray, test: np.ndarray) -> np.ndarray:
+    """``np.isin`` for integers via a sorted search (no hashing of ``values``)."""
+    if not len(test) or not len(values):
+        return np.zeros(len(values), dtype=bool)
+    test = _unique(test)
+    idx = np.minimum(np.searchsorted(test, values), len(test) - 1)
+    return test[idx] == values
 
 
 def _ranks(values: list[str]) -> np.ndarray:
@@ -484,13 +545,13 @@ def _parent_rows(
         r, c, p = r[ok], c[ok], p[ok]
         pkeys = r * width + p
         if removed_keys is not None:
-            ok = ~np.isin(pkeys, removed_keys)
+            ok = ~_isin(pkeys, removed_keys)
             r, c, p, pkeys = r[ok], c[ok], p[ok], pkeys[ok]
         recs.append(r)
         parents.append(p)
         children.append(c)
         level = _unique(pkeys)
-        level = level[~np.isin(level, seen)]
+        level = level[~_isin(level, seen)]
         seen = _unique(np.concatenate([seen, level]))
     if not recs:
         empty = np.zeros(0, dtype=np.int64)
