@@ -164,10 +164,11 @@ def _sep_codes() -> np.ndarray:
 
 @functools.cache
 def _word_table() -> np.ndarray:
-    """``\\w`` for every code point of the Basic Multilingual Plane."""
-    return np.fromiter(
-        (_WORD_CHAR.match(chr(i)) is not None for i in range(0x10000)), dtype=bool, count=0x10000
-    )
+    """``\\w`` (``str.isalnum`` or ``_``) for every code point of the Basic Multilingual Plane."""
+    table = np.frombuffer(bytes(c.isalnum() for c in map(chr, range(0x10000))), dtype=bool)
+    table = table.copy()
+    table[ord("_")] = True
+    return table
 
 
 def _is_word(codes: np.ndarray) -> np.ndarray:
@@ -239,6 +240,7 @@ class Matcher:
         self._entries = np.argsort(entry_key, kind="stable").astype(np.int64)
         self._ptr = np.zeros(len(keys) + 1, dtype=np.int64)
         np.cumsum(np.bincount(entry_key, minlength=len(keys)), out=self._ptr[1:])
+        self._one_entry_per_key = len(keys) == len(keywords)
         self._infix = np.asarray([k.infix for k in keywords], dtype=bool)
         self._exact = np.asarray([k.exact for k in keywords], dtype=bool)
         tokens = {k.key: k.tokens for k in keywords}
@@ -351,15 +353,19 @@ class Matcher:
         start = start + before[pat]
         # one row per (occurrence, entry of its key)
         key = owner[pat]
-        count = self._ptr[key + 1] - self._ptr[key]
-        row = np.repeat(np.arange(len(key)), count)
-        first = np.cumsum(count) - count
-        entry = self._entries[np.repeat(self._ptr[key], count) + np.arange(len(row)) - first[row]]
-        start, end = start[row], end[row]
-        at_start = start == 0
-        at_start[~at_start] = ~_is_word(codes[start[~at_start] - 1])
-        at_end = end == len(codes)
-        at_end[~at_end] = ~_is_word(codes[end[~at_end]])
+        if self._one_entry_per_key:
+            entry = self._entries[key]
+        else:
+            count = self._ptr[key + 1] - self._ptr[key]
+            row = np.repeat(np.arange(len(key)), count)
+            first = np.cumsum(count) - count
+            entry = self._entries[
+                np.repeat(self._ptr[key], count) + np.arange(len(row)) - first[row]
+            ]
+            start, end = start[row], end[row]
+        last = len(codes) - 1
+        at_start = (start == 0) | ~_is_word(codes[np.maximum(start - 1, 0)])
+        at_end = (end > last) | ~_is_word(codes[np.minimum(end, last)])
         ok = (at_start | self._infix[entry]) & (at_end | ~self._exact[entry])
         entry, start, end = entry[ok], start[ok], end[ok]
         word_end = _walk(codes, end, 1)

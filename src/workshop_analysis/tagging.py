@@ -154,7 +154,7 @@ def _keyword_hits(texts: list[str], codebook: Codebook) -> _Hits:
         offsets = ends[a:b] - lengths[a:b] - len(_SEPARATOR) - (ends[a] - lengths[a] - 1)
         local = np.searchsorted(offsets, wstart, side="right") - 1
         match = np.empty(len(entry), dtype=object)
-        match[:] = [joined[i:j] for i, j in zip(wstart.tolist(), wend.tolist(), strict=True)]
+        match[:] = list(map(joined.__getitem__, map(slice, wstart.tolist(), wend.tolist())))
         parts.append((local + a, entry, wstart - offsets[local], wend - offsets[local], match))
     rec, ent, start, end, match = (np.concatenate(col) for col in zip(*parts, strict=True))
     rec, ent, start, end = (x.astype(np.int64) for x in (rec, ent, start, end))
@@ -358,13 +358,14 @@ def _tag(
         return code_index[cid]
 
     if "codes" in records.columns:
-        manual = [
-            [] if v.__class__ is list and not v else split_codes(v) if _filled(v) else []
-            for v in records["codes"].tolist()
-        ]
+        values = records["codes"].tolist()
+        filled = [r for r, v in enumerate(values) if v.__class__ is not list or v]
     else:
-        manual = [[] for _ in range(n)]
-    manual_pairs = [(r, index_of(c)) for r, codes in enumerate(manual) for c in codes]
+        values, filled = [], []
+    manual: list[list[str]] = [[] for _ in range(n)]
+    for r in filled:
+        manual[r] = split_codes(values[r]) if _filled(values[r]) else []
+    manual_pairs = [(r, index_of(c)) for r in filled for c in manual[r]]
     if codebook is not None:
         unknown = sorted({ids[c] for _, c in manual_pairs if c >= len(codebook)})
         if unknown:
@@ -438,7 +439,7 @@ def _tag(
     names = np.asarray(ids or [""], dtype=object)[fc[order]].tolist()
     bounds = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(np.bincount(fr, minlength=n), out=bounds[1:])
-    codes_out = [names[a:b] for a, b in pairwise(bounds.tolist())]
+    codes_out = list(map(names.__getitem__, map(slice, bounds[:-1].tolist(), bounds[1:].tolist())))
     out = records.copy(deep=False)  # copy-on-write: the input is never modified
     out["codes"] = pd.Series(codes_out, index=records.index, dtype=object)
     out["codes_manual"] = pd.Series(manual, index=records.index, dtype=object)
@@ -501,7 +502,12 @@ def _evidence_order(
     span = int(start[positioned].max()) + 2 if positioned.any() else 1
     codes = int(code_rank.max()) + 1 if len(code_rank) else 1
     records = int(rec.max()) + 1 if len(rec) else 1
-    if records * span < 2**62 and codes * 3 * (keywords + 1) < 2**62:
+    inner = codes * 3 * (keywords + 1)
+    if records * span * inner < 2**62:
+        first = rec * span + np.where(positioned, start, span - 1)
+        second = (code_rank * 3 + origin) * (keywords + 1) + keyword_rank
+        return np.argsort(first * inner + second, kind="stable")
+    if records * span < 2**62 and inner < 2**62:
         first = rec * span + np.where(positioned, start, span - 1)
         second = (code_rank * 3 + origin) * (keywords + 1) + keyword_rank
         return np.lexsort((second, first))
