@@ -301,3 +301,85 @@ def test_lower_text_in_chunks_equals_lower(monkeypatch: pytest.MonkeyPatch) -> N
     monkeypatch.setattr(_keywords, "LOWER_CHUNK", 7)
     assert _keywords.lower_text(text) == expected
     assert len(_keywords.lower_text(text)) == len(text)
+
+
+# --- the Aho–Corasick matcher: both text paths, chunks, corner cases ------------------
+
+
+def code_matches(texts: list[str], cb: Codebook) -> list[list[object]]:
+    result = tag(recs(*texts), cb)
+    check_offsets(result)
+    kw = result.evidence[result.evidence["origin"] == "keyword"]
+    return kw[["code", "match", "start", "end"]].astype(object).values.tolist()
+
+
+def test_keyword_and_its_whole_word_form_in_different_codes() -> None:
+    cb = Codebook((Code("a", "A", keywords=("*bildung",)), Code("b", "B", keywords=("*bildung!",))))
+    assert code_matches(["Ausbildungsplatz, Bildung"], cb) == [
+        ["a", "Ausbildungsplatz", 0, 16],
+        ["a", "Bildung", 18, 25],
+        ["b", "Bildung", 18, 25],
+    ]
+
+
+def test_a_keyword_matches_whatever_longer_keywords_exist() -> None:
+    cb = Codebook((Code("a", "A", keywords=("gros",)), Code("b", "B", keywords=("gross",))))
+    assert code_matches(["Grossartig und groß"], cb) == [
+        ["a", "Grossartig", 0, 10],
+        ["b", "Grossartig", 0, 10],
+        ["b", "groß", 15, 19],
+    ]
+
+
+def test_texts_beyond_latin1_follow_the_same_rules() -> None:
+    # „ “ – and the separators U+2028, U+2009 are outside Latin-1 (other text path)
+    text = "„Weiterbildung“ – Führungskräfte\u2028Change\u2009-  Management"
+    cb = Codebook(
+        (
+            Code("w", "W", keywords=("weiterbildung",)),
+            Code("f", "F", keywords=("*kraefte!",)),
+            Code("c", "C", keywords=("change management",)),
+        )
+    )
+    assert code_matches([text, "Weiterbildung"], cb) == [
+        ["w", "Weiterbildung", 1, 14],
+        ["f", "Führungskräfte", 18, 32],
+        ["c", "Change\u2009-  Management", 33, 53],
+        ["w", "Weiterbildung", 0, 13],
+    ]
+
+
+def test_keyword_with_punctuation_and_words_after_punctuation() -> None:
+    cb = Codebook((Code("v", "V", keywords=("e.v",)), Code("w", "W", keywords=("bildung",))))
+    assert code_matches(["Der Verein e.V. (Bildung) und eVa, Fortbildung"], cb) == [
+        ["v", "e.V", 11, 14],
+        ["w", "Bildung", 17, 24],
+    ]
+
+
+def test_very_long_words_are_matched_whole() -> None:
+    word = "Aus" + "x" * 100 + "bildung" + "y" * 100
+    assert code_matches([f"Ein {word}."], book("*bildung")) == [["k", word, 4, 214]]
+
+
+def test_results_do_not_depend_on_chunking(monkeypatch: pytest.MonkeyPatch) -> None:
+    from workshop_analysis import tagging
+
+    texts = ["Weiterbildung  und\n\nChange -- Management", "", "Straße", "Groß-Führung"] * 3
+    cb = Codebook(
+        (
+            Code("w", "W", keywords=("*bildung", "strasse")),
+            Code("c", "C", keywords=("change management", "*fuehrung!")),
+        )
+    )
+    whole = tag(recs(*texts), cb)
+    monkeypatch.setattr(tagging, "CHUNK_CHARS", 5)
+    chunked = tag(recs(*texts), cb)
+    pd.testing.assert_frame_equal(whole.evidence, chunked.evidence)
+    assert len(whole.evidence) == 3 * 4
+    assert whole.evidence[["record_id", "match", "start", "end"]].values.tolist()[:4] == [
+        ["r1", "Weiterbildung", 0, 13],
+        ["r1", "Change -- Management", 20, 40],
+        ["r3", "Straße", 0, 6],
+        ["r4", "Führung", 5, 12],
+    ]

@@ -5,16 +5,32 @@ module implements them:
 
 * a keyword is *folded* to a canonical key: lower case, ``ä ö ü ß`` → ``ae oe ue ss``,
   runs of white space and hyphens → one space;
-* the key is split into *tokens*: ``ae oe ue ss`` are one token each (matching either
-  spelling in the text), a space is a separator token (``[\\s\\-]+`` in the text), any
-  other character is itself;
-* all keywords of one kind (word-start / compound ``*``) form a token trie compiled into
-  ONE regular expression whose alternatives never need backtracking across keywords; it
-  is run once over the lower-cased corpus inside a lookahead, so overlapping keywords
-  are all found.
+* the key is split into *tokens*: ``ae oe ue ss`` are one *unit* each (matching either
+  spelling in the text), a space stands for any run of separators, any other character is
+  itself;
+* each key is expanded to all its literal *spellings* (``führung`` → ``fuehrung``,
+  ``führung``: a key with *k* units has 2**k spellings). Matching the spellings literally
+  is exactly the unit rule: ``gros`` does not match ``groß`` (no spelling ends inside
+  ``ß``), ``gross`` does.
 
-The text is only lower-cased (``İ`` is first mapped to ``I``), which keeps its length, so
-match offsets are offsets into the original text without an index map.
+Algorithm of :meth:`Matcher.find` (one pass, cost linear in the text size):
+
+1. *Fold the text* without moving letters: as Latin-1 bytes, ONE ``bytes.translate``
+   lower-cases, turns every separator (``\\s``, ``-``) into a space and every other
+   non-word character that no keyword contains into one *marker* byte (texts with other
+   characters take a UTF-32 path with numpy instead, without the marker). Runs of several
+   separators are collapsed to one space; only where that happens are positions remembered
+   (``np.searchsorted`` maps them back to the original text).
+2. *Find all spellings at once*: one Aho–Corasick automaton (``ahocorasick_rs``, a DFA in
+   Rust) reports every overlapping occurrence of every spelling. Spellings of word-start
+   keywords are searched with a leading space or marker, so the automaton (almost) only
+   reports occurrences at word starts; ``*`` keywords are searched bare.
+3. *Check with numpy* (vectorised over all occurrences): the character before a
+   word-start keyword and after a ``!`` keyword must not be a word character (``\\w``);
+   the matched word(s) are widened to the whole words by walking over word characters.
+
+The text keeps its length up to the collapsed separator runs (``İ``, whose lower case is
+two characters, is first mapped to ``I``), so offsets refer to the original text.
 """
 
 from __future__ import annotations
@@ -306,11 +322,8 @@ class Matcher:
 
         Notes
         -----
-        The text is *folded* without changing the position of any letter but the ones
-        after a separator run: lower case and every separator (white space, hyphen) → one
-        space byte, as Latin-1 bytes (one ``bytes.translate``) or, for texts with other
-        characters, as UTF-32 code units. Runs of several separators are then collapsed
-        to one space; the collapsed positions are kept to map offsets back.
+        See the module docstring (fold, one automaton pass, numpy checks). ``text`` may
+        be a single text or many joined with a non-word separator such as ``"\\x00"``.
         """
         if not self.keywords or not text:
             return _EMPTY, _EMPTY, _EMPTY, _EMPTY

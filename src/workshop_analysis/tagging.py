@@ -40,10 +40,12 @@ The ``match`` of an evidence row is the word(s) the keyword matched — from the
 the word the keyword starts in to the end of the word it ends in — and ``start``/``end``
 are code-point offsets into the original ``text`` (``text[start:end] == match``).
 
-Performance: all texts are joined into one string, lower-cased once (which keeps the
-length, so offsets need no index map), and all keywords are compiled into one trie regex;
-matches are mapped back to records with :func:`numpy.searchsorted`. See
-``benchmarks/bench_tagging.py``.
+Performance: the texts are joined in chunks of about :data:`CHUNK_CHARS` characters; each
+chunk is folded once and scanned once by one Aho–Corasick automaton holding every spelling
+of every keyword and exclude word (see :mod:`workshop_analysis._keywords`); matches are
+checked and mapped back to records with numpy (:func:`numpy.searchsorted`), and the
+evidence is assembled with vectorised sorts. Cost is linear in the text size; memory is
+bounded by the chunk size plus the evidence. See ``benchmarks/bench_tagging.py``.
 """
 
 from __future__ import annotations
@@ -446,7 +448,6 @@ def _tag(
 
     # evidence: keyword rows, parent rows, manual rows; then sorted
     n_kw, n_par, n_man = len(kw_rec), len(par_rec), len(man_rec)
-    id_arr = np.asarray(ids or [""], dtype=object)
     ev_rec = np.concatenate([kw_rec, par_rec, man_rec])
     ev_code = np.concatenate([kw_code, par_code, man_code])
     ev_origin = np.repeat(np.arange(3), [n_kw, n_par, n_man])
@@ -456,19 +457,17 @@ def _tag(
     code_rank = np.asarray([vocab_rank[c] for c in ids] or [0], dtype=np.int64)
     ev_kw_rank = np.concatenate([kw_rank, code_rank[par_child], np.full(n_man, vocab_rank[""])])
     srt = _evidence_order(ev_rec, ev_start, rank[ev_code], ev_origin, ev_kw_rank, len(vocab))
-    ev_keyword = np.asarray(vocab, dtype=object)[ev_kw_rank]
     ev_match = np.full(n_kw + n_par + n_man, None, dtype=object)
     ev_match[:n_kw] = kw_match
     del kw_match
     no_position = ev_origin[srt] != 0
     evidence = pd.DataFrame(
         {
-            "record_id": pd.array(
-                np.asarray(record_ids, dtype=object)[ev_rec[srt]], dtype="string"
-            ),
-            "code": pd.array(id_arr[ev_code[srt]], dtype="string"),
-            "origin": pd.array(np.asarray(ORIGINS, dtype=object)[ev_origin[srt]], dtype="string"),
-            "keyword": pd.array(ev_keyword[srt], dtype="string"),
+            # string columns: validated once per distinct value, then taken row by row
+            "record_id": _string_array(record_ids).take(ev_rec[srt]),
+            "code": _string_array(ids or [""]).take(ev_code[srt]),
+            "origin": _string_array(list(ORIGINS)).take(ev_origin[srt]),
+            "keyword": _string_array(vocab).take(ev_kw_rank[srt]),
             "match": pd.array(ev_match[srt], dtype="string"),
             "start": pd.arrays.IntegerArray(ev_start[srt], no_position),
             "end": pd.arrays.IntegerArray(ev_end[srt], no_position),
@@ -484,6 +483,10 @@ def _unique(values: np.ndarray) -> np.ndarray:
     if len(values) < 2:
         return values
     return values[np.concatenate(([True], values[1:] != values[:-1]))]
+
+
+def _string_array(values: list[str]) -> pd.api.extensions.ExtensionArray:
+    return pd.array(np.asarray(values, dtype=object), dtype="string")
 
 
 def _evidence_order(
