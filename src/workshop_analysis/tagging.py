@@ -150,16 +150,19 @@ def _keyword_hits(texts: list[str], codebook: Codebook) -> _Hits:
     cuts = np.unique(np.searchsorted(ends, np.arange(CHUNK_CHARS, ends[-1], CHUNK_CHARS)))
     bounds = [0, *(int(c) + 1 for c in cuts if c + 1 < len(texts)), len(texts)]
     parts: list[tuple[np.ndarray, ...]] = []
+    seen: dict[str, str] = {}
     for a, b in pairwise(bounds):
         joined = _SEPARATOR.join(texts[a:b])
         entry, _core, wstart, wend = matcher.find(joined)
         offsets = ends[a:b] - lengths[a:b] - len(_SEPARATOR) - (ends[a] - lengths[a] - 1)
         local = np.searchsorted(offsets, wstart, side="right") - 1
         match = np.empty(len(entry), dtype=object)
-        match[:] = list(map(joined.__getitem__, map(slice, wstart.tolist(), wend.tolist())))
+        # the same words match again and again: keep one string object per distinct match
+        slices = map(joined.__getitem__, map(slice, wstart.tolist(), wend.tolist()))
+        match[:] = [seen.setdefault(m, m) for m in slices]
         parts.append((local + a, entry, wstart - offsets[local], wend - offsets[local], match))
     rec, ent, start, end, match = (np.concatenate(col) for col in zip(*parts, strict=True))
-    rec, ent, start, end = (x.astype(np.int64) for x in (rec, ent, start, end))
+    rec, ent, start, end = (x.astype(np.int64, copy=False) for x in (rec, ent, start, end))
     owner_code = np.asarray([o[0] for o in owners] or [0], dtype=np.int64)
     owner_excl = np.asarray([o[1] for o in owners] or [False], dtype=bool)
     return _Hits(
@@ -361,7 +364,11 @@ def _tag(
 
     if "codes" in records.columns:
         values = records["codes"].tolist()
-        filled = [r for r, v in enumerate(values) if v.__class__ is not list or v]
+        try:  # lists and strings: only non-empty ones need a look
+            lengths = np.fromiter(map(len, values), dtype=np.int64, count=n)
+            filled = np.flatnonzero(lengths).tolist()
+        except TypeError:  # missing values (NA, NaN) among them
+            filled = [r for r, v in enumerate(values) if v.__class__ is not list or v]
     else:
         values, filled = [], []
     manual: list[list[str]] = [[] for _ in range(n)]
@@ -389,6 +396,8 @@ def _tag(
     removed = {r * width + c for r, c in remove_pairs}
     removed_keys = np.asarray(sorted(removed), dtype=np.int64)
     keep = ~hits.exclude & ~_isin(key, key[hits.exclude]) & ~_isin(key, removed_keys)
+    if keep.all():  # no exclude words or removals matched: no copies
+        keep = slice(None)
     kw_rec, kw_code = hits.rec[keep], hits.code[keep]
     kw_keyword, kw_start, kw_end = hits.keyword[keep], hits.start[keep], hits.end[keep]
     matched_keys = key[~hits.exclude]
@@ -457,8 +466,9 @@ def _tag(
     code_rank = np.asarray([vocab_rank[c] for c in ids] or [0], dtype=np.int64)
     ev_kw_rank = np.concatenate([kw_rank, code_rank[par_child], np.full(n_man, vocab_rank[""])])
     srt = _evidence_order(ev_rec, ev_start, rank[ev_code], ev_origin, ev_kw_rank, len(vocab))
-    ev_match = np.full(n_kw + n_par + n_man, None, dtype=object)
-    ev_match[:n_kw] = kw_match
+    # matches of keyword rows; -1 (missing) for parent and manual rows
+    match_row = np.concatenate([np.arange(n_kw), np.full(n_par + n_man, -1)])[srt]
+    match_col = _string_array(kw_match).take(match_row, allow_fill=True)
     del kw_match
     no_position = ev_origin[srt] != 0
     evidence = pd.DataFrame(
@@ -468,11 +478,12 @@ def _tag(
             "code": _string_array(ids or [""]).take(ev_code[srt]),
             "origin": _string_array(list(ORIGINS)).take(ev_origin[srt]),
             "keyword": _string_array(vocab).take(ev_kw_rank[srt]),
-            "match": pd.array(ev_match[srt], dtype="string"),
+            "match": match_col,
             "start": pd.arrays.IntegerArray(ev_start[srt], no_position),
             "end": pd.arrays.IntegerArray(ev_end[srt], no_position),
         },
         columns=list(EVIDENCE_COLUMNS),
+        copy=False,  # the arrays were built for this frame
     )
     return TagResult(out, evidence)
 
@@ -485,7 +496,7 @@ def _unique(values: np.ndarray) -> np.ndarray:
     return values[np.concatenate(([True], values[1:] != values[:-1]))]
 
 
-def _string_array(values: list[str]) -> pd.api.extensions.ExtensionArray:
+def _string_array(values: list[str] | np.ndarray) -> pd.api.extensions.ExtensionArray:
     return pd.array(np.asarray(values, dtype=object), dtype="string")
 
 
