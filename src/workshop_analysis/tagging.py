@@ -150,16 +150,13 @@ def _keyword_hits(texts: list[str], codebook: Codebook) -> _Hits:
     cuts = np.unique(np.searchsorted(ends, np.arange(CHUNK_CHARS, ends[-1], CHUNK_CHARS)))
     bounds = [0, *(int(c) + 1 for c in cuts if c + 1 < len(texts)), len(texts)]
     parts: list[tuple[np.ndarray, ...]] = []
-    seen: dict[str, str] = {}
     for a, b in pairwise(bounds):
         joined = _SEPARATOR.join(texts[a:b])
         entry, _core, wstart, wend = matcher.find(joined)
         offsets = ends[a:b] - lengths[a:b] - len(_SEPARATOR) - (ends[a] - lengths[a] - 1)
         local = np.searchsorted(offsets, wstart, side="right") - 1
         match = np.empty(len(entry), dtype=object)
-        # the same words match again and again: keep one string object per distinct match
-        slices = map(joined.__getitem__, map(slice, wstart.tolist(), wend.tolist()))
-        match[:] = [seen.setdefault(m, m) for m in slices]
+        match[:] = list(map(joined.__getitem__, map(slice, wstart.tolist(), wend.tolist())))
         parts.append((local + a, entry, wstart - offsets[local], wend - offsets[local], match))
     rec, ent, start, end, match = (np.concatenate(col) for col in zip(*parts, strict=True))
     rec, ent, start, end = (x.astype(np.int64, copy=False) for x in (rec, ent, start, end))
