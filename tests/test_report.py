@@ -20,7 +20,7 @@ from workshop_analysis._notebooks import (
 )
 from workshop_analysis.cli import main
 from workshop_analysis.codebook import Code, Codebook
-from workshop_analysis.errors import WorkshopAnalysisError
+from workshop_analysis.errors import InputError, WorkshopAnalysisError
 
 TINY = Path(__file__).resolve().parent / "fixtures" / "report" / "tiny.ipynb"
 PARAMETER_NAMES = {"input_path", "codebook_path", "overrides_path", "output_dir", "lang", "title"}
@@ -352,3 +352,14 @@ def test_cli_report_bad_input_is_a_short_message(tmp_path, capsys):
     assert status == 1
     assert "records.csv, row 2, column 'text'" in err
     assert "Traceback" not in err
+
+
+def test_unknown_hand_assigned_code_stops_before_any_notebook(tmp_path: Path) -> None:
+    source = tmp_path / "records.csv"
+    source.write_text("Text;Codes\nMehr Praxis;theorie_praxis\nMehr Zeit;zeit_typo\n", "utf-8")
+    out = tmp_path / "out"
+    with pytest.raises(InputError) as err:
+        report.render_report(source, codebook=config.SAMPLE_CODEBOOK, out_dir=out, progress=None)
+    assert [(p.row, p.column) for p in err.value.problems] == [(3, "codes")]
+    assert "zeit_typo" in err.value.problems[0].message
+    assert not list(out.glob("*.ipynb"))  # no notebook ran

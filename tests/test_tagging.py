@@ -383,3 +383,16 @@ def test_results_do_not_depend_on_chunking(monkeypatch: pytest.MonkeyPatch) -> N
         ["r3", "Straße", 0, 6],
         ["r4", "Führung", 5, 12],
     ]
+
+
+def test_unknown_manual_codes_name_file_row_and_column() -> None:
+    from workshop_analysis.config import SAMPLE_CODEBOOK
+    from workshop_analysis.io import read_records_with_rows
+    from workshop_analysis.tagging import unknown_manual_codes
+
+    path = Path(__file__).resolve().parent / "fixtures" / "records" / "protocol.md"
+    records, rows = read_records_with_rows(path)
+    problems = unknown_manual_codes(records, load_codebook(SAMPLE_CODEBOOK), file="p.md", rows=rows)
+    # line 12 of the protocol is the bullet that carries {codes: planung}
+    assert [(p.file, p.row, p.column) for p in problems] == [("p.md", 12, "codes")]
+    assert "code 'planung' is not in codebook.yaml" in problems[0].message

@@ -220,15 +220,20 @@ def _cmd_report(args: argparse.Namespace) -> int:
 def _cmd_actions(args: argparse.Namespace) -> int:
     from .actions import derive_actions, unassigned, write_actions
     from .codebook import load_codebook
-    from .io import read_records
+    from .errors import InputError
+    from .io import read_records_with_rows
     from .kinds import infer_kinds
     from .overrides import load_overrides
-    from .tagging import tag
+    from .tagging import tag, unknown_manual_codes
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        records = infer_kinds(read_records(args.input))
+        raw, rows = read_records_with_rows(args.input)
         codebook = load_codebook(args.codebook)
+        problems = unknown_manual_codes(raw, codebook, file=str(args.input), rows=rows)
+        if problems:
+            raise InputError(problems)
+        records = infer_kinds(raw)
         overrides = load_overrides(args.overrides) if args.overrides else None
         tagged = tag(records, codebook, overrides=overrides).records
         actions = derive_actions(tagged, codebook, overrides, lang=args.lang)

@@ -77,6 +77,17 @@ def read_records(path: str | Path, *, workshop: str | None = None) -> pd.DataFra
     InputError
         Every problem at once, each naming the file, row and column.
     """
+    return read_records_with_rows(path, workshop=workshop)[0]
+
+
+def read_records_with_rows(
+    path: str | Path, *, workshop: str | None = None
+) -> tuple[pd.DataFrame, list[int]]:
+    """Like :func:`read_records`, and also return each record's row (line) in the file.
+
+    Used where a later check (e.g. hand-assigned codes against the codebook) must name
+    the row of a problem as the user sees it.
+    """
     path = Path(path)
     name = str(path)
     if not path.is_file():
@@ -110,7 +121,7 @@ def read_records(path: str | Path, *, workshop: str | None = None) -> pd.DataFra
         )
     if workshop is not None and "workshop" in {str(c).lower() for c in raw.columns}:
         raw = raw.drop(columns=[c for c in raw.columns if str(c).lower() == "workshop"])
-    return normalise_records(raw, workshop=fallback, file=name, rows=rows)
+    return normalise_records(raw, workshop=fallback, file=name, rows=rows), list(rows)
 
 
 def _decode(path: Path) -> str:

@@ -845,9 +845,11 @@ def render_report(
     """
     from ._notebooks import preload_exporter, skip_slow_format_checker
     from .codebook import load_codebook
+    from .errors import InputError
     from .i18n import check_lang
-    from .io import read_records
+    from .io import read_records_with_rows
     from .overrides import load_overrides
+    from .tagging import unknown_manual_codes
 
     say = progress or (lambda _line: None)
     t0 = time.perf_counter()
@@ -856,8 +858,13 @@ def render_report(
     check_lang(lang)
     paths = resolve_inputs(input, codebook, overrides)
     say(f"checking {paths['input']}")
-    records = read_records(paths["input"])  # raises InputError before any kernel starts
-    load_codebook(paths["codebook"])
+    # every input problem stops here, with file, row and column, before any kernel starts
+    records, rows = read_records_with_rows(paths["input"])
+    problems = unknown_manual_codes(
+        records, load_codebook(paths["codebook"]), file=str(paths["input"]), rows=rows
+    )
+    if problems:
+        raise InputError(problems)
     load_overrides(paths["overrides"])
     workshop = str(records["workshop"].iloc[0]) if len(records) else "workshop"
     out = Path(out_dir) if out_dir is not None else default_output_dir(workshop)

@@ -275,6 +275,52 @@ def _code_overrides(
     return out["remove"], out["add"]
 
 
+def unknown_manual_codes(
+    records: pd.DataFrame,
+    codebook: Codebook,
+    *,
+    file: str = "",
+    rows: list[int] | None = None,
+) -> list[Problem]:
+    """Hand-assigned codes (column ``codes``) that the codebook does not define.
+
+    :func:`tag` keeps such codes with a :class:`TaggingWarning`; steps that need every
+    code in the codebook (action items, the report) call this first to stop with a
+    message that names file, row and column.
+
+    Parameters
+    ----------
+    records : DataFrame
+        Record table with a ``codes`` list column.
+    codebook : Codebook
+        The codebook the codes must belong to.
+    file : str, optional
+        Name of the records file, for the messages.
+    rows : list of int, optional
+        Row of each record in the file (see :func:`~workshop_analysis.io.read_records_with_rows`);
+        defaults to ``index + 2`` (a spreadsheet with a header row).
+
+    Returns
+    -------
+    list of Problem
+        One per unknown code and record, in record order (empty when all are known).
+    """
+    rows = rows if rows is not None else [i + 2 for i in range(len(records))]
+    name = Path(codebook.path).name if codebook.path is not None else "the codebook"
+    return [
+        Problem(
+            file,
+            row,
+            "codes",
+            f"record {rid}: code {code!r} is not in {name} "
+            "(a typo, or add the code to the codebook)",
+        )
+        for row, rid, codes in zip(rows, records["record_id"], records["codes"], strict=True)
+        for code in split_codes(codes)
+        if code not in codebook
+    ]
+
+
 def tag(
     records: pd.DataFrame,
     codebook: Codebook | None = None,
