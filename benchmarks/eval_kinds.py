@@ -3,10 +3,12 @@
 Usage: ``.venv/bin/python benchmarks/eval_kinds.py [--errors]``
 
 Evaluates the development set (``tests/fixtures/kinds_dev.csv``, used to tune the cues),
-the held-out set (``tests/fixtures/kinds_holdout.csv``, never tuned on) and the bundled
-workshops under ``data/workshops`` (real statements; the 2018 follow-up prompted one rule,
-"changes for the better are praise"): accuracy, macro-F1, per-class figures and the
-confusion matrix. ``--errors`` also lists the misclassified rows.
+the held-out set (``tests/fixtures/kinds_holdout.csv``, never tuned on), a fresh batch of
+80 protocol, survey and English statements (``tests/fixtures/kinds_fresh.csv``, written and
+measured before any tuning -- accuracy 0.912, macro-F1 0.913 -- and tuned on afterwards)
+and the bundled workshops under ``data/workshops`` (real statements; the 2018 follow-up
+prompted one rule, "changes for the better are praise"): accuracy, macro-F1, per-class
+figures and the confusion matrix. ``--errors`` also lists the misclassified rows.
 """
 
 from __future__ import annotations
@@ -21,11 +23,15 @@ from workshop_analysis.io import read_records
 from workshop_analysis.kinds import evaluate_kinds, infer_kinds
 
 FIXTURES = Path(__file__).resolve().parents[1] / "tests" / "fixtures"
-FILES = {"dev": FIXTURES / "kinds_dev.csv", "holdout": FIXTURES / "kinds_holdout.csv"}
+FILES = {
+    "dev": FIXTURES / "kinds_dev.csv",
+    "holdout": FIXTURES / "kinds_holdout.csv",
+    "fresh (tuned on after first measurement)": FIXTURES / "kinds_fresh.csv",
+}
 
 
 def main(argv: list[str]) -> int:
-    """Evaluate both files and print the figures."""
+    """Evaluate the fixture files and bundled workshops and print the figures."""
     show_errors = "--errors" in argv
     pd.set_option("display.width", 200)
     pd.set_option("display.max_colwidth", 90)
