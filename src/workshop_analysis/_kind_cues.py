@@ -47,6 +47,27 @@ CUES: list[Cue] = [
         True,
     ),
     ("concern", 2.0, r"gut gemeint", True),
+    # idioms whose words would vote the other way ("lässt zu wünschen übrig")
+    (
+        "concern",
+        3.0,
+        r"(?:lässt|lassen|ließ|ließen) (?:\w+ ){0,3}zu wünschen übrig|"
+        r"(?:geht|gehen|ging|gingen) (?:\w+ ){0,4}an (?:der|den) \w+ vorbei|"
+        r"(?:nicht|kaum|nie) (?:mehr |so )?rund",
+        True,
+    ),
+    (
+        "praise",
+        2.5,
+        r"(?:läuft|laufen|lief|liefen) (?:(?!nicht\b|kaum\b|nie\b)\w+ ){0,3}rund|"
+        r"(?:trägt|tragen|trug|trugen) (?:\w+ ){0,2}früchte|"
+        r"(?:kam|kommt|kamen|kommen) (?:\w+ ){0,3}(?:sehr |gut |super |prima )+an|"
+        r"(?:auf |auf einem )?(?:sehr |hohem |sehr hohem )?hohe[mn]? (?:niveau|qualität)|"
+        r"voller erfolg",
+        True,
+    ),
+    # attributive superlatives rank, they require nothing ("die wichtigsten Formulare")
+    ("need", 0.0, r"wichtigste\w*|wesentlichste\w*|entscheidendste\w*", True),
     (
         "concern",
         3.0,
@@ -123,6 +144,13 @@ CUES: list[Cue] = [
     ("wish", 3.0, r"wie wäre es mit|wie wärs mit", True),
     (
         "wish",
+        2.5,
+        r"überlegenswert|prüfenswert|erwägenswert|bedenkenswert|denkbar(?: wäre\w*)?|"
+        r"ließe(?:n)? sich",
+        True,
+    ),
+    (
+        "wish",
         2.0,
         r"gibt es (?:eine |keine )?möglichkeit|ist es möglich|wäre es möglich|"
         r"kann man|könnte man|können wir|könnten wir|warum nicht",
@@ -154,7 +182,7 @@ CUES: list[Cue] = [
     ("wish", 1.2, r"improve\w*", False),
     # ------------------------------------------------------------------ need
     ("need", 3.0, r"\w*bedarf(?:e|en)?|bedarf es|bedürf\w*", True),
-    ("need", 2.5, r"brauch\w*|bräuchte\w*|benötig\w*", False),
+    ("need", 2.5, r"brauch\w*|bräuchte\w*|benötig\w*|gebraucht|vonnöten", False),
     (
         "need",
         2.5,
@@ -217,7 +245,9 @@ CUES: list[Cue] = [
         r"freundlich\w*|verständlich\w*|übersichtlich\w*|gerne|gern|profitier\w*|"
         r"angenehm\w*|motiviert\w*|hochmotiviert\w*|hochkompetent\w*|hochwertig\w*|"
         r"gewinn|wertschätz\w*|professionell\w*|gut organisiert|"
-        r"gut strukturiert|gut vorbereitet|lehrreich\w*|aufschlussreich\w*|fortschritt\w*",
+        r"gut strukturiert|gut vorbereitet|lehrreich\w*|aufschlussreich\w*|fortschritt\w*|"
+        r"gewürdigt|würdigte\w*|würdigen|anerkennend\w*|\w*mehrwert|highlight\w*|"
+        r"vorzeige\w*|leuchtturm\w*",
         False,
     ),
     (
@@ -231,7 +261,8 @@ CUES: list[Cue] = [
         1.0,
         r"ausreichend\w*|genug|schnell|schnelle[nmrs]?|praxisnah\w*|flexibel\w*|interessant\w*"
         r"|offen|konstruktiv\w*|intuitiv\w*|"
-        r"einfach\w*|verlässlich\w*|zuverlässig\w*|erreichbar|nützlich\w*|sinnvoll\w*",
+        r"einfach\w*|verlässlich\w*|zuverlässig\w*|erreichbar|nützlich\w*|sinnvoll\w*|"
+        r"funktionier\w*|anerkennung",
         False,
     ),
     # English
@@ -245,7 +276,7 @@ CUES: list[Cue] = [
         "praise",
         2.0,
         r"good|helpful|useful|well organi[sz]ed|work(?:s|ed|ing)? (?:really |very |so )?well|"
-        r"happy with|liked|"
+        r"happy with|liked|loved|love the|love how|well[- ](?:\w+ed|done|run|made)|"
         r"enjoy\w*|valuable",
         False,
     ),
@@ -281,7 +312,12 @@ CUES: list[Cue] = [
         r"unnötig\w*|übersteigt|übersteigen|höher als|größer als|veraltet\w*|unvollständig\w*|"
         r"unzumutbar\w*|unpraktisch\w*|unflexibel\w*|unattraktiv\w*|unbefriedigend\w*|"
         r"ungeeignet\w*|ungerecht\w*|unzuverlässig\w*|unbrauchbar\w*|unerreichbar\w*|"
-        r"unkoordiniert\w*|knapp\w*|fluktuation\w*|kämpf\w*|abgehängt|ausgebucht",
+        r"unkoordiniert\w*|knapp\w*|fluktuation\w*|kämpf\w*|abgehängt|ausgebucht|"
+        r"\w*mängel\w*|\w*belastung\w*|\w*hemmnis\w*|\w*schwachstelle\w*|\w*engpäss\w*|"
+        r"hinderlich\w*|hemmend\w*|fehlende[nrsm]?|mangelnde[nrsm]?|zeitdruck|arbeitsdruck|"
+        r"termindruck|leistungsdruck|krankenstand\w*|doppelstruktur\w*|doppelarbeit\w*|"
+        r"reibungsverlust\w*|fragwürdig\w*|warn\w*|abgestürzt|absturz\w*|"
+        r"(?:stürzt|stürzen|stürzte|stürzten) (?:\w+ ){0,3}ab",
         False,
     ),
     ("concern", 1.5, r"kaum|wenig|wenige|weniger als|niemand|nirgends|selten", True),
@@ -300,7 +336,9 @@ CUES: list[Cue] = [
         "concern",
         2.5,
         r"difficult\w*|concern\w*|worr\w*|confus\w*|unclear|poor\w*|bad|frustrat\w*|"
-        r"overload\w*|overwhelm\w*|complain\w*|delay\w*|barrier\w*|risk\w*",
+        r"overload\w*|overwhelm\w*|complain\w*|delay\w*|barrier\w*|risk\w*|"
+        r"obstacle\w*|bottleneck\w*|shortage\w*|struggl\w*|burden\w*|turnover|"
+        r"inadequate\w*|insufficient\w*|excessive\w*|rushed|slow\w*",
         False,
     ),
     ("concern", 1.5, r"why|hardly|still", True),

@@ -304,6 +304,25 @@ def _contrast_start(text: str) -> int | None:
     return last.end()
 
 
+_CONCESSIVE = re.compile(r"^(?:trotz|ungeachtet|despite)$", re.IGNORECASE)
+
+
+def _concessive(text: str, start: int) -> bool:
+    """True when the cue stands in a concessive phrase ("trotz hoher Belastung", "despite
+    the delays"): it names the backdrop, not the speaker's judgement.
+
+    The phrase runs from "trotz" over at most two lower-case words (article, adjective)
+    to its noun; a capitalised German noun before the cue ends it.
+    """
+    left, _ = _clause_bounds(text, start, start)
+    before = _WORD.findall(text[left:start])[-3:]
+    for i, word in enumerate(before):
+        if _CONCESSIVE.match(word):
+            between = before[i + 1 :]
+            return not any(w[:1].isupper() for w in between)
+    return False
+
+
 def _indirect(text: str, start: int) -> bool:
     """True when the clause of ``start`` is an indirect question ("…, was/ob/welche …")."""
     left, _ = _clause_bounds(text, start, start)
@@ -360,6 +379,8 @@ def _infer_one(text: str, section: str, section_weight: float) -> tuple[str | No
     for start, end, index, matched in _find_cues(text):
         kind, weight, _, fixed = CUES[index]
         label = matched.lower()
+        if kind in ("concern", "praise") and _concessive(text, start):
+            continue  # "leisten trotz hoher Belastung hervorragende Arbeit"
         if not fixed:
             neg = _negator(text, start, end, after=kind == "praise")
             if neg is not None:
