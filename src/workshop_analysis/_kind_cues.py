@@ -53,7 +53,10 @@ CUES: list[Cue] = [
         3.0,
         r"(?:lässt|lassen|ließ|ließen) (?:\w+ ){0,3}zu wünschen übrig|"
         r"(?:geht|gehen|ging|gingen) (?:\w+ ){0,4}an (?:der|den) \w+ vorbei|"
-        r"(?:nicht|kaum|nie) (?:mehr |so )?rund",
+        r"(?:nicht|kaum|nie) (?:mehr |so )?rund|"
+        r"(?:reicht|reichen|reichte|reichten) (?:\w+ ){0,3}(?:nicht|kaum|nie)|"
+        r"(?:nichts|nix) neue\w*|(?:bringt|bringen|brachte|brachten|gebracht) (?:\w+ ){0,2}nichts|"
+        r"nichts gebracht",
         True,
     ),
     (
@@ -63,7 +66,9 @@ CUES: list[Cue] = [
         r"(?:trägt|tragen|trug|trugen) (?:\w+ ){0,2}früchte|"
         r"(?:kam|kommt|kamen|kommen) (?:\w+ ){0,3}(?:sehr |gut |super |prima )+an|"
         r"(?:auf |auf einem )?(?:sehr |hohem |sehr hohem )?hohe[mn]? (?:niveau|qualität)|"
-        r"voller erfolg",
+        r"voller erfolg|exceed\w* (?:\w+ ){0,2}expectations|"
+        r"(?:übertraf|übertrafen|übertrifft|übertroffen) (?:\w+ ){0,3}erwartungen|"
+        r"erwartungen (?:\w+ ){0,3}(?:übertroffen|erfüllt)",
         True,
     ),
     # attributive superlatives rank, they require nothing ("die wichtigsten Formulare")
@@ -146,7 +151,7 @@ CUES: list[Cue] = [
         "wish",
         2.5,
         r"überlegenswert|prüfenswert|erwägenswert|bedenkenswert|denkbar(?: wäre\w*)?|"
-        r"ließe(?:n)? sich",
+        r"ließe(?:n)? sich|(?:sprach|sprachen|spricht|sprechen) sich (?:\w+ ){0,3}für",
         True,
     ),
     (
@@ -240,7 +245,7 @@ CUES: list[Cue] = [
         r"kurzweilig\w*|effizient\w*|effektiv\w*|unkompliziert\w*|unbürokratisch\w*|zügig\w*|"
         r"hilfsbereit\w*|herzlich\w*|bestens|perfekt\w*|beeindruck\w*|gelohnt|lohnt|lohnend\w*|"
         r"gelingt|gelingen|gelang|freut uns|freuen uns über|(?:gute|tolle|super|prima) idee|"
-        r"gefallen|geschätzt|schätz\w*|begrüß\w*|überzeug\w*|gewinnbringend\w*|"
+        r"gefallen|geschätzt|top|schätz\w*|begrüß\w*|überzeug\w*|gewinnbringend\w*|"
         r"funktioniert gut|läuft gut|klappt(?: gut)?|reibungslos\w*|kompetent\w*|engagiert\w*|"
         r"freundlich\w*|verständlich\w*|übersichtlich\w*|gerne|gern|profitier\w*|"
         r"angenehm\w*|motiviert\w*|hochmotiviert\w*|hochkompetent\w*|hochwertig\w*|"
@@ -313,7 +318,7 @@ CUES: list[Cue] = [
         r"unzumutbar\w*|unpraktisch\w*|unflexibel\w*|unattraktiv\w*|unbefriedigend\w*|"
         r"ungeeignet\w*|ungerecht\w*|unzuverlässig\w*|unbrauchbar\w*|unerreichbar\w*|"
         r"unkoordiniert\w*|knapp\w*|fluktuation\w*|kämpf\w*|abgehängt|ausgebucht|"
-        r"\w*mängel\w*|\w*belastung\w*|\w*hemmnis\w*|\w*schwachstelle\w*|\w*engpäss\w*|"
+        r"\w*mängel\w*|unterbesetz\w*|\w*überstunden|personalnot|\w*belastung\w*|\w*hemmnis\w*|\w*schwachstelle\w*|\w*engpäss\w*|"
         r"hinderlich\w*|hemmend\w*|fehlende[nrsm]?|mangelnde[nrsm]?|zeitdruck|arbeitsdruck|"
         r"termindruck|leistungsdruck|krankenstand\w*|doppelstruktur\w*|doppelarbeit\w*|"
         r"reibungsverlust\w*|fragwürdig\w*|warn\w*|abgestürzt|absturz\w*|"
@@ -336,7 +341,7 @@ CUES: list[Cue] = [
         "concern",
         2.5,
         r"difficult\w*|concern\w*|worr\w*|confus\w*|unclear|poor\w*|bad|frustrat\w*|"
-        r"overload\w*|overwhelm\w*|complain\w*|delay\w*|barrier\w*|risk\w*|"
+        r"overload\w*|overwhelm\w*|complain\w*|delay\w*|barriers?|risk\w*|"
         r"obstacle\w*|bottleneck\w*|shortage\w*|struggl\w*|burden\w*|turnover|"
         r"inadequate\w*|insufficient\w*|excessive\w*|rushed|slow\w*",
         False,
@@ -373,7 +378,7 @@ SECTION_CUES: list[tuple[str, str]] = [
 #: Words that negate the cue after them (within three words, same clause).
 NEGATORS = (
     r"nicht|wenig|kein|keine|keinen|keiner|keinem|keines|nie|niemals|nirgends|kaum|"
-    r"not|no|never|n't|hardly"
+    r"not|no|never|\w+n't|\w+n’t|cannot|hardly|nichts|nix|nothing"
 )
 #: Contrast markers: the clause after the last one decides.
 CONTRAST = (

@@ -229,7 +229,7 @@ _SUBJUNCTIVE_RE = compile_words(SUBJUNCTIVE)
 _COUNTERFACTUAL_RE = compile_words(COUNTERFACTUAL)
 _SENTENCE_END = re.compile(r"[.;!?]")
 _CLAUSE_BREAK = re.compile(r"[.;:!?,–—]|(?<!\w)(?:und|oder|and|or)(?!\w)", re.IGNORECASE)
-_WORD = re.compile(r"\w+(?:'t)?")
+_WORD = re.compile(r"\w+(?:['’]t)?")
 _MEHR_START = re.compile(
     umlaut_pattern(
         r"^\W*(?:mehr|weniger|bessere\w*|mehr|schnellere\w*|frühere\w*|einheitliche\w*)\b"
@@ -251,6 +251,8 @@ _MARKER_CONCERN = re.compile(
     r"\s*(?:-(?=\s)|–(?=\s)|(?:flop|contra|kontra|minus|negativ|schwächen?|kritik)\s*:)",
     re.IGNORECASE,
 )
+_TICK_PRAISE = re.compile(r"[✓✔☑👍]|\(\+\)")
+_TICK_CONCERN = re.compile(r"[✗✘❌👎]|\(-\)")
 _W_QUESTION = re.compile(
     r"\W*(?:wie|wer|was|wo|wann|warum|wieso|weshalb|wozu|woher|how|who|what|why)\s+"
     r"(?!wäre|waere|wärs|about)",
@@ -432,6 +434,12 @@ def _infer_one(text: str, section: str, section_weight: float) -> tuple[str | No
     elif stripped.endswith("!"):
         scores["wish"] += 1.0
         cues["wish"].append("rule: imperative")
+    ticks = _TICK_PRAISE.search(stripped), _TICK_CONCERN.search(stripped)
+    if bool(ticks[0]) != bool(ticks[1]):
+        # check marks and thumbs of photo protocols and survey answers: "Kooperation ✓"
+        kind = "praise" if ticks[0] else "concern"
+        scores[kind] += 2.0
+        cues[kind].append(f"rule: marker {(ticks[0] or ticks[1]).group(0)}")  # type: ignore[union-attr]
     marker = _MARKER_PRAISE.match(stripped) or _MARKER_CONCERN.match(stripped)
     if marker is not None:
         # pros/cons notation of photo protocols: "+ kurze Wege", "Flop: Raumsituation"
