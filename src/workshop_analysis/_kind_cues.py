@@ -68,9 +68,14 @@ CUES: list[Cue] = [
         r"(?:auf |auf einem )?(?:sehr |hohem |sehr hohem )?hohe[mn]? (?:niveau|qualität)|"
         r"voller erfolg|exceed\w* (?:\w+ ){0,2}expectations|"
         r"(?:übertraf|übertrafen|übertrifft|übertroffen) (?:\w+ ){0,3}erwartungen|"
-        r"erwartungen (?:\w+ ){0,3}(?:übertroffen|erfüllt)",
+        r"erwartungen (?:\w+ ){0,3}(?:übertroffen|erfüllt)|"
+        r"(?:eröffnet|eröffnen|eröffnete|eröffneten) (?:\w+ ){0,3}(?:perspektive\w*|"
+        r"möglichkeit\w*|chance\w*|horizont\w*)|(?:perspektive\w*|möglichkeit\w*|chance\w*) "
+        r"(?:eröffnet|eröffnen|eröffnete|eröffneten)",
         True,
     ),
+    # affirmations that only look negative ("Keine Frage, …")
+    ("praise", 0.0, r"keine frage|ohne frage|kein zweifel|ohne zweifel", True),
     # attributive superlatives rank, they require nothing ("die wichtigsten Formulare")
     ("need", 0.0, r"wichtigste\w*|wesentlichste\w*|entscheidendste\w*", True),
     (
@@ -151,7 +156,8 @@ CUES: list[Cue] = [
         "wish",
         2.5,
         r"überlegenswert|prüfenswert|erwägenswert|bedenkenswert|denkbar(?: wäre\w*)?|"
-        r"ließe(?:n)? sich|(?:sprach|sprachen|spricht|sprechen) sich (?:\w+ ){0,3}für",
+        r"ließe(?:n)? sich|es gilt|gilt es|"
+        r"(?:sprach|sprachen|spricht|sprechen) sich (?:\w+ ){0,3}für",
         True,
     ),
     (
@@ -191,7 +197,8 @@ CUES: list[Cue] = [
     (
         "need",
         2.5,
-        r"erforderlich\w*|notwendig\w*|nötig\w*|unerlässlich|unabdingbar|unverzichtbar",
+        r"erforderlich\w*|notwendig\w*|nötig\w*|unerlässlich|unabdingbar|unverzichtbar|"
+        r"überfällig|unumgänglich",
         False,
     ),
     ("need", 2.0, r"es fehlt|fehl(?:t|en|te|ten)|mangelt|mangel an|vermiss\w*", False),
@@ -252,7 +259,9 @@ CUES: list[Cue] = [
         r"gewinn|wertschätz\w*|professionell\w*|gut organisiert|"
         r"gut strukturiert|gut vorbereitet|lehrreich\w*|aufschlussreich\w*|fortschritt\w*|"
         r"gewürdigt|würdigte\w*|würdigen|anerkennend\w*|\w*mehrwert|highlight\w*|"
-        r"vorzeige\w*|leuchtturm\w*",
+        r"vorzeige\w*|leuchtturm\w*|großartig\w*|praxistauglich\w*|alltagstauglich\w*|"
+        r"praxisgerecht\w*|bedarfsgerecht\w*|passgenau\w*|maßgeschneidert\w*|"
+        r"richtige\w* (?:richtung|weg|schritt|ansatz)",
         False,
     ),
     (
@@ -282,7 +291,8 @@ CUES: list[Cue] = [
         2.0,
         r"good|helpful|useful|well organi[sz]ed|work(?:s|ed|ing)? (?:really |very |so )?well|"
         r"happy with|liked|loved|love the|love how|well[- ](?:\w+ed|done|run|made)|"
-        r"enjoy\w*|valuable",
+        r"enjoy\w*|valuable|(?:much|far|a lot|so much) (?:easier|better|faster|clearer|simpler)|"
+        r"easy to|user[- ]friendly|intuitive",
         False,
     ),
     ("praise", 1.0, r"enough|sufficient", False),
@@ -318,7 +328,7 @@ CUES: list[Cue] = [
         r"unzumutbar\w*|unpraktisch\w*|unflexibel\w*|unattraktiv\w*|unbefriedigend\w*|"
         r"ungeeignet\w*|ungerecht\w*|unzuverlässig\w*|unbrauchbar\w*|unerreichbar\w*|"
         r"unkoordiniert\w*|knapp\w*|fluktuation\w*|kämpf\w*|abgehängt|ausgebucht|"
-        r"\w*mängel\w*|unterbesetz\w*|\w*überstunden|personalnot|\w*belastung\w*|\w*hemmnis\w*|\w*schwachstelle\w*|\w*engpäss\w*|"
+        r"\w*mängel\w*|untauglich\w*|unterbesetz\w*|\w*überstunden|personalnot|\w*belastung\w*|\w*hemmnis\w*|\w*schwachstelle\w*|\w*engpäss\w*|"
         r"hinderlich\w*|hemmend\w*|fehlende[nrsm]?|mangelnde[nrsm]?|zeitdruck|arbeitsdruck|"
         r"termindruck|leistungsdruck|krankenstand\w*|doppelstruktur\w*|doppelarbeit\w*|"
         r"reibungsverlust\w*|fragwürdig\w*|warn\w*|abgestürzt|absturz\w*|"
