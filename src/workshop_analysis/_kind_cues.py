@@ -77,6 +77,15 @@ CUES: list[Cue] = [
     # affirmations that only look negative ("Keine Frage, …")
     ("praise", 0.0, r"keine frage|ohne frage|kein zweifel|ohne zweifel", True),
     # attributive superlatives rank, they require nothing ("die wichtigsten Formulare")
+    # "Ohne zusätzliche Mittel ist das Projekt nicht fortzuführen": a precondition
+    (
+        "need",
+        2.5,
+        r"ohne (?:\w+ ){1,3}(?:ist|sind|geht|gehen|lässt|lassen|kann|können|wird|werden) "
+        r"(?:\w+ ){0,5}(?:nicht|kaum|nie)",
+        True,
+    ),
+    ("praise", 3.0, r"weiter so|macht weiter so|keep (?:it |this )?up", True),
     ("need", 0.0, r"wichtigste\w*|wesentlichste\w*|entscheidendste\w*", True),
     (
         "concern",
@@ -145,7 +154,8 @@ CUES: list[Cue] = [
         r"(?:schlagen|schlägt|schlug|schlugen)(?: \w+){0,3} vor|vorgeschlagen|\w*vorschlag\w*",
         True,
     ),
-    ("wish", 2.5, r"(?:regen|regt|regten) \w+ an|angeregt|anregung\w*", True),
+    ("wish", 2.5, r"(?:regen|regt|regten)(?: \w+)? an|angeregt|anregung\w*", True),
+    ("wish", 2.5, r"(?:gerne|gern) (?:noch )?(?:mehr|öfter|häufiger|regelmäßig\w*)", True),
     ("wish", 2.5, r"empfehl\w*|empfohlen|empfiehlt", True),
     ("wish", 2.5, r"forder\w*|gefordert|forderung\w*|plädier\w*|appellier\w*", True),
     ("wish", 2.0, r"sollte|sollten|sollen|soll|sollt", False),
@@ -261,7 +271,7 @@ CUES: list[Cue] = [
         r"gewürdigt|würdigte\w*|würdigen|anerkennend\w*|\w*mehrwert|highlight\w*|"
         r"vorzeige\w*|leuchtturm\w*|großartig\w*|praxistauglich\w*|alltagstauglich\w*|"
         r"praxisgerecht\w*|bedarfsgerecht\w*|passgenau\w*|maßgeschneidert\w*|"
-        r"richtige\w* (?:richtung|weg|schritt|ansatz)",
+        r"richtige\w* (?:richtung|weg|schritt|ansatz)|stolz|vertrauensvoll\w*",
         False,
     ),
     (
@@ -340,7 +350,8 @@ CUES: list[Cue] = [
     (
         "concern",
         1.5,
-        r"bürokrat\w*|aufwand|aufwändig|aufwendig|dauert|dauern|"
+        r"bürokrat\w*|\w*aufwand|aufwändig|aufwendig|dauert|dauern|ständig\w*|permanent\w*|"
+        r"\w*unterbrechung\w*|\w*störung\w*|"
         r"nicht bekannt|unbekannt|nicht klar|nicht alle|immer noch|nach wie vor|nie|keine zeit|"
         r"warum|wieso|weshalb|ausfall\w*|fallen aus|fällt aus|verloren",
         True,
@@ -406,6 +417,34 @@ GOAL_VERBS = (
     r"fördern|sichern|klären|festlegen|etablieren|bereitstellen|nutzen|überarbeiten|anpassen|"
     r"vernetzen|bündeln|aufbauen|gewinnen|erhöhen|senken|vereinheitlichen|digitalisieren|"
     r"einbinden|beteiligen|informieren|regeln|überprüfen|zusammenführen|verstetigen|fortsetzen"
+)
+
+
+#: Heads of nouns naming something good to have more of ("Kundenzufriedenheit").
+GOOD_QUANTITIES = (
+    r"zufriedenheit|motivation|qualität|quote|akzeptanz|beteiligung|teilnahme|resonanz|"
+    r"vermittlung|vermittlungen|integration|integrationen|engagement|vertrauen|"
+    r"transparenz|erreichbarkeit|wertschätzung|kompetenz|kompetenzen|satisfaction|motivation|"
+    r"quality|participation|engagement|uptake|attendance"
+)
+#: Heads of nouns naming something bad to have more of ("Krankenstand", "Wartezeiten").
+BAD_QUANTITIES = (
+    r"krankenstand|fehlzeiten|fluktuation|belastung|wartezeit|wartezeiten|bearbeitungszeit|"
+    r"bearbeitungszeiten|aufwand|rückstand|rückstände|rückstau|widerspruch|widersprüche|"
+    r"beschwerde|beschwerden|abbruch|abbrüche|abbrecher|fallzahl|fallzahlen|überstunden|"
+    r"fehler|kosten|arbeitslosigkeit|turnover|backlog|complaints|waiting times?|workload"
+)
+#: Words saying a quantity is high or has grown …
+UP_WORDS = (
+    r"hoch|höher|sehr hoch|gestiegen|steigt|steigen|stieg|stiegen|gesteigert|erhöht|"
+    r"zugenommen|nimmt zu|nehmen zu|gewachsen|wächst|wachsen|verdoppelt|rose|risen|increased|"
+    r"grown|high|higher"
+)
+#: … or low or has shrunk.
+DOWN_WORDS = (
+    r"niedrig|gering|geringer|gesunken|sinkt|sinken|sank|sanken|zurückgegangen|"
+    r"geht zurück|gehen zurück|reduziert|verringert|abgenommen|nimmt ab|nehmen ab|halbiert|"
+    r"abgebaut|fell|fallen|dropped|decreased|reduced|low|lower"
 )
 
 

@@ -79,13 +79,17 @@ import numpy as np
 import pandas as pd
 
 from ._kind_cues import (
+    BAD_QUANTITIES,
     CONTRAST,
     COUNTERFACTUAL,
     CUES,
+    DOWN_WORDS,
     GOAL_VERBS,
+    GOOD_QUANTITIES,
     NEGATORS,
     SECTION_CUES,
     SUBJUNCTIVE,
+    UP_WORDS,
     compile_words,
     umlaut_pattern,
 )
@@ -232,7 +236,9 @@ _CLAUSE_BREAK = re.compile(r"[.;:!?,–—]|(?<!\w)(?:und|oder|and|or)(?!\w)", r
 _WORD = re.compile(r"\w+(?:['’]t)?")
 _MEHR_START = re.compile(
     umlaut_pattern(
-        r"^\W*(?:mehr|weniger|bessere\w*|mehr|schnellere\w*|frühere\w*|einheitliche\w*)\b"
+        r"^\W*(?:mehr|weniger|bessere\w*|schnellere\w*|frühere\w*|einheitliche\w*|"
+        r"höhere\w*|stärkere\w*|klarere\w*|engere\w*|intensivere\w*|verbindlichere\w*|"
+        r"kürzere\w*|regelmäßigere\w*|gezieltere\w*|zusätzliche\w*)\b"
     ),
     re.IGNORECASE,
 )
@@ -263,6 +269,36 @@ _FINITE = compile_words(
     r"ist|sind|war|waren|wird|werden|wurde|wurden|hat|haben|hatte|hatten|will|wollen|soll|"
     r"sollen|sollte|sollten|muss|müssen|kann|können|könnte|könnten|möchte|möchten|gibt|wäre|"
     r"wären|würde|würden"
+)
+
+_QUANTITY = re.compile(
+    rf"\w*(?:{umlaut_pattern(GOOD_QUANTITIES)}|(?P<bad>{umlaut_pattern(BAD_QUANTITIES)}))(?!\w)"
+    rf"(?P<gap>[^.;:!?,–—]{{0,40}}?)(?<!\w)(?:(?P<up>{umlaut_pattern(UP_WORDS)})|"
+    rf"{umlaut_pattern(DOWN_WORDS)})(?!\w)(?! als\b| than\b)",
+    re.IGNORECASE,
+)
+#: The same, adjective before the noun ("hohe Motivation", "niedriger Krankenstand").
+_QUANTITY_BEFORE = re.compile(
+    r"(?<!\w)(?:(?P<up>hohe[rnms]?|gestiegene[rnms]?|steigende[rnms]?|wachsende[rnms]?|high)|"
+    r"(?:geringe[rnms]?|niedrige[rnms]?|gesunkene[rnms]?|sinkende[rnms]?|low))"
+    r"(?P<gap>\s+(?:\w+\s+)?)"
+    rf"\w*(?:{umlaut_pattern(GOOD_QUANTITIES)}|(?P<bad>{umlaut_pattern(BAD_QUANTITIES)}))"
+    r"(?!\w)",
+    re.IGNORECASE,
+)
+#: Modal or conditional words that turn a change into a goal ("… müssen sinken").
+_GOAL_MODAL = compile_words(
+    r"muss|müssen|müsste|müssten|soll|sollen|sollte|sollten|würde|würden|wäre|wären|könnte|"
+    r"könnten|hätte|hätten|möchte|möchten|gern|gerne|wünsch\w*|brauch\w*|benötig\w*|damit|um|"
+    r"wenn|falls|should|must|would|could|need|needs|want|wants"
+)
+_QUANTITY_WEIGHT = 4.0
+_QUANTITY_BEFORE_WEIGHT = 2.0
+#: Prepositions that make "hoher Fallzahl" an attribute ("Teams mit hoher Fallzahl").
+_PREPOSITION = re.compile(
+    r"^(?:mit|bei|für|trotz|von|vom|in|im|aus|wegen|ohne|zu|zur|zum|an|auf|durch|with|"
+    r"despite|for|in|at|by|of)$",
+    re.IGNORECASE,
 )
 
 _CONTRAST_AFTER = 1.5
@@ -459,6 +495,29 @@ def _infer_one(text: str, section: str, section_weight: float) -> tuple[str | No
                 scores[kind] += section_weight
                 cues[kind].append(f"section: {section}")
                 break
+
+    changes = sorted(
+        [*_QUANTITY.finditer(text), *_QUANTITY_BEFORE.finditer(text)], key=lambda m: m.start()
+    )
+    for m in changes:
+        # "Der Krankenstand ist gesunken", "Die Motivation ist hoch": the direction of a
+        # change decides, not the noun (a concern word) or the plain statement
+        if re.search(r"(?<!\w)(?:nicht|kaum|not)(?!\w)", m.group("gap"), re.IGNORECASE):
+            continue
+        sentence_start = max(text.rfind(c, 0, m.start()) for c in ".;!?") + 1
+        found = _SENTENCE_END.search(text, m.end())
+        sentence = text[sentence_start : found.start() if found else len(text)]
+        if _GOAL_MODAL.search(sentence) or sentence.rstrip().endswith("?"):
+            continue
+        before = m.re is _QUANTITY_BEFORE
+        previous = _WORD.findall(text[: m.start()])[-1:]
+        if before and previous and _PREPOSITION.match(previous[0]):
+            continue  # "für Teams mit hoher Fallzahl": describes, does not assess
+        good_news = (m.group("bad") is None) == (m.group("up") is not None)
+        kind = "praise" if good_news else "concern"
+        scores[kind] += _QUANTITY_BEFORE_WEIGHT if before else _QUANTITY_WEIGHT
+        cues[kind].append(f"rule: level of {m.group(0).lower()}")
+        break
 
     if sum(scores.values()) <= 0 and stripped:
         # No cue at all: a protocol's bare noun phrase is usually a proposal, a plain
