@@ -10,10 +10,12 @@ import pytest
 from workshop_analysis.kinds import evaluate_kinds, infer_kinds
 
 # Measured with benchmarks/eval_kinds.py: dev (211 statements) accuracy 0.986 / macro-F1
-# 0.985, holdout (52, never tuned on) accuracy 0.904 / macro-F1 0.908. Floors sit a little
-# below.
+# 0.985, holdout (52, never tuned on) accuracy 0.923 / macro-F1 0.926 (0.908 before the
+# fresh-batch round), fresh batch (80, written before tuning: 0.912 / 0.913 when first
+# measured, tuned on since) 1.000 / 1.000. Floors sit a little below.
 DEV_F1_FLOOR = 0.95
-HOLDOUT_F1_FLOOR = 0.87
+HOLDOUT_F1_FLOOR = 0.89
+FRESH_F1_FLOOR = 0.96
 
 
 def _one(text: str, section: str | None = None, **options: float) -> pd.Series:
@@ -176,6 +178,61 @@ def test_english_statements(text: str, expected: str) -> None:
     assert _kind(text) == expected
 
 
+def test_concessive_phrase_is_only_backdrop() -> None:
+    assert _kind("Die Kolleginnen leisten trotz hoher Belastung gute Arbeit.") == "praise"
+    assert _kind("Trotz guter Vorbereitung war die Veranstaltung chaotisch.") == "concern"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Der Krankenstand ist gesunken.", "praise"),  # a concern noun, good news
+        ("Die Fehlzeiten haben deutlich zugenommen.", "concern"),
+        ("Die Motivation im Team ist hoch.", "praise"),
+        ("Hohe Motivation im Team", "praise"),
+        ("Geringe Akzeptanz bei den Arbeitgebern", "concern"),
+        ("Die Belastung ist höher als erwartet.", "concern"),
+        # after a preposition the level only describes a target group
+        ("Bedarf an Supervision für Teams mit hoher Fallzahl", "need"),
+    ],
+)
+def test_level_and_change_of_quantities(text: str, expected: str) -> None:
+    assert _kind(text) == expected
+
+
+def test_level_rule_skips_goals() -> None:
+    row = _one("Die Wartezeiten müssen sinken.")
+    assert row["kind"] != "praise"
+    assert "level" not in row["kind_cue"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Mangelnde Abstimmung zwischen den Teams", "concern"),
+        ("Hohe Arbeitsbelastung in der Leistungsabteilung", "concern"),
+        ("Engpässe bei der Kinderbetreuung", "concern"),
+        ("Es fehlt an Räumen für vertrauliche Gespräche.", "need"),
+        ("Gebraucht wird ein zentraler Ansprechpartner.", "need"),
+        ("Die Kommunikation lässt zu wünschen übrig.", "concern"),
+        ("Die Übergabe läuft inzwischen rund.", "praise"),
+        ("Die Übergabe läuft nicht rund.", "concern"),
+        ("Weiter so!", "praise"),
+        ("Die Gruppe sprach sich für eine Verlängerung der Modellphase aus.", "wish"),
+        ("Höhere Wertschätzung der Fachassistenz", "wish"),
+        # a superlative ranks, it requires nothing
+        ("Erklärvideos zu den wichtigsten Formularen", "wish"),
+        ("Kooperation mit Schulen ✓", "praise"),
+        ("Raumsituation 👎", "concern"),
+        ("We don't have enough staff to cover absences.", "concern"),
+        ("The workshop exceeded my expectations.", "praise"),
+        ("The day was really well prepared.", "praise"),
+    ],
+)
+def test_protocol_idioms_and_noun_phrases(text: str, expected: str) -> None:
+    assert _kind(text) == expected
+
+
 def test_question_leans_to_concern_unless_it_proposes() -> None:
     assert _kind("Wer ist eigentlich zuständig?") == "concern"
     assert _kind("Könnte man die Schulung auch online anbieten?") == "wish"
@@ -242,7 +299,11 @@ def test_evaluate_kinds_aligns_frames_on_record_id() -> None:
 
 @pytest.mark.parametrize(
     ("name", "floor"),
-    [("kinds_dev.csv", DEV_F1_FLOOR), ("kinds_holdout.csv", HOLDOUT_F1_FLOOR)],
+    [
+        ("kinds_dev.csv", DEV_F1_FLOOR),
+        ("kinds_holdout.csv", HOLDOUT_F1_FLOOR),
+        ("kinds_fresh.csv", FRESH_F1_FLOOR),
+    ],
 )
 def test_macro_f1_floor(fixtures: Path, name: str, floor: float) -> None:
     gold = _load(fixtures, name)
@@ -259,3 +320,11 @@ def test_dev_set_is_balanced_and_large_enough(fixtures: Path) -> None:
     assert set(dev["kind"]) == {"need", "wish", "praise", "concern"}
     assert dev["kind"].value_counts().min() >= 20
     assert not set(dev["text"]) & set(holdout["text"])
+    fresh = _load(fixtures, "kinds_fresh.csv")
+    assert fresh["kind"].value_counts().to_dict() == {
+        "need": 20,
+        "wish": 20,
+        "praise": 20,
+        "concern": 20,
+    }
+    assert not set(fresh["text"]) & (set(dev["text"]) | set(holdout["text"]))

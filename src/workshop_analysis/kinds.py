@@ -19,19 +19,32 @@ Rules, in the order they are applied to each statement
    * *praise* — "lobten", "gelobt", "gute Noten", "hilfreich", "zufrieden", "bewährt",
      "gelungen", "gut", "Dank", "weiterempfehlen"; "great", "helpful", "appreciated";
    * *concern* — "problematisch", "Problem", "schwierig", "zu lange", "zu wenig",
-     "kritisch", "leider", "Sorge", "Hürde", "Wartezeiten", "unklar", "warum";
-     "problem", "issue", "too long", "unfortunately".
+     "kritisch", "leider", "Sorge", "Hürde", "Wartezeiten", "unklar", "warum",
+     "hinderlich", "mangelnde"/"fehlende" (attributive: "Fehlende Transparenz"; "es fehlt"
+     stays a need), compound heads "…belastung", "…mängel", "…hemmnis", "Engpässe",
+     "…aufwand"; "problem", "issue", "too long", "unfortunately", "obstacle", "shortage".
+
+   Idioms are single cues with their own kind: "läuft rund", "trägt Früchte", "Weiter so",
+   "Erwartungen übertroffen", "Schritt in die richtige Richtung" (praise); "lässt zu
+   wünschen übrig", "geht an der Praxis vorbei", "reicht nicht", "nichts Neues" (concern);
+   "gebraucht werden", "ohne X ist … nicht" (need); "sprachen sich für … aus", "es gilt",
+   "denkbar", "gerne mehr" (wish). Attributive superlatives ("die wichtigsten
+   Formulare") require nothing.
 
    Cues match whole words, case-insensitively, inside compounds where the cue is the
    head ("Schulungs*bedarf*", "Haupt*problem*"), and umlauts match their transliterations
    (``ä``/``ae``, ``ö``/``oe``, ``ü``/``ue``, ``ß``/``ss``): "wuenschen" counts as "wünschen".
    Phrases that contain their own negation or mood ("kein Problem", "hätte nicht besser
    sein können", "ohne … hätten wir das nie geschafft", "wäre hilfreich") are single cues.
-3. **Negation.** A negator ("nicht", "kein…", "nie", "kaum", "wenig", "not", "no", "never")
+3. **Negation.** A negator ("nicht", "kein…", "nie", "kaum", "wenig", "nichts", "nix",
+   "not", "no", "never", "don't"/"isn't"/…)
    up to three words before a cue — or, for praise words, up to two words after it in
    the same clause ("hilft uns nicht") — flips praise to concern ("nicht hilfreich",
    "kein ausreichendes Angebot": weight at least 2), concern to praise ("nicht
    schwierig": weight × 0.6) and halves need/wish cues. "nicht nur" is no negation.
+   **Concession.** A praise or concern cue inside a "trotz"/"ungeachtet"/"despite" phrase
+   (up to its noun: "leisten trotz hoher Belastung hervorragende Arbeit") names the
+   backdrop and is ignored.
 4. **Subjunctive.** A praise word in a clause with a Konjunktiv II / conditional marker
    ("wäre", "würde", "könnte", "hätte", "would", "could") describes something wished for
    and counts as a wish ("eine feste Ansprechperson wäre für uns wirklich hilfreich") —
@@ -50,12 +63,23 @@ Rules, in the order they are applied to each statement
    ausbauen") is a wish (+1.5, ``rule: goal infinitive``). Pros/cons notation of photo
    protocols: a leading "+", "Top:", "Pro:", "Positiv:" means praise (+2), "Flop:",
    "Contra:", "Negativ:" concern (+2) and a leading "- " concern (+1: it may just be a
-   bullet). "sollen" in a w- or ob-clause ("Wie sollen Kunden das verstehen?", "…
+   bullet). Check marks and thumbs ("Kooperation ✓", "👎") count +2 for praise/concern.
+   The "Mehr …" fragment rule also covers comparatives ("Höhere Wertschätzung …",
+   "Klarere Zuständigkeiten"). "sollen" in a w- or ob-clause ("Wie sollen Kunden das verstehen?", "…
    wissen nicht, welche Unterlagen sie einreichen sollen") proposes nothing and is
    ignored; a w-question with another wish cue leans to concern (+1.5, ``rule:
    w-question``). Changes for the better ("sind
    spürbar kürzer geworden", "hat sich verbessert") are praise, for the worse
    ("schwieriger geworden", "verschlechtert") concern.
+   **Level and change.** A noun naming something good to have much of ("Motivation",
+   "Zufriedenheit", "Quote") or bad to have much of ("Krankenstand", "Wartezeiten",
+   "Fluktuation") followed in its clause by a word of level or change ("ist hoch",
+   "gestiegen", "zurückgegangen", "gesunken") is praise when the news is good and concern
+   when bad (+4, ``rule: level of …``): "Der Krankenstand ist gesunken" is praise. Before
+   the noun ("Hohe Motivation im Team", "Geringe Akzeptanz") it weighs +2, and not at all
+   after a preposition ("für Teams mit hoher Fallzahl" describes, it does not assess).
+   Skipped when negated, compared ("höher als") or in a sentence with a modal, wish or
+   condition ("Die Wartezeiten müssen sinken") or a question.
 7. **Section lean.** A heading such as "Bedarfe", "Wünsche"/"Anregungen", "Lob"/"Was lief
    gut", "Kritik"/"Probleme"/"Herausforderungen" adds ``section_weight`` (default 1.0) to
    its kind; one clear text cue (weight ≥ 1.5) of another kind still wins.
