@@ -56,7 +56,8 @@ CUES: list[Cue] = [
         r"(?:nicht|kaum|nie) (?:mehr |so )?rund|"
         r"(?:reicht|reichen|reichte|reichten) (?:\w+ ){0,3}(?:nicht|kaum|nie)|"
         r"(?:nichts|nix) neue\w*|(?:bringt|bringen|brachte|brachten|gebracht) (?:\w+ ){0,2}nichts|"
-        r"nichts gebracht",
+        r"nichts gebracht|mal so,? mal so|mal gut,? mal schlecht|mal mehr,? mal weniger|"
+        r"durchwachsen\w*",
         True,
     ),
     (
@@ -66,7 +67,8 @@ CUES: list[Cue] = [
         r"(?:trägt|tragen|trug|trugen) (?:\w+ ){0,2}früchte|"
         r"(?:kam|kommt|kamen|kommen) (?:\w+ ){0,3}(?:sehr |gut |super |prima )+an|"
         r"(?:auf |auf einem )?(?:sehr |hohem |sehr hohem )?hohe[mn]? (?:niveau|qualität)|"
-        r"voller erfolg|exceed\w* (?:\w+ ){0,2}expectations|"
+        r"voller erfolg|viel gelernt|(?:learned|learnt) (?:\w+ ){0,2}(?:a lot|so much)|"
+        r"(?:nimmt|nehmen|nahm|nahmen) sich (?:\w+ ){0,2}zeit|exceed\w* (?:\w+ ){0,2}expectations|"
         r"(?:übertraf|übertrafen|übertrifft|übertroffen) (?:\w+ ){0,3}erwartungen|"
         r"erwartungen (?:\w+ ){0,3}(?:übertroffen|erfüllt)|"
         r"(?:eröffnet|eröffnen|eröffnete|eröffneten) (?:\w+ ){0,3}(?:perspektive\w*|"
@@ -198,7 +200,7 @@ CUES: list[Cue] = [
         True,
     ),
     ("wish", 2.5, r"suggest\w*|recommend\w*|propos\w*", True),
-    ("wish", 2.0, r"should|please|hope", True),
+    ("wish", 2.0, r"should|please|hope|why not|(?:can|could) (?:we|you|there|i)", True),
     ("wish", 1.5, r"could|would|maybe|perhaps", True),
     ("wish", 1.2, r"improve\w*", False),
     # ------------------------------------------------------------------ need
@@ -271,7 +273,7 @@ CUES: list[Cue] = [
         r"gewürdigt|würdigte\w*|würdigen|anerkennend\w*|\w*mehrwert|highlight\w*|"
         r"vorzeige\w*|leuchtturm\w*|großartig\w*|praxistauglich\w*|alltagstauglich\w*|"
         r"praxisgerecht\w*|bedarfsgerecht\w*|passgenau\w*|maßgeschneidert\w*|"
-        r"richtige\w* (?:richtung|weg|schritt|ansatz)|stolz|vertrauensvoll\w*",
+        r"richtige\w* (?:richtung|weg|schritt|ansatz)|stolz|vertrauensvoll\w*|ernst genommen",
         False,
     ),
     (
@@ -286,7 +288,8 @@ CUES: list[Cue] = [
         r"ausreichend\w*|genug|schnell|schnelle[nmrs]?|praxisnah\w*|flexibel\w*|interessant\w*"
         r"|offen|konstruktiv\w*|intuitiv\w*|"
         r"einfach\w*|verlässlich\w*|zuverlässig\w*|erreichbar|nützlich\w*|sinnvoll\w*|"
-        r"funktionier\w*|anerkennung",
+        r"funktionier\w*|anerkennung|nachvollziehbar|strukturiert|transparent|"
+        r"beschleunigt|beschleunigen|erleichtert|erleichtern|entlastet",
         False,
     ),
     # English
@@ -338,7 +341,7 @@ CUES: list[Cue] = [
         r"unzumutbar\w*|unpraktisch\w*|unflexibel\w*|unattraktiv\w*|unbefriedigend\w*|"
         r"ungeeignet\w*|ungerecht\w*|unzuverlässig\w*|unbrauchbar\w*|unerreichbar\w*|"
         r"unkoordiniert\w*|knapp\w*|fluktuation\w*|kämpf\w*|abgehängt|ausgebucht|"
-        r"\w*mängel\w*|untauglich\w*|unterbesetz\w*|\w*überstunden|personalnot|\w*belastung\w*|\w*hemmnis\w*|\w*schwachstelle\w*|\w*engpäss\w*|"
+        r"\w*mängel\w*|untauglich\w*|unstrukturiert\w*|unterbesetz\w*|\w*überstunden|personalnot|\w*belastung\w*|\w*hemmnis\w*|\w*schwachstelle\w*|\w*engpäss\w*|"
         r"hinderlich\w*|hemmend\w*|fehlende[nrsm]?|mangelnde[nrsm]?|zeitdruck|arbeitsdruck|"
         r"termindruck|leistungsdruck|krankenstand\w*|doppelstruktur\w*|doppelarbeit\w*|"
         r"reibungsverlust\w*|fragwürdig\w*|warn\w*|abgestürzt|absturz\w*|"

@@ -285,7 +285,7 @@ _TICK_PRAISE = re.compile(r"[✓✔☑👍]|\(\+\)")
 _TICK_CONCERN = re.compile(r"[✗✘❌👎]|\(-\)")
 _W_QUESTION = re.compile(
     r"\W*(?:wie|wer|was|wo|wann|warum|wieso|weshalb|wozu|woher|how|who|what|why)\s+"
-    r"(?!wäre|waere|wärs|about)",
+    r"(?!wäre|waere|wärs|about|nicht\b|not\b)",
     re.IGNORECASE,
 )
 #: Finite verbs that show a statement is a full sentence, not a bare goal ("… einführen").
