@@ -200,6 +200,14 @@ def test_level_and_change_of_quantities(text: str, expected: str) -> None:
     assert _kind(text) == expected
 
 
+def test_concern_word_with_a_remedy_verb_is_a_target() -> None:
+    assert _kind("Um die Belastung zu senken, braucht es mehr Personal.") == "need"
+    assert _kind("Die Belastung der Teams muss sinken.") == "need"
+    assert _kind("Wartezeiten in der Eingangszone verkürzen") == "wish"
+    # a negated remedy leaves the complaint standing
+    assert _one("Das Problem wurde bis heute nicht gelöst.")["kind_cue"] == "problem"
+
+
 def test_level_rule_skips_goals() -> None:
     row = _one("Die Wartezeiten müssen sinken.")
     assert row["kind"] != "praise"

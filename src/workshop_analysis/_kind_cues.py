@@ -353,7 +353,7 @@ CUES: list[Cue] = [
     (
         "concern",
         1.5,
-        r"bürokrat\w*|\w*aufwand|aufwändig|aufwendig|dauert|dauern|ständig\w*|permanent\w*|"
+        r"bürokrat\w*|\w*aufwand|aufwändig|aufwendig|dauert|dauern|"
         r"\w*unterbrechung\w*|\w*störung\w*|"
         r"nicht bekannt|unbekannt|nicht klar|nicht alle|immer noch|nach wie vor|nie|keine zeit|"
         r"warum|wieso|weshalb|ausfall\w*|fallen aus|fällt aus|verloren",
@@ -422,6 +422,15 @@ GOAL_VERBS = (
     r"einbinden|beteiligen|informieren|regeln|überprüfen|zusammenführen|verstetigen|fortsetzen"
 )
 
+
+#: Verbs of remedy: a concern word they govern names a target, not a complaint
+#: ("Um die Belastung zu senken, …", "Die Wartezeiten müssen sinken").
+REMEDY_VERBS = (
+    r"senken|gesenkt|sinken|reduzieren|reduziert|abbauen|abgebaut|verringern|verringert|"
+    r"verkürzen|verkürzt|vermeiden|vermieden|verhindern|verhindert|minimieren|beseitigen|"
+    r"beseitigt|beheben|behoben|lösen|gelöst|bekämpfen|entgegenwirken|entgegenzuwirken|"
+    r"abzubauen|reduce|reduced|avoid|prevent|solve|solved|tackle|address|fix|fixed"
+)
 
 #: Heads of nouns naming something good to have more of ("Kundenzufriedenheit").
 GOOD_QUANTITIES = (

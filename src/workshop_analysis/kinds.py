@@ -44,7 +44,10 @@ Rules, in the order they are applied to each statement
    schwierig": weight × 0.6) and halves need/wish cues. "nicht nur" is no negation.
    **Concession.** A praise or concern cue inside a "trotz"/"ungeachtet"/"despite" phrase
    (up to its noun: "leisten trotz hoher Belastung hervorragende Arbeit") names the
-   backdrop and is ignored.
+   backdrop and is ignored. **Remedy.** A concern cue followed within four words of its
+   clause by a verb of remedy ("senken", "abbauen", "verkürzen", "lösen", "reduce") names
+   a target, not a complaint ("Um die Belastung zu senken, braucht es …" is a need),
+   unless a negator stands between ("… wurde nicht gelöst").
 4. **Subjunctive.** A praise word in a clause with a Konjunktiv II / conditional marker
    ("wäre", "würde", "könnte", "hätte", "would", "could") describes something wished for
    and counts as a wish ("eine feste Ansprechperson wäre für uns wirklich hilfreich") —
@@ -111,6 +114,7 @@ from ._kind_cues import (
     GOAL_VERBS,
     GOOD_QUANTITIES,
     NEGATORS,
+    REMEDY_VERBS,
     SECTION_CUES,
     SUBJUNCTIVE,
     UP_WORDS,
@@ -385,6 +389,22 @@ def _concessive(text: str, start: int) -> bool:
     return False
 
 
+_REMEDY_RE = compile_words(REMEDY_VERBS)
+
+
+def _remedied(text: str, start: int, end: int) -> bool:
+    """True when a verb of remedy follows the cue within four words of its clause and no
+    negator stands between ("die Belastung zu senken"; not "… wurde nicht gelöst")."""
+    _, right = _clause_bounds(text, start, end)
+    window = _WORD.findall(text[end:right])[:4]
+    for word in window:
+        if _NEGATOR_RE.match(word):
+            return False
+        if _REMEDY_RE.fullmatch(word):
+            return True
+    return False
+
+
 def _indirect(text: str, start: int) -> bool:
     """True when the clause of ``start`` is an indirect question ("…, was/ob/welche …")."""
     left, _ = _clause_bounds(text, start, start)
@@ -443,6 +463,8 @@ def _infer_one(text: str, section: str, section_weight: float) -> tuple[str | No
         label = matched.lower()
         if kind in ("concern", "praise") and _concessive(text, start):
             continue  # "leisten trotz hoher Belastung hervorragende Arbeit"
+        if kind == "concern" and weight > 0 and _remedied(text, start, end):
+            continue  # "Um die Belastung zu senken, braucht es …": a target, no complaint
         if not fixed:
             neg = _negator(text, start, end, after=kind == "praise")
             if neg is not None:
