@@ -300,7 +300,7 @@ _FINITE = compile_words(
 )
 
 _QUANTITY = re.compile(
-    rf"\w*(?:{umlaut_pattern(GOOD_QUANTITIES)}|(?P<bad>{umlaut_pattern(BAD_QUANTITIES)}))(?!\w)"
+    rf"(?<!\w)\w*?(?:{umlaut_pattern(GOOD_QUANTITIES)}|(?P<bad>{umlaut_pattern(BAD_QUANTITIES)}))(?!\w)"
     rf"(?P<gap>[^.;:!?,–—]{{0,40}}?)(?<!\w)(?:(?P<up>{umlaut_pattern(UP_WORDS)})|"
     rf"{umlaut_pattern(DOWN_WORDS)})(?!\w)(?! als\b| than\b)",
     re.IGNORECASE,
@@ -313,6 +313,10 @@ _QUANTITY_BEFORE = re.compile(
     rf"\w*(?:{umlaut_pattern(GOOD_QUANTITIES)}|(?P<bad>{umlaut_pattern(BAD_QUANTITIES)}))"
     r"(?!\w)",
     re.IGNORECASE,
+)
+_LEVEL_WORD = compile_words(
+    rf"{UP_WORDS}|{DOWN_WORDS}|(?:hoh|gering|niedrig|gestiegen|gesunken|steigend|sinkend|"
+    r"wachsend)e[rnms]?"
 )
 #: Modal or conditional words that turn a change into a goal ("… müssen sinken").
 _GOAL_MODAL = compile_words(
@@ -542,9 +546,12 @@ def _infer_one(text: str, section: str, section_weight: float) -> tuple[str | No
                 cues[kind].append(f"section: {section}")
                 break
 
-    changes = sorted(
-        [*_QUANTITY.finditer(text), *_QUANTITY_BEFORE.finditer(text)], key=lambda m: m.start()
-    )
+    changes = []
+    if _LEVEL_WORD.search(text):  # cheap test first: most statements name no level
+        changes = sorted(
+            [*_QUANTITY.finditer(text), *_QUANTITY_BEFORE.finditer(text)],
+            key=lambda m: m.start(),
+        )
     for m in changes:
         # "Der Krankenstand ist gesunken", "Die Motivation ist hoch": the direction of a
         # change decides, not the noun (a concern word) or the plain statement
