@@ -384,6 +384,9 @@ def _concessive(text: str, start: int) -> bool:
     The phrase runs from "trotz" over at most two lower-case words (article, adjective)
     to its noun; a capitalised German noun before the cue ends it.
     """
+    lowered = text[:start].lower()
+    if "trotz" not in lowered and "ungeachtet" not in lowered and "despite" not in lowered:
+        return False
     left, _ = _clause_bounds(text, start, start)
     before = _WORD.findall(text[left:start])[-3:]
     for i, word in enumerate(before):
