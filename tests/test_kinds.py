@@ -200,6 +200,14 @@ def test_level_and_change_of_quantities(text: str, expected: str) -> None:
     assert _kind(text) == expected
 
 
+def test_ohne_negates_and_open_questions_are_concerns() -> None:
+    row = _one("Neue Kolleginnen beraten oft ohne ausreichende Einarbeitung.")
+    assert row["kind"] == "concern"
+    assert "negated: ohne" in row["kind_cue"]
+    assert _kind("Die Frage der Finanzierung bleibt weiterhin offen.") == "concern"
+    assert _kind("Die Atmosphäre war offen und konstruktiv.") == "praise"
+
+
 def test_concern_word_with_a_remedy_verb_is_a_target() -> None:
     assert _kind("Um die Belastung zu senken, braucht es mehr Personal.") == "need"
     assert _kind("Die Belastung der Teams muss sinken.") == "need"

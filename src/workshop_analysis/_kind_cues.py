@@ -57,7 +57,10 @@ CUES: list[Cue] = [
         r"(?:reicht|reichen|reichte|reichten) (?:\w+ ){0,3}(?:nicht|kaum|nie)|"
         r"(?:nichts|nix) neue\w*|(?:bringt|bringen|brachte|brachten|gebracht) (?:\w+ ){0,2}nichts|"
         r"nichts gebracht|mal so,? mal so|mal gut,? mal schlecht|mal mehr,? mal weniger|"
-        r"durchwachsen\w*",
+        r"durchwachsen\w*|(?:bleibt|bleiben|blieb|blieben) (?:\w+ ){0,2}offen|"
+        r"(?:ist|sind|war|waren) (?:noch|weiterhin|nach wie vor|immer noch|bislang|bisher|"
+        r"völlig|komplett|leider) offen|"
+        r"offene fragen|offen geblieben|ungeklärt\w*|ungelöst\w*|unbeantwortet\w*",
         True,
     ),
     (
@@ -402,7 +405,7 @@ SECTION_CUES: list[tuple[str, str]] = [
 #: Words that negate the cue after them (within three words, same clause).
 NEGATORS = (
     r"nicht|wenig|kein|keine|keinen|keiner|keinem|keines|nie|niemals|nirgends|kaum|"
-    r"not|no|never|\w+n't|\w+n’t|cannot|hardly|nichts|nix|nothing"
+    r"not|no|never|\w+n't|\w+n’t|cannot|hardly|nichts|nix|nothing|ohne|without"
 )
 #: Contrast markers: the clause after the last one decides.
 CONTRAST = (

@@ -26,7 +26,8 @@ Rules, in the order they are applied to each statement
 
    Idioms are single cues with their own kind: "läuft rund", "trägt Früchte", "Weiter so",
    "Erwartungen übertroffen", "Schritt in die richtige Richtung" (praise); "lässt zu
-   wünschen übrig", "geht an der Praxis vorbei", "reicht nicht", "nichts Neues" (concern);
+   wünschen übrig", "geht an der Praxis vorbei", "reicht nicht", "nichts Neues", "bleibt
+   offen", "mal so, mal so" (concern);
    "gebraucht werden", "ohne X ist … nicht" (need); "sprachen sich für … aus", "es gilt",
    "denkbar", "gerne mehr" (wish). Attributive superlatives ("die wichtigsten
    Formulare") require nothing.
@@ -37,7 +38,7 @@ Rules, in the order they are applied to each statement
    Phrases that contain their own negation or mood ("kein Problem", "hätte nicht besser
    sein können", "ohne … hätten wir das nie geschafft", "wäre hilfreich") are single cues.
 3. **Negation.** A negator ("nicht", "kein…", "nie", "kaum", "wenig", "nichts", "nix",
-   "not", "no", "never", "don't"/"isn't"/…)
+   "ohne", "not", "no", "never", "without", "don't"/"isn't"/…)
    up to three words before a cue — or, for praise words, up to two words after it in
    the same clause ("hilft uns nicht") — flips praise to concern ("nicht hilfreich",
    "kein ausreichendes Angebot": weight at least 2), concern to praise ("nicht
@@ -301,7 +302,7 @@ _FINITE = compile_words(
 
 _QUANTITY = re.compile(
     rf"(?<!\w)\w*?(?:{umlaut_pattern(GOOD_QUANTITIES)}|(?P<bad>{umlaut_pattern(BAD_QUANTITIES)}))(?!\w)"
-    rf"(?P<gap>[^.;:!?,–—]{{0,40}}?)(?<!\w)(?:(?P<up>{umlaut_pattern(UP_WORDS)})|"
+    rf"(?P<gap>[^.;:!?,–—]{{0,60}}?)(?<!\w)(?:(?P<up>{umlaut_pattern(UP_WORDS)})|"
     rf"{umlaut_pattern(DOWN_WORDS)})(?!\w)(?! als\b| than\b)",
     re.IGNORECASE,
 )
