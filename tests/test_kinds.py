@@ -243,6 +243,9 @@ def test_level_rule_skips_goals() -> None:
         ("We don't have enough staff to cover absences.", "concern"),
         ("The workshop exceeded my expectations.", "praise"),
         ("The day was really well prepared.", "praise"),
+        ("The hybrid format worked surprisingly well.", "praise"),
+        ("There is no clear point of contact for employers.", "concern"),
+        ("Consider offering sessions in the afternoon.", "wish"),
     ],
 )
 def test_protocol_idioms_and_noun_phrases(text: str, expected: str) -> None:

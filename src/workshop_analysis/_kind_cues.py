@@ -203,8 +203,13 @@ CUES: list[Cue] = [
         True,
     ),
     ("wish", 2.5, r"suggest\w*|recommend\w*|propos\w*", True),
-    ("wish", 2.0, r"should|please|hope|why not|(?:can|could) (?:we|you|there|i)", True),
-    ("wish", 1.5, r"could|would|maybe|perhaps", True),
+    (
+        "wish",
+        2.0,
+        r"should|please|hope|why not|consider\w*|let's|let us|(?:can|could) (?:we|you|there|i)",
+        True,
+    ),
+    ("wish", 1.5, r"could|would|maybe|perhaps|might|next time|in (?:the )?future", True),
     ("wish", 1.2, r"improve\w*", False),
     # ------------------------------------------------------------------ need
     ("need", 3.0, r"\w*bedarf(?:e|en)?|bedarf es|bedürf\w*", True),
@@ -299,7 +304,9 @@ CUES: list[Cue] = [
     (
         "praise",
         2.5,
-        r"great|excellent|praised|appreciat\w*|satisfied|thank\w*|impressive|outstanding",
+        r"great|excellent|praised|appreciat\w*|satisfied|thank\w*|impressive|outstanding|"
+        r"fantastic|wonderful|amazing|brilliant|superb|perfect\w*|inspir\w*|insightful|"
+        r"success\w*|proven",
         False,
     ),
     (
@@ -308,10 +315,12 @@ CUES: list[Cue] = [
         r"good|helpful|useful|well organi[sz]ed|work(?:s|ed|ing)? (?:really |very |so )?well|"
         r"happy with|liked|loved|love the|love how|well[- ](?:\w+ed|done|run|made)|"
         r"enjoy\w*|valuable|(?:much|far|a lot|so much) (?:easier|better|faster|clearer|simpler)|"
-        r"easy to|user[- ]friendly|intuitive",
+        r"easy to|user[- ]friendly|intuitive|effective\w*|efficient\w*|supportive|supported|"
+        r"informative|engaging|relevant|practical|professional\w*|friendly|smooth\w*|"
+        r"benefit\w*|work(?:s|ed|ing)? (?:\w+ ){0,2}well",
         False,
     ),
-    ("praise", 1.0, r"enough|sufficient", False),
+    ("praise", 1.0, r"enough|sufficient|clear|clearly", False),
     # ------------------------------------------------------------------ concern
     (
         "concern",
@@ -370,7 +379,8 @@ CUES: list[Cue] = [
         r"difficult\w*|concern\w*|worr\w*|confus\w*|unclear|poor\w*|bad|frustrat\w*|"
         r"overload\w*|overwhelm\w*|complain\w*|delay\w*|barriers?|risk\w*|"
         r"obstacle\w*|bottleneck\w*|shortage\w*|struggl\w*|burden\w*|turnover|"
-        r"inadequate\w*|insufficient\w*|excessive\w*|rushed|slow\w*",
+        r"inadequate\w*|insufficient\w*|excessive\w*|rushed|slow\w*|overburden\w*|"
+        r"overworked|understaff\w*|losing|lose|lost|fail\w*|broken|crashes|crashed|crashing",
         False,
     ),
     ("concern", 1.5, r"why|hardly|still", True),
