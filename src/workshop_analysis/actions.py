@@ -96,6 +96,7 @@ from ._safe import neutralise_frame
 from .codebook import HORIZONS, Codebook
 from .errors import InputError, Problem
 from .records import KINDS
+from .tagging import unknown_manual_codes
 
 #: Columns of the action table, in order.
 ACTION_COLUMNS: tuple[str, ...] = (
@@ -350,15 +351,7 @@ def _check_tagged(tagged: pd.DataFrame, codebook: Codebook) -> None:
                 for c in missing
             ]
         )
-    problems = []
-    for i, (rid, codes) in enumerate(zip(tagged["record_id"], tagged["codes"], strict=True)):
-        for code in _as_list(codes):
-            if code not in codebook:
-                problems.append(
-                    Problem(
-                        "", i + 2, "codes", f"record {rid}: code {code!r} is not in the codebook"
-                    )
-                )
+    problems = unknown_manual_codes(tagged, codebook)
     if problems:
         raise InputError(problems)
 
