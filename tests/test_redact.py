@@ -6,25 +6,36 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import yaml
 
-from workshop_analysis.redact import redact
+from workshop_analysis.redact import looks_like_person, read_participants, redact, write_private
+
+FIXTURES = Path(__file__).parent / "fixtures" / "redact"
+
+_PLANTED = yaml.safe_load((FIXTURES / "planted.yaml").read_text(encoding="utf-8"))
+#: Everything personal planted in tests/fixtures/redact/records.csv.
+PLANTED: list[str] = _PLANTED["personal"]
+#: Parts of the same statements that are not personal and must stay readable.
+READABLE: list[str] = _PLANTED["readable"]
 
 
-def _records(*texts: str) -> pd.DataFrame:
-    return pd.DataFrame(
-        {"record_id": [f"r{i}" for i in range(len(texts))], "text": list(texts)}
-    ).astype("string")
+def _records(*texts: str, sources: list[str] | None = None) -> pd.DataFrame:
+    data = {"record_id": [f"r{i}" for i in range(len(texts))], "text": list(texts)}
+    if sources is not None:
+        data["source"] = sources
+    return pd.DataFrame(data).astype("string")
 
 
-def test_emails_phones_and_saluted_names() -> None:
+def test_emails_phones_and_saluted_names_become_placeholders() -> None:
     records = _records(
         "Frau Dr. Weber (anna.weber@jobcenter-ge.de) lobte das Programm.",
         "Rückfragen an Herrn Meier, Tel. 030 / 123 45 67 oder +49 151 2345678.",
     )
     result = redact(records)
+    # people are numbered alphabetically: Meier 1, Weber 2
     assert result.records["text"].tolist() == [
-        "[Name] ([E-Mail]) lobte das Programm.",
-        "Rückfragen an [Name], Tel. [Telefon] oder [Telefon].",
+        "[Person 2] ([E-Mail]) lobte das Programm.",
+        "Rückfragen an [Person 1], Tel. [Telefon] oder [Telefon].",
     ]
     first = records.loc[0, "text"]
     log = result.log[result.log["record_id"] == "r0"]
@@ -32,28 +43,162 @@ def test_emails_phones_and_saluted_names() -> None:
         "Frau Dr. Weber",
         "anna.weber@jobcenter-ge.de",
     ]
+    assert "Weber" not in result.log.to_csv()  # the log never holds the replaced text
 
 
-def test_numbers_that_are_not_phone_numbers_stay() -> None:
-    text = "407 Jobcenter, SGB II seit 2005, Workshop am 22.11.2017 mit 10 Geschäftsführungen."
+@pytest.mark.parametrize(
+    "phone",
+    [
+        "030 / 123 45 67",
+        "030/1234567",
+        "030-12345678",
+        "0221 123456",
+        "(0221) 12 34 56",
+        "0151-2345678",
+        "0170/1234567",
+        "+49 30 1234567",
+        "+49 (0)221 123-456",
+        "+49 151 2345678",
+        "0049 30 1234567",
+        "+43 1 5880 0",
+    ],
+)
+def test_phone_numbers_in_german_and_international_formats(phone: str) -> None:
+    out = redact(_records(f"Bitte unter {phone} anrufen.")).records.loc[0, "text"]
+    assert out == "Bitte unter [Telefon] anrufen."
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "407 Jobcenter, SGB II seit 2005, Workshop am 22.11.2017 mit 10 Geschäftsführungen.",
+        "Am 01.12.2017 und 05.06.18 wieder.",
+        "Förderperiode 2017-2019, 10.000 Beschäftigte, 1.234.567 Euro, 0,5 Stellen.",
+        "Nach § 16a SGB II von 9-17 Uhr, Kosten 0221.",
+    ],
+)
+def test_numbers_that_are_not_phone_numbers_stay(text: str) -> None:
     assert redact(_records(text)).records.loc[0, "text"] == text
 
 
-def test_listed_names_and_organisations() -> None:
-    records = _records("Laut Schmidt fehlt Zeit; das Jobcenter Köln sieht das auch so.")
-    out = redact(records, names=["Schmidt"]).records
-    assert out.loc[0, "text"] == "Laut [Name] fehlt Zeit; das Jobcenter Köln sieht das auch so."
+def test_iban_is_replaced() -> None:
+    out = redact(_records("Konto DE89 3704 0044 0532 0130 00 für Rückfragen")).records
+    assert out.loc[0, "text"] == "Konto [IBAN] für Rückfragen"
+
+
+def test_participants_list_in_every_written_form() -> None:
+    records = _records(
+        "Anna Weber meinte, Weber, Anna habe recht; anna weber auch.",
+        "Laut Weber fehlt Zeit; das Jobcenter Köln sieht das auch so.",
+        "Die Weberei und der Webermarkt bleiben.",
+    )
+    out = redact(records, names=["Anna Weber"]).records["text"].tolist()
+    assert out == [
+        "[Person 1] meinte, [Person 1] habe recht; [Person 1] auch.",
+        "Laut [Person 1] fehlt Zeit; das Jobcenter Köln sieht das auch so.",
+        "Die Weberei und der Webermarkt bleiben.",  # whole words only
+    ]
+
+
+def test_same_person_same_pseudonym_in_source_and_text() -> None:
+    records = _records(
+        "Ich wünsche mir mehr Praxis.",
+        "Frau Weber hat recht.",
+        "Herr Schmidt widerspricht Frau Weber.",
+        sources=["Anna Weber", "Jobcenter Köln", "Weber, Anna"],
+    )
+    result = redact(records)
+    # alphabetical: "anna weber" (1) < "schmidt" (2)
+    assert result.records["source"].tolist() == ["[Person 1]", "Jobcenter Köln", "[Person 1]"]
+    assert result.records["text"].tolist() == [
+        "Ich wünsche mir mehr Praxis.",
+        "[Person 1] hat recht.",
+        "[Person 2] widerspricht [Person 1].",
+    ]
+    assert result.pseudonyms["name"].tolist() == ["Anna Weber", "Schmidt"]
+
+
+def test_pseudonyms_do_not_depend_on_row_order() -> None:
+    records = pd.read_csv(FIXTURES / "records.csv", sep=";", dtype="string").rename(
+        columns={"Nr": "record_id", "Quelle": "source", "Text": "text"}
+    )
+    names = read_participants(FIXTURES / "participants.txt")
+    forward = redact(records, names=names).records.set_index("record_id").sort_index()
+    shuffled = records.sample(frac=1, random_state=7)
+    backward = redact(shuffled, names=names).records.set_index("record_id").sort_index()
+    pd.testing.assert_frame_equal(forward, backward)
+
+
+def test_source_modes_and_what_looks_like_a_person() -> None:
+    assert looks_like_person("Anna Weber")
+    assert looks_like_person("Weber, Anna")
+    assert looks_like_person("Mehmet Yılmaz")
+    assert looks_like_person("Hans-Peter von Berg")
+    assert looks_like_person("Frau Weber")
+    for group in ("Geschäftsführungen der Jobcenter", "BA", "Servicestelle SGB II"):
+        assert not looks_like_person(group)
+    assert not looks_like_person("Jobcenter Köln")
+    assert not looks_like_person("JC Köln")  # abbreviations are organisations
+    assert not looks_like_person("Teilnehmende des Workshops")
+    sources = ["Anna Weber", "BA", "Frau Meier (JC Köln)"]
+    records = _records("a", "b", "c", sources=sources)
+    by_mode = {m: redact(records, sources=m).records["source"].tolist() for m in ("names", "all")}
+    # names: "anna weber" 1, "meier" 2
+    assert by_mode["names"] == ["[Person 1]", "BA", "[Person 2] (JC Köln)"]
+    # all: every whole source value is a person; "ba" sorts before "meier (jc köln)"
+    assert by_mode["all"] == ["[Person 1]", "[Person 2]", "[Person 3]"]
+    listed = redact(records, sources="listed", names=["Anna Weber"]).records
+    assert listed["source"].tolist() == ["[Person 1]", "BA", "[Person 2] (JC Köln)"]
+    with pytest.raises(ValueError, match="sources must be"):
+        redact(records, sources="some")
+
+
+def test_english_placeholders() -> None:
+    out = redact(_records("Mail max@example.org or call 030 1234567"), lang="en").records
+    assert out.loc[0, "text"] == "Mail [e-mail] or call [phone]"
 
 
 def test_input_is_not_mutated_and_dtype_kept() -> None:
-    records = _records("Herr Meier")
+    records = _records("Herr Meier", sources=["Anna Weber"])
     before = records.copy()
     out = redact(records).records
     pd.testing.assert_frame_equal(records, before)
     assert out["text"].dtype == records["text"].dtype
 
 
-def test_cli_writes_redacted_copy(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_read_participants_skips_comments_and_headers(tmp_path: Path) -> None:
+    assert read_participants(FIXTURES / "participants.txt") == [
+        "Anna Weber",
+        "Jürgen Schäfer",
+        "Lea Brandt",
+    ]
+    export = tmp_path / "teilnehmende.csv"
+    export.write_bytes("Name;Organisation\nMüller, Jörg;JC Köln\n".encode("cp1252"))
+    assert read_participants(export) == ["Müller, Jörg"]
+    assert read_participants(None) == []
+
+
+def test_write_private_keeps_the_key_apart(tmp_path: Path) -> None:
+    from workshop_analysis.io import read_records
+
+    records = read_records(FIXTURES / "records.csv")
+    result = redact(records, names=read_participants(FIXTURES / "participants.txt"))
+    written = write_private(records, result, tmp_path)
+    assert sorted(p.name for p in written) == [
+        "README.txt",
+        "pseudonyms.csv",
+        "records-unredacted.csv",
+        "redactions.csv",
+    ]
+    assert all(p.parent == tmp_path / "private" for p in written)
+    key = pd.read_csv(tmp_path / "private" / "pseudonyms.csv")
+    assert key.loc[key["name"] == "Lea Brandt", "placeholder"].tolist() == ["[Person 3]"]
+    assert "NICHT WEITERGEBEN" in (tmp_path / "private" / "README.txt").read_text("utf-8")
+
+
+def test_cli_writes_redacted_copy_and_key(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     from workshop_analysis.cli import main
     from workshop_analysis.io import read_records
 
@@ -61,11 +206,39 @@ def test_cli_writes_redacted_copy(tmp_path: Path, capsys: pytest.CaptureFixture[
     source.write_text("Text;Quelle\nHerr Meier lobte;Frau Weber\nGut;JC Köln\n", encoding="utf-8")
     names = tmp_path / "names.txt"
     names.write_text("Weber\n", encoding="utf-8")
-    assert (
-        main(["redact", str(source), "--out", str(tmp_path / "out.csv"), "--names", str(names)])
-        == 0
-    )
+    argv = ["redact", str(source), "--out", str(tmp_path / "out.csv"), "--names", str(names)]
+    assert main([*argv, "--key", str(tmp_path / "key.csv")]) == 0
     out = read_records(tmp_path / "out.csv")
-    assert out["text"].tolist() == ["[Name] lobte", "Gut"]
-    assert out["source"].tolist() == ["[Name]", "JC Köln"]
+    assert out["text"].tolist() == ["[Person 1] lobte", "Gut"]
+    assert out["source"].tolist() == ["[Person 2]", "JC Köln"]
     assert "redacted: name: 2" in capsys.readouterr().out
+    assert pd.read_csv(tmp_path / "key.csv")["name"].tolist() == ["Meier", "Weber"]
+
+
+def test_actions_cli_redacts_csv_and_xlsx_by_default(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    from workshop_analysis import config
+    from workshop_analysis.cli import main
+
+    records = FIXTURES / "records.csv"
+    common = ["actions", str(records), "--codebook", str(config.SAMPLE_CODEBOOK)]
+    participants = ["--participants", str(FIXTURES / "participants.txt")]
+    assert main([*common, *participants, "--out", str(tmp_path / "shared")]) == 0
+    cells = []
+    for sheet in load_workbook(tmp_path / "shared" / "actions.xlsx").worksheets:
+        cells += [str(c) for row in sheet.iter_rows(values_only=True) for c in row if c]
+    shared = "\n".join(cells) + (tmp_path / "shared" / "actions.csv").read_text("utf-8")
+    for planted in PLANTED:
+        assert planted not in shared, planted
+    assert "[Person 1]" in shared
+    assert "[Telefon]" in shared
+    assert any(part in shared for part in READABLE)
+    private = (tmp_path / "shared" / "private" / "records-unredacted.csv").read_text("utf-8")
+    assert "anna.weber@jobcenter-musterstadt.de" in private
+
+    assert main([*common, "--no-redact", "--out", str(tmp_path / "own")]) == 0
+    own = load_workbook(tmp_path / "own" / "actions.xlsx")
+    own_cells = [str(c) for s in own.worksheets for r in s.iter_rows(values_only=True) for c in r]
+    assert not (tmp_path / "own" / "private").exists()
+    assert any("Jürgen Schäfer" in c for c in own_cells)

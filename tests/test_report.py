@@ -23,7 +23,17 @@ from workshop_analysis.codebook import Code, Codebook
 from workshop_analysis.errors import InputError, WorkshopAnalysisError
 
 TINY = Path(__file__).resolve().parent / "fixtures" / "report" / "tiny.ipynb"
-PARAMETER_NAMES = {"input_path", "codebook_path", "overrides_path", "output_dir", "lang", "title"}
+PARAMETER_NAMES = {
+    "input_path",
+    "codebook_path",
+    "overrides_path",
+    "output_dir",
+    "lang",
+    "title",
+    "redact_personal_data",
+    "participants_path",
+}
+REDACT = Path(__file__).resolve().parent / "fixtures" / "redact"
 EXTERNAL = re.compile(r"""(?:src|href)\s*=\s*["']?\s*(?:https?:)?//""", re.I)
 
 
@@ -363,3 +373,101 @@ def test_unknown_hand_assigned_code_stops_before_any_notebook(tmp_path: Path) ->
     assert [(p.row, p.column) for p in err.value.problems] == [(3, "codes")]
     assert "zeit_typo" in err.value.problems[0].message
     assert not list(out.glob("*.ipynb"))  # no notebook ran
+
+
+# --------------------------------------------------------------------------- sharing safely
+
+
+@pytest.mark.slow
+def test_report_shares_no_personal_data_and_never_runs_the_title(tmp_path):
+    import yaml
+
+    planted = yaml.safe_load((REDACT / "planted.yaml").read_text(encoding="utf-8"))
+    sentinel = tmp_path / "title-was-executed"
+    title = (
+        "Bericht \"Qualifizierung\" '2017'\n</title><script>alert(1)</script>"
+        f'"""); import pathlib; pathlib.Path({str(sentinel)!r}).touch(); ("""'
+    )
+    out = tmp_path / "out"
+    result = report.render_report(
+        REDACT / "records.csv",
+        codebook=config.SAMPLE_CODEBOOK,
+        participants=REDACT / "participants.txt",
+        out_dir=out,
+        title=title,
+        progress=None,
+    )
+    html = result.report.read_text(encoding="utf-8")
+    shared = {
+        "report.html": html,
+        "actions.xlsx": "\n".join(
+            str(v) for rows in _xlsx_cells(out / "actions.xlsx").values() for r in rows for v in r
+        ),
+    }
+    for name in (
+        "records.csv",
+        "evidence.csv",
+        "actions.csv",
+        *(f"{n}.ipynb" for n in report.NOTEBOOKS),
+    ):
+        shared[name] = (out / name).read_text(encoding="utf-8")
+    for name, content in shared.items():
+        for personal in planted["personal"]:
+            assert personal not in content, (name, personal)
+    for readable in planted["readable"]:
+        assert readable in html, readable
+    assert "[Person 1]" in html
+    assert "[E-Mail]" in html
+    assert "[Telefon]" in html
+    assert "Personenbezogene Daten ersetzt:" in html
+    # the unredacted records and the key stay in the analyst's private folder
+    private = (out / "private" / "records-unredacted.csv").read_text(encoding="utf-8")
+    assert "l.brandt@example.org" in private
+    assert "Lea Brandt" in (out / "private" / "pseudonyms.csv").read_text(encoding="utf-8")
+    # the title is text: shown escaped, never executed
+    assert not sentinel.exists()
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;/title&gt;&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_shuffled_rows_give_the_same_actions_and_pseudonyms(tmp_path):
+    source = pd.read_csv(REDACT / "records.csv", sep=";", dtype=str, keep_default_na=False)
+    shuffled = tmp_path / "records.csv"
+    source.sample(frac=1, random_state=3).to_csv(shuffled, sep=";", index=False)
+    runs = [
+        report.run_pipeline(path, config.SAMPLE_CODEBOOK, participants=REDACT / "participants.txt")
+        for path in (REDACT / "records.csv", shuffled)
+    ]
+    ids = [run.actions.set_index("action_id")["evidence"].map(sorted).sort_index() for run in runs]
+    pd.testing.assert_series_equal(ids[0], ids[1])
+    texts = [run.records.set_index("record_id")["text"].sort_index() for run in runs]
+    pd.testing.assert_series_equal(texts[0], texts[1])
+
+
+def test_report_on_bad_input_leaves_no_report_behind(tmp_path, capsys):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "report.html").write_text("an old report", encoding="utf-8")
+    bad = tmp_path / "records.csv"
+    bad.write_text("Text;Art\nMehr Zeit;Bedarf\n;Wunsch\n", encoding="utf-8")
+    code = main(["report", str(bad), "--codebook", str(config.SAMPLE_CODEBOOK), "--out", str(out)])
+    assert code == 1
+    assert "row 3" in capsys.readouterr().err
+    # input is checked before anything is written: the old folder is untouched
+    assert (out / "report.html").read_text(encoding="utf-8") == "an old report"
+
+
+@pytest.mark.slow
+def test_a_failing_run_removes_its_outputs_but_keeps_the_notebooks(tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "report.html").write_text("an old report", encoding="utf-8")
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("planted failure in the report notebook")
+
+    monkeypatch.setattr(report, "notebook_to_html", broken)
+    with pytest.raises(RuntimeError, match="planted failure"):
+        report.render_report(codebook=config.SAMPLE_CODEBOOK, out_dir=out, progress=None)
+    assert not any((out / name).exists() for name in report.OUTPUT_FILES)
+    assert (out / "03-report.ipynb").is_file()

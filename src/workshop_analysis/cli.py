@@ -32,14 +32,14 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _cmd_redact(args: argparse.Namespace) -> int:
-    from .io import read_records, write_records
-    from .redact import redact
+    from .io import read_records, write_records, write_table
+    from .redact import read_participants, redact
 
-    names: list[str] = []
-    if args.names is not None:
-        names = [n for n in args.names.read_text(encoding="utf-8").splitlines() if n.strip()]
-    result = redact(read_records(args.input), names=names)
+    records = read_records(args.input)
+    result = redact(records, names=read_participants(args.names), sources=args.sources)
     path = write_records(result.records, args.out)
+    if args.key is not None:
+        print(f"wrote the pseudonym key (do not share): {write_table(result.pseudonyms, args.key)}")
     counts = result.log["category"].value_counts().sort_index()
     summary = ", ".join(f"{c}: {n}" for c, n in counts.items()) or "nothing found"
     print(f"redacted: {summary}\nwrote {path}")
@@ -209,10 +209,17 @@ def _cmd_report(args: argparse.Namespace) -> int:
         out_dir=args.out,
         lang=args.lang,
         title=args.title,
+        redact=args.redact,
+        participants=args.participants,
         progress=lambda line: print(line, flush=True),
     )
     for name in sorted(result.files):
         print(f"  wrote {result.files[name]}")
+    if args.redact:
+        private = result.out_dir / "private"
+        print(f"  unredacted records and pseudonym key (do not share): {private}")
+    else:
+        print("  not redacted: the report may contain personal data")
     print(f"report: {result.report}")
     return 0
 
@@ -224,6 +231,8 @@ def _cmd_actions(args: argparse.Namespace) -> int:
     from .io import read_records_with_rows
     from .kinds import infer_kinds
     from .overrides import load_overrides
+    from .redact import read_participants, redact
+    from .report import write_private
     from .tagging import tag, unknown_manual_codes
 
     with warnings.catch_warnings(record=True) as caught:
@@ -233,12 +242,15 @@ def _cmd_actions(args: argparse.Namespace) -> int:
         problems = unknown_manual_codes(raw, codebook, file=str(args.input), rows=rows)
         if problems:
             raise InputError(problems)
-        records = infer_kinds(raw)
         overrides = load_overrides(args.overrides) if args.overrides else None
+        names = read_participants(args.participants)
+        redaction = redact(raw, names=names, lang=args.lang) if args.redact else None
+        records = infer_kinds(redaction.records if redaction else raw)
         tagged = tag(records, codebook, overrides=overrides).records
         actions = derive_actions(tagged, codebook, overrides, lang=args.lang)
     _print_warnings(caught)
     paths = write_actions(actions, tagged, args.out, lang=args.lang)
+    paths += write_private(raw, redaction, args.out)
     counts = actions["horizon"].value_counts()
     print(
         f"{args.input}: {len(records)} records, {len(actions)} action items "
@@ -304,6 +316,22 @@ def _cmd_suggest_codes(args: argparse.Namespace) -> int:
     return 0
 
 
+def _add_redaction_options(p: argparse.ArgumentParser, what: str) -> None:
+    p.add_argument(
+        "--redact",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help=f"replace names, e-mail addresses and phone numbers in {what} (default: on); "
+        "the unredacted records and the pseudonym key go to OUT/private/ only",
+    )
+    p.add_argument(
+        "--participants",
+        type=Path,
+        help="participants list, one name per line (default for report: participants.txt "
+        "beside INPUT, if present)",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser with every sub-command."""
     parser = argparse.ArgumentParser(
@@ -364,7 +392,15 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("redact", help="replace names, e-mails and phone numbers before sharing")
     p.add_argument("input", type=Path, help="records file (.csv, .xlsx or .md)")
     p.add_argument("--out", type=Path, required=True, help="redacted copy (.csv or .xlsx)")
-    p.add_argument("--names", type=Path, help="text file with one person's name per line")
+    p.add_argument("--names", type=Path, help="participants list: one person's name per line")
+    p.add_argument(
+        "--sources",
+        choices=("names", "all", "listed"),
+        default="names",
+        help="which source values become pseudonyms: those shaped like a person's name "
+        "(default), all, or listed names only",
+    )
+    p.add_argument("--key", type=Path, help="also write the pseudonym key (.csv/.xlsx)")
     p.set_defaults(func=_cmd_redact)
 
     p = sub.add_parser("export-qdpx", help="tag records and write a REFI-QDA project (.qdpx)")
@@ -406,6 +442,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, help="output folder (default: reports/<workshop id>)")
     p.add_argument("--lang", choices=("de", "en"), default="de", help="report language")
     p.add_argument("--title", help="report title (default: from workshop.yaml)")
+    _add_redaction_options(p, "the report, the tables and the XLSX")
     p.set_defaults(func=_cmd_report)
 
     p = sub.add_parser(
@@ -421,6 +458,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="language of titles, rationales and sheet names",
     )
     p.add_argument("--out", type=Path, required=True, help="output folder")
+    _add_redaction_options(p, "actions.csv and actions.xlsx")
     p.set_defaults(func=_cmd_actions)
 
     p = sub.add_parser(

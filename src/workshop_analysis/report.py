@@ -87,7 +87,12 @@ class Analysis:
     lang : str
         Display language (``"de"`` or ``"en"``).
     paths : dict
-        ``input``, ``codebook``, ``overrides`` paths used (``None`` when not used).
+        ``input``, ``codebook``, ``overrides``, ``participants`` paths used (``None`` when
+        not used).
+    redaction : Redaction or None
+        What was replaced before sharing (see :func:`workshop_analysis.redact.redact`);
+        ``None`` when the run was not redacted. ``records`` and everything derived from
+        them are redacted.
     """
 
     records: pd.DataFrame
@@ -102,6 +107,7 @@ class Analysis:
     title: str
     lang: str
     paths: dict = field(default_factory=dict)
+    redaction: Any = None
 
 
 # --------------------------------------------------------------------------- pipeline
@@ -111,8 +117,9 @@ def resolve_inputs(
     input: str | Path | None = None,
     codebook: str | Path | None = None,
     overrides: str | Path | None = None,
+    participants: str | Path | None = None,
 ) -> dict[str, Path | None]:
-    """Find the files of a run: the records, their codebook and overrides.
+    """Find the files of a run: the records, their codebook, overrides and participants.
 
     Parameters
     ----------
@@ -122,11 +129,16 @@ def resolve_inputs(
         Codebook YAML; ``None`` means ``codebook.yaml`` beside the records.
     overrides : str or Path, optional
         Overrides YAML; ``None`` means ``overrides.yaml`` beside the records, if present.
+    participants : str or Path, optional
+        Participants list for redaction (one name per line, see
+        :func:`workshop_analysis.redact.read_participants`); ``None`` means
+        ``participants.txt`` beside the records, if present.
 
     Returns
     -------
     dict
-        ``{"input": Path, "codebook": Path, "overrides": Path or None}`` (absolute).
+        ``{"input": Path, "codebook": Path, "overrides": Path or None,
+        "participants": Path or None}`` (absolute).
 
     Raises
     ------
@@ -151,11 +163,80 @@ def resolve_inputs(
         overrides = beside if beside.is_file() else None
     elif not Path(overrides).is_file():
         raise WorkshopAnalysisError(f"{overrides}: overrides file not found")
+    if participants is None:
+        beside = src.parent / "participants.txt"
+        participants = beside if beside.is_file() else None
+    elif not Path(participants).is_file():
+        raise WorkshopAnalysisError(f"{participants}: participants list not found")
     return {
         "input": src.resolve(),
         "codebook": codebook.resolve(),
         "overrides": Path(overrides).resolve() if overrides is not None else None,
+        "participants": Path(participants).resolve() if participants is not None else None,
     }
+
+
+def redact_records(
+    records: pd.DataFrame,
+    paths: Mapping[str, Path | None],
+    *,
+    enabled: bool = True,
+    lang: str = "de",
+) -> tuple[pd.DataFrame, Any]:
+    """Redact records for sharing, with the participants list found by :func:`resolve_inputs`.
+
+    Parameters
+    ----------
+    records : DataFrame
+        The record table as read.
+    paths : mapping
+        The result of :func:`resolve_inputs` (its ``participants`` entry is used).
+    enabled : bool
+        ``False`` keeps the records as they are, for an analyst's own use.
+    lang : {"de", "en"}
+        Language of the placeholders.
+
+    Returns
+    -------
+    (DataFrame, Redaction or None)
+        The records to work with (a new frame; redacted when ``enabled``) and the
+        :class:`~workshop_analysis.redact.Redaction` (``None`` when not ``enabled``).
+    """
+    from .redact import read_participants, redact
+
+    if not enabled:
+        return records.copy(), None
+    result = redact(records, names=read_participants(paths.get("participants")), lang=lang)
+    return result.records, result
+
+
+def write_private(records: pd.DataFrame, redaction: Any, out_dir: str | Path) -> list[Path]:
+    """Write the unredacted records and the pseudonym key to ``out_dir/private/``.
+
+    Does nothing (returns ``[]``) when ``redaction`` is ``None`` (an unredacted run).
+    See :func:`workshop_analysis.redact.write_private`.
+    """
+    from .redact import write_private as _write
+
+    return [] if redaction is None else _write(records, redaction, out_dir)
+
+
+def redaction_line(redaction: Any, *, lang: str = "de") -> str:
+    """What was replaced before sharing, as plain text (counts only, no personal data)."""
+    if redaction is None:
+        return _h.text("not_redacted", lang)
+    counts = redaction.log["category"].value_counts()
+    parts = [
+        f"{int(counts[c])} × {_h.text('redacted_' + c, lang)}"
+        for c in ("name", "email", "phone", "iban")
+        if c in counts
+    ]
+    return _h.text(
+        "redacted",
+        lang,
+        what=", ".join(parts) or _h.text("redacted_nothing", lang),
+        people=len(redaction.pseudonyms),
+    )
 
 
 def default_output_dir(workshop: str) -> Path:
@@ -207,8 +288,10 @@ def run_pipeline(
     *,
     lang: str = "de",
     title: str | None = None,
+    redact: bool = True,
+    participants: str | Path | None = None,
 ) -> Analysis:
-    """Run the whole analysis: read_records → infer_kinds → tag → derive_actions.
+    """Run the whole analysis: read_records → redact → infer_kinds → tag → derive_actions.
 
     Parameters
     ----------
@@ -218,6 +301,11 @@ def run_pipeline(
         Display language for action titles and report text.
     title : str, optional
         Report title; defaults to :func:`default_title`.
+    redact : bool
+        Replace personal data (names, e-mail addresses, phone numbers) before anything
+        else, so that every table and chart of the analysis is safe to share (default).
+    participants : str or Path, optional
+        Participants list for redaction; default ``participants.txt`` beside the records.
 
     Returns
     -------
@@ -238,8 +326,10 @@ def run_pipeline(
     from .tagging import tag
 
     check_lang(lang)
-    paths = resolve_inputs(input, codebook, overrides)
-    records = read_records(paths["input"])
+    paths = resolve_inputs(input, codebook, overrides, participants)
+    records, redaction = redact_records(
+        read_records(paths["input"]), paths, enabled=redact, lang=lang
+    )
     book = load_codebook(paths["codebook"])
     fixes = load_overrides(paths["overrides"])
     tagged, evidence = tag(infer_kinds(records), book, overrides=fixes)
@@ -258,6 +348,7 @@ def run_pipeline(
         title=title or default_title(records, paths["input"], lang),
         lang=lang,
         paths=paths,
+        redaction=redaction,
     )
 
 
@@ -640,7 +731,8 @@ def footer_html(analysis: Analysis) -> str:
     names = ", ".join(p.name for p in analysis.paths.values() if p is not None)
     return (
         f'<p class="wa-footer">'
-        f"{_h.esc(_h.text('footer', analysis.lang, version=__version__, inputs=names))}</p>"
+        f"{_h.esc(_h.text('footer', analysis.lang, version=__version__, inputs=names))}<br>"
+        f"{_h.esc(redaction_line(analysis.redaction, lang=analysis.lang))}</p>"
     )
 
 
@@ -808,6 +900,8 @@ def render_report(
     out_dir: str | Path | None = None,
     lang: str = "de",
     title: str | None = None,
+    redact: bool = True,
+    participants: str | Path | None = None,
     progress: Progress | None = print,
     shared_kernel: bool = True,
 ) -> ReportResult:
@@ -825,7 +919,13 @@ def render_report(
     lang : {"de", "en"}
         Report language.
     title : str, optional
-        Report title; default from the workshop (see :func:`default_title`).
+        Report title; default from the workshop (see :func:`default_title`). Shown as
+        text: quotes, newlines or code in it are never executed.
+    redact : bool
+        Replace names, e-mail addresses and phone numbers in everything written (default);
+        the unredacted records and the pseudonym key go to ``out_dir/private/`` only.
+    participants : str or Path, optional
+        Participants list for redaction; default ``participants.txt`` beside the records.
     progress : callable, optional
         Receives one line per step; ``None`` for silence.
     shared_kernel : bool
@@ -839,9 +939,11 @@ def render_report(
     Raises
     ------
     InputError
-        Problems in the input files (checked before any notebook starts).
+        Problems in the input files (checked before any notebook starts); nothing is
+        written.
     WorkshopAnalysisError
-        A failing notebook cell (named), or missing files.
+        A failing notebook cell (named), or missing files. The output files of the run
+        are removed (so no partial report looks complete); the executed notebooks stay.
     """
     from ._notebooks import preload_exporter, skip_slow_format_checker
     from .codebook import load_codebook
@@ -849,6 +951,7 @@ def render_report(
     from .i18n import check_lang
     from .io import read_records_with_rows
     from .overrides import load_overrides
+    from .redact import read_participants
     from .tagging import unknown_manual_codes
 
     say = progress or (lambda _line: None)
@@ -856,7 +959,7 @@ def render_report(
     skip_slow_format_checker()
     preload_exporter()
     check_lang(lang)
-    paths = resolve_inputs(input, codebook, overrides)
+    paths = resolve_inputs(input, codebook, overrides, participants)
     say(f"checking {paths['input']}")
     # every input problem stops here, with file, row and column, before any kernel starts
     records, rows = read_records_with_rows(paths["input"])
@@ -866,10 +969,12 @@ def render_report(
     if problems:
         raise InputError(problems)
     load_overrides(paths["overrides"])
+    read_participants(paths["participants"])
     workshop = str(records["workshop"].iloc[0]) if len(records) else "workshop"
     out = Path(out_dir) if out_dir is not None else default_output_dir(workshop)
     out = out.resolve()
     out.mkdir(parents=True, exist_ok=True)
+    _remove_outputs(out)  # a report left from an earlier run must not pass for this one
     title = title or default_title(records, paths["input"], lang)
     params = {
         "input_path": str(paths["input"]),
@@ -878,21 +983,33 @@ def render_report(
         "output_dir": str(out),
         "lang": lang,
         "title": title,
+        "redact_personal_data": bool(redact),
+        "participants_path": str(paths["participants"]) if paths["participants"] else None,
     }
     t_check = time.perf_counter()
     say(f"running {len(NOTEBOOKS)} notebooks in {out}")
-    executed = execute_notebooks(
-        dict.fromkeys(NOTEBOOKS, params), out, progress=say, shared_kernel=shared_kernel
-    )
-    t_exec = time.perf_counter()
-    say(f"[{REPORT_NOTEBOOK}] exporting HTML")
-    report = notebook_to_html(
-        executed["notebooks"][REPORT_NOTEBOOK], out / "report.html", title=title, lang=lang
-    )
-    t_html = time.perf_counter()
-    missing = [f for f in OUTPUT_FILES if not (out / f).is_file()]
-    if missing:
-        raise WorkshopAnalysisError(f"the notebooks did not write {', '.join(missing)} into {out}")
+    try:
+        executed = execute_notebooks(
+            dict.fromkeys(NOTEBOOKS, params), out, progress=say, shared_kernel=shared_kernel
+        )
+        t_exec = time.perf_counter()
+        say(f"[{REPORT_NOTEBOOK}] exporting HTML")
+        report = notebook_to_html(
+            executed["notebooks"][REPORT_NOTEBOOK], out / "report.html", title=title, lang=lang
+        )
+        t_html = time.perf_counter()
+        missing = [f for f in OUTPUT_FILES if not (out / f).is_file()]
+        if missing:
+            raise WorkshopAnalysisError(
+                f"the notebooks did not write {', '.join(missing)} into {out}"
+            )
+    except BaseException as err:
+        _remove_outputs(out)
+        if isinstance(err, WorkshopAnalysisError):
+            raise WorkshopAnalysisError(
+                f"{err}\nno report written; the executed notebooks in {out} show where it stopped"
+            ) from err
+        raise
     timings = executed["timings"]
     kernel = max(t["kernel_start"] for t in timings.values())
     return ReportResult(
@@ -909,6 +1026,16 @@ def render_report(
         },
         report_bytes=report.stat().st_size,
     )
+
+
+def _remove_outputs(out: Path) -> None:
+    """Delete the files a report run writes (not the executed notebooks, not other files)."""
+    import shutil
+
+    for name in OUTPUT_FILES:
+        (out / name).unlink(missing_ok=True)
+    if (out / "private").is_dir():
+        shutil.rmtree(out / "private")
 
 
 # --------------------------------------------------------------------------- charts
