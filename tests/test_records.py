@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+import collections
+import hashlib
+
 import pandas as pd
 import pytest
 
-from workshop_analysis import COLUMNS, InputError, normalise_records, validate_records
+from workshop_analysis import (
+    COLUMNS,
+    InputError,
+    config,
+    normalise_records,
+    records,
+    validate_records,
+)
 from workshop_analysis.records import DTYPES, canonical_column, normalise_kind, split_codes
 
 
@@ -103,3 +113,78 @@ def test_two_columns_meaning_the_same_are_an_error() -> None:
     raw = pd.DataFrame({"Text": ["a"], "Aussage": ["b"]})
     with pytest.raises(InputError, match="another column already provides"):
         normalise_records(raw, workshop="w")
+
+
+# Two different statements whose ids collided when ids had 8 hex digits (found among the
+# 100,000 rows of benchmarks/bench_scale.py): both start with sha1 digits 316dd990.
+_COLLIDED_AT_8 = [
+    (
+        "Weiterbildungsangebote der BA",
+        "Sehr bewährt haben sich Schulungen für „Quereinsteiger“ die regelmäßig "
+        "aktualisiert werden, weil der Bedarf in den Teams sehr unterschiedlich ist. "
+        "(Jobcenter Bremen, Team 19)",
+    ),
+    (
+        "Offene Fragen",
+        "Gut wäre Mentoring-Programme für Berufsanfänger für alle Beschäftigten "
+        "gleichermaßen, damit neue Kolleginnen und Kollegen schneller sicher arbeiten. "
+        "(Jobcenter München, Team 33)",
+    ),
+]
+
+
+def _sha1(*parts: str) -> str:
+    return hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()
+
+
+def test_different_statements_with_the_same_short_hash_are_not_duplicates() -> None:
+    (s1, t1), (s2, t2) = _COLLIDED_AT_8
+    assert _sha1("bench", s1, t1)[:8] == _sha1("bench", s2, t2)[:8] == "316dd990"
+    raw = pd.DataFrame({"section": [s1, s2], "text": [t1, t2]})
+    out = normalise_records(raw, workshop="bench")
+    assert out["record_id"].tolist() == [
+        "r-" + _sha1("bench", s1, t1)[:12],
+        "r-" + _sha1("bench", s2, t2)[:12],
+    ]
+    assert out["record_id"].str.len().tolist() == [14, 14]
+    assert out["record_id"].is_unique
+
+
+def test_colliding_short_ids_get_the_full_hash_whatever_the_row_order(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # with 1 hex digit, 40 statements must share short ids (only 16 exist)
+    monkeypatch.setattr(records, "RECORD_ID_DIGITS", 1)
+    texts = [f"Aussage {i}" for i in range(40)]
+    raw = pd.DataFrame({"section": "A", "text": texts})
+    out = normalise_records(raw, workshop="w")
+    full = [_sha1("w", "A", t) for t in texts]
+    short_count = collections.Counter(d[0] for d in full)
+    expected = ["r-" + (d if short_count[d[0]] > 1 else d[0]) for d in full]
+    assert out["record_id"].tolist() == expected
+    assert out["record_id"].is_unique
+    assert {len(r) for r in expected} <= {3, 42}
+    assert 42 in {len(r) for r in expected}
+    shuffled = normalise_records(raw.iloc[::-1].reset_index(drop=True), workshop="w")
+    assert shuffled["record_id"].tolist() == expected[::-1]
+
+
+def test_duplicate_statement_compares_text_not_id() -> None:
+    raw = pd.DataFrame(
+        {"section": ["A", "B", "A", "A"], "text": ["gleich", "gleich", "anders", "gleich"]}
+    )
+    with pytest.raises(InputError) as err:
+        normalise_records(raw, workshop="w")
+    (problem,) = err.value.problems
+    assert (problem.row, problem.column) == (5, "text")
+    assert problem.message == "same section and text as row 2 (duplicate statement)"
+
+
+def test_text_limit_is_read_from_config(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(config, "MAX_TEXT_CHARS", 5)
+    raw = pd.DataFrame({"Aussage": ["kurz", "zu lang"]})
+    with pytest.raises(InputError) as err:
+        normalise_records(raw, workshop="w")
+    (problem,) = err.value.problems
+    assert (problem.row, problem.column) == (3, "Aussage")
+    assert problem.message == "text is 7 characters long; at most 5 are accepted (a paste error?)"

@@ -47,6 +47,20 @@ SAMPLE_CODEBOOK: Path = SAMPLE_DIR / "codebook.yaml"
 SAMPLE_OVERRIDES: Path = SAMPLE_DIR / "overrides.yaml"
 
 
+# Input limits (see "Limits" in data/README.md for the figures they rest on). Every reader
+# checks them and raises an InputError naming the file (and row/column) and the limit.
+
+#: Largest record file read (bytes), checked with ``stat`` before anything is read.
+MAX_FILE_BYTES: int = 1_000_000_000
+
+#: Most statements (rows) in one record file, checked before the rows are validated.
+MAX_ROWS: int = 2_000_000
+
+#: Longest statement (characters) in one ``text`` cell; longer cells are almost always a
+#: paste error.
+MAX_TEXT_CHARS: int = 20_000
+
+
 def workshop_dir(workshop_id: str, root: Path | None = None) -> Path:
     """Return the archive folder of a workshop.
 

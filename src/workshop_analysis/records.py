@@ -7,8 +7,9 @@ input.
 ========== ============== ========== ==================================================
 column     dtype          required   meaning / allowed values
 ========== ============== ========== ==================================================
-record_id  string         yes        unique within a workshop; generated from a hash of
-                                     (workshop, section, text) when the input has none
+record_id  string         yes        unique within a workshop; when the input has none,
+                                     generated from a hash of (workshop, section, text):
+                                     see :func:`make_record_id`
 workshop   string         yes        workshop id, e.g. ``2017-11-22-bmas-qualifizierung``
 section    string         no (NA)    topic block, table or breakout group
 source     string         no (NA)    who said it: role or organisation
@@ -30,10 +31,12 @@ import datetime
 import hashlib
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Callable, Hashable, Sequence
 
 import pandas as pd
 
+from . import config
 from .errors import InputError, Problem
 
 #: The columns of the record table, in order.
@@ -132,7 +135,14 @@ COLUMN_ALIASES: dict[str, str] = {
 }
 
 #: Longest statement accepted (characters); longer cells are almost always a paste error.
-MAX_TEXT_CHARS = 20_000
+#: An alias of :data:`workshop_analysis.config.MAX_TEXT_CHARS`, where the limit is set
+#: (and where the check reads it).
+MAX_TEXT_CHARS = config.MAX_TEXT_CHARS
+
+#: Hex digits of the SHA-1 hash in a generated record id (``r-`` + 12 digits = 48 bits:
+#: among 1,000,000 statements two share an id with a probability of about 0.2 %; then
+#: both get the full 40 digits, see :func:`make_record_id`).
+RECORD_ID_DIGITS = 12
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _GERMAN_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
@@ -174,14 +184,28 @@ def split_codes(value: object) -> list[str]:
     return sorted({i.strip() for i in items if i.strip()})
 
 
-def make_record_id(workshop: str, section: str | None, text: str) -> str:
-    """Return a deterministic record id: ``r-`` and 8 hex digits of a SHA-1 hash.
+def make_record_id(
+    workshop: str, section: str | None, text: str, *, digits: int = RECORD_ID_DIGITS
+) -> str:
+    """Return a deterministic record id: ``r-`` and the first hex digits of a SHA-1 hash.
 
-    The id depends only on the statement's workshop, section and text, so it does not
-    change when rows are reordered or other rows are added or removed.
+    The hash is taken of the statement's workshop, section and text (NFC, stripped), so
+    the id does not change when rows are reordered or other rows are added or removed.
+    :func:`normalise_records` gives every statement without an id
+    ``make_record_id(workshop, section, text)`` (12 digits, :data:`RECORD_ID_DIGITS`);
+    in the rare case that two *different* statements of a workshop get the same 12
+    digits (about 0.2 % of 1,000,000-statement workshops), both get the full 40 digits
+    (``digits=40``) instead. That rule depends only on the set of statements, never on
+    their order. Two rows with the same section and text are one statement given
+    twice: an error ("duplicate statement").
+
+    Examples
+    --------
+    >>> make_record_id("w1", "Lob", "Gute Schulung")
+    'r-e19ba1b008f7'
     """
     key = "\x1f".join([workshop, section or "", unicodedata.normalize("NFC", text.strip())])
-    return "r-" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:8]
+    return "r-" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:digits]
 
 
 def slugify(value: str) -> str:
@@ -203,7 +227,32 @@ def _is_iso_date(value: str) -> bool:
     return True
 
 
+#: Control characters (Unicode category Cc) other than tab and line feed, and the
+#: noncharacters U+FFFE/U+FFFF: :func:`clean_text` turns each into a space.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff]")
+
+
+def clean_text(value: str) -> str:
+    """Normalise a text cell as every reader does: the documented text normalisation.
+
+    Line breaks (``\\r\\n``, ``\\r``) become ``\\n``; every other control character
+    (NUL, form feed, C1 controls, …; tab and line feed stay) and U+FFFE/U+FFFF become a
+    space (spreadsheets cannot store them); the result is NFC with outer white space
+    stripped. Everything else (RTL text, emoji, BOM characters, U+2028) is kept as is.
+
+    Examples
+    --------
+    >>> clean_text(" Wartezeiten\\x00verkürzen\\r\\n")
+    'Wartezeiten verkürzen'
+    """
+    if not value.isprintable():  # fast path for plain text: nothing to replace
+        value = _CONTROL.sub(" ", value.replace("\r\n", "\n").replace("\r", "\n"))
+    return unicodedata.normalize("NFC", value).strip()
+
+
 def _blank(value: object) -> bool:
+    if type(value) is str:
+        return not value.strip()
     return (
         value is None
         or value is pd.NA
@@ -291,103 +340,166 @@ def normalise_records(
     def col_name(canon: str) -> str:
         return original.get(canon, canon)
 
-    out: dict[str, list[object]] = {c: [] for c in COLUMNS}
-    for row_no, rec in zip(rows, data.to_dict("records"), strict=True):
-        text = rec["text"]
-        if _blank(text):
-            problems.append(Problem(file, row_no, col_name("text"), "text is empty"))
-            text = ""
-        else:
-            text = unicodedata.normalize("NFC", str(text)).strip()
-            if len(text) > MAX_TEXT_CHARS:
-                problems.append(
-                    Problem(
-                        file,
-                        row_no,
-                        col_name("text"),
-                        f"text is {len(text):,} characters long; at most "
-                        f"{MAX_TEXT_CHARS:,} are accepted (a paste error?)",
-                    )
-                )
-        try:
-            kind = normalise_kind(rec["kind"])
-        except KeyError:
-            allowed = ", ".join(KINDS) + " (or German: Bedarf, Wunsch, Lob, Kritik, Problem, …)"
+    # Column by column (not row by row): the cells of a column are cleaned with one
+    # comprehension, and values that repeat (kind, date, workshop, codes) are converted
+    # once each. Problems are listed per column; InputError sorts them by row.
+    texts = ["" if _blank(v) else clean_text(str(v)) for v in data["text"].tolist()]
+    limit = config.MAX_TEXT_CHARS
+    for i, text in enumerate(texts):
+        if not text:
+            problems.append(Problem(file, rows[i], col_name("text"), "text is empty"))
+        elif len(text) > limit:
             problems.append(
                 Problem(
                     file,
-                    row_no,
-                    col_name("kind"),
-                    f"unknown kind {str(rec['kind']).strip()!r}; allowed: {allowed}",
+                    rows[i],
+                    col_name("text"),
+                    f"text is {len(text):,} characters long; at most "
+                    f"{limit:,} are accepted (a paste error?)",
                 )
             )
-            kind = None
-        ws = None if _blank(rec["workshop"]) else str(rec["workshop"]).strip()
-        ws = ws or workshop
+
+    kinds = _by_value(data["kind"].tolist(), _kind_or_problem)
+    for i, (_, message) in enumerate(kinds):
+        if message:
+            problems.append(Problem(file, rows[i], col_name("kind"), message))
+
+    workshops = [ws or workshop or "" for ws in _stripped(data["workshop"].tolist())]
+    for i, ws in enumerate(workshops):
         if not ws:
             problems.append(
-                Problem(file, row_no, col_name("workshop"), "no workshop id (column or option)")
+                Problem(file, rows[i], col_name("workshop"), "no workshop id (column or option)")
             )
-            ws = ""
-        section = None if _blank(rec["section"]) else str(rec["section"]).strip()
-        source = None if _blank(rec["source"]) else str(rec["source"]).strip()
-        date = None if _blank(rec["date"]) else str(rec["date"]).strip()
-        if date is not None:
-            written = date
-            date = date[:10] if re.match(r"^\d{4}-\d{2}-\d{2}[ T]", date) else date
-            m = _GERMAN_DATE.match(date)
-            if m:
-                date = f"{m[3]}-{int(m[2]):02d}-{int(m[1]):02d}"
-            if not _is_iso_date(date):
-                problems.append(
-                    Problem(
-                        file,
-                        row_no,
-                        col_name("date"),
-                        f"date {written!r} is not a date (use YYYY-MM-DD or DD.MM.YYYY)",
-                    )
-                )
-        rid = None if _blank(rec["record_id"]) else str(rec["record_id"]).strip()
-        out["record_id"].append(rid if rid else make_record_id(ws, section, text))
-        out["workshop"].append(ws)
-        out["section"].append(section)
-        out["source"].append(source)
-        out["date"].append(date)
-        out["kind"].append(kind)
-        out["text"].append(text)
-        out["codes"].append(split_codes(rec["codes"]))
 
-    seen: dict[tuple[str, str], int] = {}
-    for row_no, ws, rid, given in zip(
-        rows, out["workshop"], out["record_id"], data["record_id"].tolist(), strict=True
-    ):
-        key = (str(ws), str(rid))
-        if key in seen:
-            if _blank(given):
+    sections = _cleaned(data["section"].tolist())
+    dates = _by_value(_stripped(data["date"].tolist()), _date_or_problem)
+    for i, (_, message) in enumerate(dates):
+        if message:
+            problems.append(Problem(file, rows[i], col_name("date"), message))
+
+    # Record ids: given ones are kept; the others come from the statement (see
+    # make_record_id). Duplicates are found by comparing the statements themselves.
+    given = _stripped(data["record_id"].tolist())
+    first_of: dict[tuple[str, str, str], int] = {}
+    repeated: set[int] = set()
+    for i, rid in enumerate(given):
+        if not rid:
+            key = (workshops[i], sections[i] or "", texts[i])
+            first = first_of.setdefault(key, i)
+            if first != i:
+                repeated.add(i)
                 problems.append(
                     Problem(
                         file,
-                        row_no,
+                        rows[i],
                         col_name("text"),
-                        f"same section and text as row {seen[key]} (duplicate statement)",
+                        f"same section and text as row {rows[first]} (duplicate statement)",
                     )
                 )
-            else:
-                problems.append(
-                    Problem(
-                        file,
-                        row_no,
-                        col_name("record_id"),
-                        f"duplicate record_id {rid!r} (first in row {seen[key]})",
-                    )
+    generated = _statement_ids(first_of)
+    record_ids = [
+        rid if rid else generated[(workshops[i], sections[i] or "", texts[i])]
+        for i, rid in enumerate(given)
+    ]
+    seen: dict[tuple[str, str], int] = {}
+    for i, rid in enumerate(record_ids):
+        if i in repeated:
+            continue  # reported above as a duplicate statement
+        first = seen.setdefault((workshops[i], rid), i)
+        if first != i:
+            problems.append(
+                Problem(
+                    file,
+                    rows[i],
+                    col_name("record_id"),
+                    f"duplicate record_id {rid!r} (first in row {rows[first]})",
                 )
-        else:
-            seen[key] = row_no
+            )
 
     if problems:
         raise InputError(problems)
+    out = {
+        "record_id": record_ids,
+        "workshop": workshops,
+        "section": sections,
+        "source": _cleaned(data["source"].tolist()),
+        "date": [d for d, _ in dates],
+        "kind": [k for k, _ in kinds],
+        "text": texts,
+        "codes": _codes(data["codes"].tolist()),
+    }
     frame = pd.DataFrame(out, columns=list(COLUMNS))
     return frame.astype(DTYPES)
+
+
+def _stripped(values: list[object]) -> list[str | None]:
+    """Each cell as a stripped string, ``None`` for a blank one (see :func:`_blank`)."""
+    return [
+        (v.strip() or None) if type(v) is str else (None if _blank(v) else str(v).strip())
+        for v in values
+    ]
+
+
+def _cleaned(values: list[object]) -> list[str | None]:
+    """Like :func:`_stripped`, with :func:`clean_text` applied (section, source)."""
+    return [None if v is None else clean_text(v) or None for v in _stripped(values)]
+
+
+def _by_value(values: list[object], convert: Callable[[object], tuple]) -> list[tuple]:
+    """``[convert(v) for v in values]``, calling ``convert`` once per distinct value."""
+    cache: dict[tuple[type, Hashable], tuple] = {}
+    out = []
+    for v in values:
+        try:
+            key = (type(v), v)
+            result = cache.get(key)
+            if result is None:
+                result = cache[key] = convert(v)
+        except TypeError:  # unhashable cell
+            result = convert(v)
+        out.append(result)
+    return out
+
+
+def _kind_or_problem(value: object) -> tuple[str | None, str | None]:
+    try:
+        return normalise_kind(value), None
+    except KeyError:
+        allowed = ", ".join(KINDS) + " (or German: Bedarf, Wunsch, Lob, Kritik, Problem, …)"
+        return None, f"unknown kind {str(value).strip()!r}; allowed: {allowed}"
+
+
+def _date_or_problem(written: object) -> tuple[str | None, str | None]:
+    if written is None:
+        return None, None
+    date = str(written)
+    date = date[:10] if re.match(r"^\d{4}-\d{2}-\d{2}[ T]", date) else date
+    m = _GERMAN_DATE.match(date)
+    if m:
+        date = f"{m[3]}-{int(m[2]):02d}-{int(m[1]):02d}"
+    if not _is_iso_date(date):
+        return date, f"date {written!r} is not a date (use YYYY-MM-DD or DD.MM.YYYY)"
+    return date, None
+
+
+def _codes(values: list[object]) -> list[list[str]]:
+    """:func:`split_codes` of each cell; a new list per row (lists are mutable)."""
+    return [list(codes) for (codes,) in _by_value(values, lambda v: (split_codes(v),))]
+
+
+def _statement_ids(statements: dict[tuple[str, str, str], int]) -> dict[tuple, str]:
+    """Generated ids of distinct ``(workshop, section, text)`` statements.
+
+    ``r-`` + :data:`RECORD_ID_DIGITS` hex digits of the SHA-1 hash (as
+    :func:`make_record_id`); statements of a workshop whose short ids coincide get all 40
+    digits, so the ids of different statements always differ, whatever their order.
+    """
+    digests = {
+        key: hashlib.sha1("\x1f".join(key).encode("utf-8")).hexdigest() for key in statements
+    }
+    n = RECORD_ID_DIGITS
+    short = Counter((key[0], d[:n]) for key, d in digests.items())
+    return {key: "r-" + (d if short[(key[0], d[:n])] > 1 else d[:n]) for key, d in digests.items()}
 
 
 def validate_records(data: pd.DataFrame, *, file: str = "") -> pd.DataFrame:
