@@ -201,7 +201,13 @@ def _word_list(
         try:
             parsed = parse_keyword(str(item))
         except ValueError as err:
-            problems.append(Problem(file, line, column, str(err)))
+            message = str(err)
+            if not any(ch.isalnum() for ch in str(item)) and "is empty" not in message:
+                message = (
+                    f"keyword {str(item)!r} has no letter or digit, so it can never match a "
+                    "word; delete it"
+                )
+            problems.append(Problem(file, line, column, message))
             continue
         words.append(parsed.raw)
     return tuple(words)

@@ -43,12 +43,29 @@ class WorkshopAnalysisError(Exception):
 
 
 class InputError(WorkshopAnalysisError):
-    """One or more problems in an input file; ``problems`` lists every one of them."""
+    """One or more problems in an input file; ``problems`` lists every one of them.
+
+    The message (``str(err)``) shows the first :data:`SHOWN_PROBLEMS` problems and then
+    ``… and N more problems``, so that a file with thousands of bad rows still gives a
+    readable message; :meth:`full_message` (and ``validate --all``) lists every one.
+    """
+
+    #: How many problems the message shows before "… and N more problems".
+    SHOWN_PROBLEMS = 20
 
     def __init__(self, problems: Iterable[Problem]):
         self.problems: list[Problem] = sorted(
             problems, key=lambda p: (p.file, p.row if p.row is not None else -1, p.column)
         )
+        super().__init__(self.full_message(limit=self.SHOWN_PROBLEMS))
+
+    def full_message(self, *, limit: int | None = None) -> str:
+        """The message listing every problem, or the first ``limit`` and a count of the rest."""
         count = len(self.problems)
         head = f"{count} problem{'s' if count != 1 else ''} found:"
-        super().__init__("\n".join([head, *(f"  {p}" for p in self.problems)]))
+        shown = self.problems if limit is None else self.problems[:limit]
+        lines = [head, *(f"  {p}" for p in shown)]
+        rest = count - len(shown)
+        if rest:
+            lines.append(f"  … and {rest} more problem{'s' if rest != 1 else ''}")
+        return "\n".join(lines)

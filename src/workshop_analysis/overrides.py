@@ -57,9 +57,21 @@ def load_yaml_with_lines(path: str | Path) -> Any:
     try:
         return yaml.load(text, Loader=_LineLoader)  # a SafeLoader subclass: safe
     except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        raise InputError([Problem(str(path), line, "", f"not valid YAML: {err}")]) from None
+        raise InputError([_yaml_problem(str(path), err)]) from None
+
+
+def _yaml_problem(file: str, err: yaml.YAMLError) -> Problem:
+    """One line naming what is wrong, and where, instead of PyYAML's multi-line report."""
+    mark = getattr(err, "problem_mark", None)
+    line = mark.line + 1 if mark is not None else None
+    what = getattr(err, "problem", None) or str(err).splitlines()[0]
+    where = f" (column {mark.column + 1}" if mark is not None else " ("
+    context = getattr(err, "context", None)
+    context_mark = getattr(err, "context_mark", None)
+    if context and context_mark is not None:
+        where += f"; {context} that starts on line {context_mark.line + 1}"
+    where = "" if where == " (" else where + ")"
+    return Problem(file, line, "", f"not valid YAML: {what}{where}")
 
 
 def strip_lines(value: Any) -> Any:
