@@ -12,6 +12,20 @@ import pytest
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # after choosing the Agg backend
+from hypothesis import HealthCheck, settings
+
+#: Property-based tests (tests/test_*_properties.py): deterministic and quick; each test
+#: may ask for fewer examples with ``@settings(max_examples=...)``.
+settings.register_profile(
+    "workshop",
+    derandomize=True,
+    deadline=None,
+    max_examples=60,
+    print_blob=True,
+    database=None,  # no .hypothesis folder: runs depend on the code only
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+settings.load_profile("workshop")
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 #: Files written by other QDA tools; they live outside the project (../shared beside the repo).

@@ -10,6 +10,7 @@ import pytest
 
 from workshop_analysis import InputError, read_records, write_records
 from workshop_analysis.config import SAMPLE_RECORDS
+from workshop_analysis.io import write_table
 from workshop_analysis.records import COLUMNS
 
 RECORDS = Path(__file__).resolve().parent / "fixtures" / "records"
@@ -196,3 +197,44 @@ def test_generated_ids_are_stable_under_reordering(tmp_path: Path) -> None:
     assert ids_a["Eins"] == ids_b["Eins"]
     assert ids_a["Drei"] == ids_b["Drei"]
     assert len(set(ids_a.values())) == 3
+
+
+# --- regressions found by the property tests (tests/test_io_properties.py) -----------------
+
+
+def test_nul_and_control_characters_in_a_cell_become_spaces(tmp_path: Path) -> None:
+    path = tmp_path / "records.csv"
+    path.write_bytes("text\nWartezeiten\x00verkürzen\nMehr\x0cPraxis\x85bezug\n".encode())
+    # was: "this is a binary file" for one NUL anywhere in the first 8 KB
+    assert read_records(path)["text"].tolist() == ["Wartezeiten verkürzen", "Mehr Praxis bezug"]
+
+
+def test_blank_rows_count_in_row_numbers(tmp_path: Path) -> None:
+    path = tmp_path / "records.csv"
+    path.write_text("text,kind\nA,need\n\n,need\n", encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        read_records(path)
+    assert [p.row for p in err.value.problems] == [4]  # was 3: the blank row was not counted
+
+
+def test_markdown_line_separator_does_not_cut_a_statement(tmp_path: Path) -> None:
+    path = tmp_path / "protokoll.md"
+    path.write_text("## A\n- Mehr\u2028Praxis\x0cbezug\n", encoding="utf-8")
+    # was "Mehr": str.splitlines() also breaks lines at U+2028 and form feed
+    assert read_records(path)["text"].tolist() == ["Mehr\u2028Praxis bezug"]
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_apostrophe_before_formula_start_survives_round_trip(tmp_path: Path, suffix: str) -> None:
+    records = read_records(RECORDS / "utf8_bom.csv").head(3).copy()
+    records["text"] = ["'=1+1", "''-x", "=SUMME(A1)"]
+    back = read_records(write_records(records, tmp_path / f"out{suffix}"))
+    assert back["text"].tolist() == ["'=1+1", "''-x", "=SUMME(A1)"]  # was "=1+1", "'-x"
+
+
+def test_xlsx_writer_replaces_characters_excel_cannot_store(tmp_path: Path) -> None:
+    frame = pd.DataFrame({"record_id": ["a", "b"], "text": ["x\x01y", "\rz"]})
+    path = write_table(frame, tmp_path / "t.xlsx")  # was: IllegalCharacterError
+    sheet = openpyxl.load_workbook(path).active
+    assert [sheet["B2"].value, sheet["B3"].value] == ["x y", "'\nz"]
+    assert read_records(path, workshop="w")["text"].tolist() == ["x y", "z"]

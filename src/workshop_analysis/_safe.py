@@ -3,7 +3,8 @@
 A cell that begins with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return may be run
 as a formula by Excel or LibreOffice. Writers prefix such cells with an apostrophe, which
 spreadsheet programs show as text; readers strip exactly that prefix again so that a
-read-write-read round trip gives the same frame.
+read-write-read round trip gives the same frame. A value that already starts with
+apostrophes before such a character (``'=x``) gets one more, so that reading restores it.
 """
 
 from __future__ import annotations
@@ -12,19 +13,24 @@ from typing import Any
 
 import pandas as pd
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+#: Line feed too: XLSX (XML) reads a leading CR back as LF, and the prefix must come off again.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 
 def neutralise(value: Any) -> Any:
     """Return ``value`` made safe for a spreadsheet cell (strings only; others unchanged)."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    if isinstance(value, str) and value.lstrip("'").startswith(FORMULA_STARTS):
         return "'" + value
     return value
 
 
 def unneutralise(value: Any) -> Any:
     """Undo :func:`neutralise` (strip the apostrophe it added, nothing else)."""
-    if isinstance(value, str) and value.startswith("'") and value[1:].startswith(FORMULA_STARTS):
+    if (
+        isinstance(value, str)
+        and value.startswith("'")
+        and value.lstrip("'").startswith(FORMULA_STARTS)
+    ):
         return value[1:]
     return value
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+import re
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -29,7 +30,7 @@ def write_sheets(sheets: Mapping[str, pd.DataFrame], path: Path) -> Path:
         header = [str(c) for c in frame.columns]
         sheet.append(header)
         for row in frame.itertuples(index=False):
-            sheet.append([None if _missing(v) else v for v in row])
+            sheet.append([None if _missing(v) else _storable(v) for v in row])
         for cell in sheet[1]:
             cell.font = Font(bold=True)
             cell.fill = PatternFill("solid", fgColor="DDE6F0")
@@ -53,6 +54,18 @@ def write_sheets(sheets: Mapping[str, pd.DataFrame], path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     book.save(path)
     return path
+
+
+#: Characters an XLSX file (XML 1.0) cannot hold: C0 controls but tab, LF and CR; U+FFFE/F.
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _storable(value: object) -> object:
+    """``value`` with every character XLSX cannot store replaced by a space (strings only;
+    reading normalises them to spaces anyway, see :func:`~workshop_analysis.records.clean_text`)."""
+    if isinstance(value, str) and not value.isprintable():
+        return _ILLEGAL.sub(" ", value)
+    return value
 
 
 def _missing(value: object) -> bool:

@@ -144,7 +144,9 @@ def _decode(path: Path) -> str:
                     )
                 ]
             ) from None
-    if b"\x00" in data[:8192] or data[:4] == b"PK\x03\x04":
+    head = data[:8192]
+    # a few NULs in a cell (pasted from a PDF, say) do not make a file binary
+    if head.count(b"\x00") > 3 or data[:4] == b"PK\x03\x04":
         hint = " (an Excel file? name it .xlsx)" if data[:4] == b"PK\x03\x04" else ""
         raise InputError([Problem(name, None, "", f"this is a binary file, not CSV text{hint}")])
     for encoding in _ENCODINGS:
@@ -188,13 +190,15 @@ def _read_csv(path: Path) -> tuple[pd.DataFrame, list[int]]:
         table = [row for row in reader]
     except csv.Error as err:
         raise InputError([Problem(name, reader.line_num, "", f"malformed CSV: {err}")]) from None
-    table = [row for row in table if any(cell.strip() for cell in row)] if table else []
+    # blank rows are skipped but still counted: row numbers are the spreadsheet's
+    numbers = [i for i, row in enumerate(table, start=1) if any(map(str.strip, row))]
+    table = [table[i - 1] for i in numbers]
     if not table:
         raise InputError([Problem(name, None, "", "the file is empty")])
     header = [h.strip() for h in table[0]]
     problems = []
     body, rows = [], []
-    for i, row in enumerate(table[1:], start=2):
+    for i, row in zip(numbers[1:], table[1:], strict=True):
         if len(row) > len(header) and any(c.strip() for c in row[len(header) :]):
             problems.append(
                 Problem(
@@ -259,6 +263,7 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _BULLET = re.compile(r"^(?P<indent>\s*)(?:[-*+]|\d+[.)])\s+(?P<body>.*)$")
 _HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(?P<title>.*?)\s*#*\s*$")
 _KIND_MARK = re.compile(r"^\[(?P<kind>[^\]]+)\]\s*")
@@ -268,7 +273,8 @@ _SOURCE_MARK = re.compile(r"\s*\((?:quelle|source|wer)\s*:\s*(?P<source>[^)]*)\)
 
 def _read_markdown(path: Path) -> tuple[pd.DataFrame, list[int], dict[str, str]]:
     name = str(path)
-    lines = _decode(path).lstrip("\ufeff").splitlines()
+    # only \n, \r\n and \r end a line (str.splitlines also splits at U+2028, \x0c, …)
+    lines = _LINE_BREAK.split(_decode(path).lstrip("\ufeff"))
     meta: dict[str, str] = {}
     start = 0
     if lines and lines[0].strip() == "---":
