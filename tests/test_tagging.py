@@ -396,3 +396,17 @@ def test_unknown_manual_codes_name_file_row_and_column() -> None:
     # line 12 of the protocol is the bullet that carries {codes: planung}
     assert [(p.file, p.row, p.column) for p in problems] == [("p.md", 12, "codes")]
     assert "code 'planung' is not in codebook.yaml" in problems[0].message
+
+
+# --- regressions found by the property tests (tests/test_tagging_properties.py) ------------
+
+
+def test_keyword_with_a_control_character_is_refused(tmp_path: Path) -> None:
+    # was: '*a\x00b' matched across two records ('xa' + NUL + 'bx'), offsets past the text
+    path = tmp_path / "codebook.yaml"
+    path.write_text('codes:\n  - id: k\n    label: K\n    keywords: ["*a\\0b"]\n', encoding="utf-8")
+    with pytest.raises(InputError, match=r"row 2, column .keywords.: .*control character"):
+        load_codebook(path)
+    with pytest.raises(ValueError, match="control character"):
+        tag(recs("xa", "bx"), book("*a\x00b"))
+    assert tag(recs("xa", "bx"), book("*a\tb")).evidence.empty  # white space is a separator

@@ -123,6 +123,9 @@ def parse_keyword(raw: str) -> Keyword:
     core = text[1 if infix else 0 : len(text) - 1 if exact else len(text)].strip()
     if "*" in core or "!" in core:
         raise ValueError(f"keyword {raw!r}: '*' is only allowed at the start, '!' at the end")
+    if any(unicodedata.category(ch) == "Cc" and not ch.isspace() for ch in core):
+        # read_records turns them into spaces, and NUL joins the texts in tagging.tag
+        raise ValueError(f"keyword {raw!r} contains a control character (such as NUL)")
     key = fold(core)
     if not key:
         raise ValueError(f"keyword {raw!r} is empty")
