@@ -25,7 +25,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     try:
         records = read_records(args.input)
     except InputError as err:
-        print(err, file=sys.stderr)
+        print(err.full_message() if args.all else err, file=sys.stderr)
         return 1
     print(f"{args.input}: {len(records)} records, no problems found")
     return 0
@@ -345,6 +345,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("validate", help="check a records file and list every problem")
     p.add_argument("input", type=Path, help="records file (.csv, .xlsx or .md)")
+    p.add_argument("--all", action="store_true", help="list every problem (default: the first 20)")
     p.set_defaults(func=_cmd_validate)
 
     p = sub.add_parser(

@@ -36,17 +36,39 @@ import csv
 import io
 import re
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import yaml
+from openpyxl.utils import get_column_letter
 
+from . import config
 from ._safe import neutralise_frame, unneutralise
 from .errors import InputError, Problem
-from .records import COLUMNS, normalise_records, slugify
+from .records import COLUMNS, canonical_column, normalise_records, slugify
 
 _GENERIC_STEMS = {"records", "aussagen", "protokoll", "protocol", "data", "input", "statements"}
 _ENCODINGS = ("utf-8-sig", "cp1252", "latin-1")  # tried in this order
+# Bytes of the C0 controls other than tab, LF and CR (the same in all three encodings),
+# of the C1 controls U+0080..U+009F in latin-1, and their UTF-8 form.
+_C0_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])
+_C1_BYTES = bytes(range(0x80, 0xA0))
+_UTF8_C1 = re.compile(b"\xc2[\x80-\x9f]")
+
+
+def _control_count(data: bytes, encoding: str) -> int:
+    """How many C0 (but tab, LF, CR) and C1 controls ``data.decode(encoding)`` holds.
+
+    Counted in the bytes, which is much faster than looking at every character.
+    """
+    count = len(data) - len(data.translate(None, _C0_BYTES))
+    if encoding == "latin-1":
+        count += len(data) - len(data.translate(None, _C1_BYTES))
+    elif encoding == "utf-8-sig":
+        count += len(_UTF8_C1.findall(data))
+    return count  # cp1252 decodes no byte to a C1 control (five bytes are undefined)
 
 
 def default_workshop_id(path: Path) -> str:
@@ -92,6 +114,7 @@ def read_records_with_rows(
     name = str(path)
     if not path.is_file():
         raise InputError([Problem(name, None, "", "file not found")])
+    _check_size(path)
     suffix = path.suffix.lower()
     fallback = workshop or default_workshop_id(path)
     if suffix in {".xlsx", ".xlsm"}:
@@ -116,19 +139,77 @@ def read_records_with_rows(
             ]
         )
     else:
+        hint = " (save the sheet as .xlsx or CSV)" if suffix in {".ods", ".numbers"} else ""
         raise InputError(
-            [Problem(name, None, "", f"unsupported file type {suffix!r}; use .csv, .xlsx or .md")]
+            [
+                Problem(
+                    name,
+                    None,
+                    "",
+                    f"unsupported file type {suffix!r}; use .csv, .xlsx or .md{hint}",
+                )
+            ]
+        )
+    if len(raw) > config.MAX_ROWS:
+        raise InputError(
+            [
+                Problem(
+                    name,
+                    None,
+                    "",
+                    f"{len(raw):,} rows; the limit is {config.MAX_ROWS:,} statements per "
+                    "workshop (workshop_analysis.config.MAX_ROWS)",
+                )
+            ]
         )
     if workshop is not None and "workshop" in {str(c).lower() for c in raw.columns}:
         raw = raw.drop(columns=[c for c in raw.columns if str(c).lower() == "workshop"])
     return normalise_records(raw, workshop=fallback, file=name, rows=rows), list(rows)
 
 
-def _decode(path: Path) -> str:
+def _check_size(path: Path) -> None:
+    """Refuse a file larger than ``config.MAX_FILE_BYTES`` before reading any of it."""
+    size = path.stat().st_size
+    if size > config.MAX_FILE_BYTES:
+        raise InputError(
+            [
+                Problem(
+                    str(path),
+                    None,
+                    "",
+                    f"the file has {size:,} bytes; the limit is {config.MAX_FILE_BYTES:,} "
+                    "bytes per record file (workshop_analysis.config.MAX_FILE_BYTES)",
+                )
+            ]
+        )
+
+
+def _decode(
+    path: Path, *, expected: str = "CSV text", locate: Callable[[str], list[Problem]] | None = None
+) -> str:
+    """Return the text of a record file, or raise InputError saying why it is not text.
+
+    ``locate`` turns the text of a file that mixes UTF-8 with bytes of another encoding
+    (decoded with ``surrogateescape``) into problems naming row and column; without it
+    the problems name lines.
+    """
     data = path.read_bytes()
     name = str(path)
+    if not data:
+        raise InputError([Problem(name, None, "", "the file is empty (0 bytes)")])
     if not data.strip():
-        raise InputError([Problem(name, None, "", "the file is empty")])
+        raise InputError(
+            [Problem(name, None, "", "the file is empty (only blank lines, spaces or tabs)")]
+        )
+    binary = _binary_kind(data)
+    if binary is not None:
+        what, hint = binary
+        raise InputError(
+            [Problem(name, None, "", f"this is a binary file ({what}), not {expected}{hint}")]
+        )
+    utf16 = _utf16_without_bom(data)
+    if utf16 is not None:
+        return utf16
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):  # Excel's "Unicode text" is UTF-16
         try:
             return data.decode("utf-16")
@@ -153,11 +234,12 @@ def _decode(path: Path) -> str:
         try:
             text = data.decode(encoding)
         except UnicodeDecodeError:
+            if encoding == "utf-8-sig":
+                _refuse_mixed_encodings(data, name, locate)
             continue
         # cp1252 leaves five bytes undefined and latin-1 maps them to C1 controls:
         # text full of them is not a text file at all.
-        controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\r\n\t")
-        controls += sum(1 for ch in text if 0x80 <= ord(ch) < 0xA0)
+        controls = _control_count(data, encoding)
         if controls > max(3, len(text) // 100):
             continue
         return text
@@ -173,6 +255,104 @@ def _decode(path: Path) -> str:
     )
 
 
+#: Magic numbers of binary files people rename to .csv: (start, what it is, hint).
+_SIGNATURES: tuple[tuple[bytes, str, str], ...] = (
+    (b"\x89PNG", "a PNG image", ""),
+    (b"%PDF", "a PDF document", "; copy the statements into a .csv, .xlsx or .md file"),
+    (b"\xff\xd8\xff", "a JPEG image", ""),
+    (b"GIF8", "a GIF image", ""),
+    (b"\xd0\xcf\x11\xe0", "an old Office file, .xls or .doc", "; save it as .xlsx or CSV"),
+    (b"\x1f\x8b", "a gzip archive", "; unpack it first"),
+)
+#: A byte of a UTF-8 file that is not UTF-8, as decoded with ``surrogateescape``.
+_NOT_UTF8 = re.compile("[\udc80-\udcff]")
+#: A character that only valid UTF-8 multi-byte sequences decode to.
+_UTF8_NON_ASCII = re.compile("[^\x00-\x7f\udc80-\udcff]")
+_ASCII_BYTES = bytes(range(0x80))
+_LEAD_CONTINUATION = re.compile(b"[\xc2-\xf4][\x80-\xbf]")
+
+
+def _binary_kind(data: bytes) -> tuple[str, str] | None:
+    """``(what, hint)`` when ``data`` starts like a known binary format, else None."""
+    for magic, what, hint in _SIGNATURES:
+        if data.startswith(magic):
+            return what, hint
+    if not data.startswith(b"PK\x03\x04"):
+        return None
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = archive.namelist()
+            mimetype = archive.read("mimetype") if "mimetype" in names else b""
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError):
+        return "a damaged zip archive", ""
+    if any(n.startswith("xl/") for n in names):
+        return "an Excel workbook", "; rename it to .xlsx"
+    if any(n.startswith("word/") for n in names):
+        return "a Word document", "; copy the statements into a .csv, .xlsx or .md file"
+    if b"opendocument" in mimetype:
+        return "an OpenDocument file", "; save it as .xlsx or CSV"
+    return "a zip archive", "; unpack it and read the file inside"
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """The text of UTF-16 without byte-order mark (NUL in every other byte), else None."""
+    sample = data[:65536]
+    half = len(sample) // 2
+    if half < 2:
+        return None
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    if odd > 0.3 * half and even < 0.02 * half:
+        encoding = "utf-16-le"
+    elif even > 0.3 * half and odd < 0.02 * half:
+        encoding = "utf-16-be"
+    else:
+        return None
+    try:
+        return data[: len(data) - len(data) % 2].decode(encoding).lstrip("\ufeff")
+    except UnicodeDecodeError:
+        return None
+
+
+def _refuse_mixed_encodings(
+    data: bytes, name: str, locate: Callable[[str], list[Problem]] | None
+) -> None:
+    """Raise InputError when ``data`` is UTF-8 except for some bytes of another encoding.
+
+    Decoding such a file as cp1252 would turn its UTF-8 umlauts into mojibake (``Ã¼``),
+    decoding it as UTF-8 loses the other bytes: the user has to fix it.
+    """
+    # Fast path for big cp1252 files: a UTF-8 multi-byte sequence is a lead byte followed
+    # by a continuation byte, all non-ASCII, so without such a pair among the non-ASCII
+    # bytes there is none (decoding everything with surrogateescape costs seconds).
+    if not _LEAD_CONTINUATION.search(data.translate(None, _ASCII_BYTES)):
+        return
+    text = data.decode("utf-8", "surrogateescape").lstrip("\ufeff")
+    if not _UTF8_NON_ASCII.search(text):
+        return  # no UTF-8 at all: a cp1252/latin-1 file
+    problems = locate(text) if locate is not None else []
+    if not problems:
+        problems = [
+            Problem(name, number, "", _not_utf8_message(line))
+            for number, line in enumerate(_LINE_BREAK.split(text), start=1)
+            if _NOT_UTF8.search(line)
+        ]
+    raise InputError(problems)
+
+
+def _not_utf8_message(cell: str) -> str:
+    found = _NOT_UTF8.search(cell)
+    start = found.start() if found else 0
+    shown = "".join(
+        f"\\x{ord(c) - 0xDC00:02x}" if _NOT_UTF8.match(c) else c
+        for c in cell[max(0, start - 12) : start + 12]
+    )
+    return (
+        f"'{shown}' holds bytes that are not UTF-8 although the rest of the file is UTF-8: "
+        "the file mixes two encodings (text pasted from a Windows/cp1252 file?); "
+        "retype these characters and save the file as 'CSV UTF-8'"
+    )
+
+
 def _detect_delimiter(header: str) -> str:
     counts = {d: header.count(d) for d in (";", "\t", ",")}
     best = max(counts, key=lambda d: (counts[d], d == ";"))
@@ -181,8 +361,9 @@ def _detect_delimiter(header: str) -> str:
 
 def _read_csv(path: Path) -> tuple[pd.DataFrame, list[int]]:
     name = str(path)
-    text = _decode(path)
-    first_line = text.lstrip("\ufeff").splitlines()[0] if text.strip() else ""
+    text = _decode(path, locate=lambda mixed: _not_utf8_cells(name, mixed))
+    head = text[: text.find("\n") + 1 or len(text)]  # splitting all of a big file is slow
+    first_line = head.lstrip("\ufeff").splitlines()[0] if text.strip() else ""
     delimiter = _detect_delimiter(first_line)
     csv.field_size_limit(2**31 - 1)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
@@ -190,50 +371,154 @@ def _read_csv(path: Path) -> tuple[pd.DataFrame, list[int]]:
         table = [row for row in reader]
     except csv.Error as err:
         raise InputError([Problem(name, reader.line_num, "", f"malformed CSV: {err}")]) from None
+    _refuse_unclosed_quote(name, text, table, reader.line_num, delimiter)
     # blank rows are skipped but still counted: row numbers are the spreadsheet's
     numbers = [i for i, row in enumerate(table, start=1) if any(map(str.strip, row))]
     table = [table[i - 1] for i in numbers]
     if not table:
         raise InputError([Problem(name, None, "", "the file is empty")])
     header = [h.strip() for h in table[0]]
+    width = len(header)
+    text_at = next((j for j, h in enumerate(header) if canonical_column(h) == "text"), 0)
     problems = []
-    body, rows = [], []
-    for i, row in zip(numbers[1:], table[1:], strict=True):
-        if len(row) > len(header) and any(c.strip() for c in row[len(header) :]):
-            problems.append(
-                Problem(
-                    name,
-                    i,
-                    "",
-                    f"row has {len(row)} cells but the header "
-                    f"has {len(header)} (delimiter {delimiter!r}; a "
-                    "stray separator or quote?)",
+    if all(len(row) == width for row in table):  # the usual case: no padding needed
+        body, rows = table[1:], numbers[1:]
+    else:
+        body, rows = [], []
+        for i, row in zip(numbers[1:], table[1:], strict=True):
+            if len(row) > width and any(c.strip() for c in row[width:]):
+                problems.append(
+                    Problem(
+                        name,
+                        i,
+                        "",
+                        f"row has {len(row)} cells but the header "
+                        f"has {width} (delimiter {delimiter!r}; a "
+                        "stray separator or quote?)",
+                    )
                 )
-            )
-            continue
-        row = row[: len(header)] + [""] * (len(header) - len(row))
-        body.append([unneutralise(c) for c in row])
-        rows.append(i)
+                continue
+            other = _other_delimiter(row, delimiter, width) if text_at else None
+            if other is not None:  # the text would be empty: say why
+                problems.append(
+                    Problem(
+                        name,
+                        i,
+                        "",
+                        f"the row is separated by {other!r} but the header by {delimiter!r} "
+                        f"(mixed delimiters); use {delimiter!r} throughout",
+                    )
+                )
+                continue
+            body.append(row[:width] + [""] * (width - len(row)))
+            rows.append(i)
     if problems:
         raise InputError(problems)
     if len(set(header)) != len(header):
         dupes = sorted({h for h in header if header.count(h) > 1})
         raise InputError([Problem(name, 1, d, "column name appears twice") for d in dupes])
-    return pd.DataFrame(body, columns=header, dtype=object), rows
+    del table
+    columns = list(zip(*body, strict=True)) if body else [()] * width
+    del body
+    frame = pd.DataFrame(
+        {h: _unneutralised(column) for h, column in zip(header, columns, strict=True)},
+        columns=header,
+        dtype=object,
+    )
+    return frame, rows
+
+
+def _other_delimiter(row: list[str], delimiter: str, width: int) -> str | None:
+    """The delimiter that splits a one-cell row into (at least) the header's cells."""
+    if len(row) != 1 or width < 2:
+        return None
+    for other in (";", ",", "\t"):
+        if (
+            other != delimiter
+            and other in row[0]
+            and len(next(csv.reader([row[0]], delimiter=other))) >= width
+        ):
+            return other
+    return None
+
+
+def _refuse_unclosed_quote(
+    name: str, text: str, table: list[list[str]], line_count: int, delimiter: str
+) -> None:
+    """Raise InputError when a quote opens in the last record and is never closed.
+
+    Python's csv module then reads everything up to the end of the file into that one
+    cell, silently losing the rows after it.
+    """
+    last = table[-1][-1] if table and table[-1] else ""
+    breaks = len(_LINE_BREAK.findall(last))
+    if not breaks or not text.endswith(last):  # the cell does not run to the end
+        return
+    start = line_count - breaks + (1 if last.endswith(("\n", "\r")) else 0)
+    buffer = io.StringIO(text, newline="")
+    for _ in range(start - 1):
+        buffer.readline()
+    try:
+        for _ in csv.reader(buffer, delimiter=delimiter, strict=True):
+            pass
+    except csv.Error as err:
+        if "unexpected end of data" not in str(err):
+            return
+    else:
+        return
+    header = next((row for row in table if any(map(str.strip, row))), [])
+    at = len(table[-1]) - 1
+    column = header[at].strip() if at < len(header) else ""
+    raise InputError(
+        [
+            Problem(
+                name,
+                len(table),
+                column,
+                'a quote (") opens in this cell and is never closed, so everything after it '
+                f"(lines {start}–{line_count}) would be read as this one cell; "
+                "close the quote or delete it",
+            )
+        ]
+    )
+
+
+def _not_utf8_cells(name: str, text: str) -> list[Problem]:
+    """Problems naming row and column of every cell with bytes that are not UTF-8."""
+    head = text[: text.find("\n") + 1 or len(text)]
+    delimiter = _detect_delimiter(head)
+    table = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    header: list[str] | None = None
+    problems = []
+    for number, row in enumerate(table, start=1):
+        if header is None and any(map(str.strip, row)):
+            header = [h.strip() for h in row]
+        for at, cell in enumerate(row):
+            if _NOT_UTF8.search(cell):
+                column = header[at] if header is not None and at < len(header) else ""
+                problems.append(Problem(name, number, column, _not_utf8_message(cell)))
+    return problems
+
+
+def _unneutralised(cells: tuple[str, ...]) -> list[str]:
+    """:func:`unneutralise` each cell (only cells starting with ``'`` can change)."""
+    return [unneutralise(c) if c[:1] == "'" else c for c in cells]
 
 
 def _read_xlsx(path: Path) -> tuple[pd.DataFrame, list[int]]:
     import openpyxl
 
     name = str(path)
+    # merged cells are only known to a fully loaded workbook: fine for usual sizes
+    full = path.stat().st_size <= _XLSX_FULL_LOAD_BYTES
     try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        book = openpyxl.load_workbook(path, read_only=not full, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as err:
         raise InputError([Problem(name, None, "", f"not a readable .xlsx file ({err})")]) from None
     try:
-        sheets = {s.lower(): s for s in book.sheetnames}
-        sheet_name = sheets.get("records") or sheets.get("aussagen") or book.sheetnames[0]
+        sheet_name = _records_sheet(book, name)
         sheet = book[sheet_name]
+        merged = list(sheet.merged_cells.ranges) if full else []
         values = []
         for row in sheet.iter_rows(values_only=True):
             values.append([_cell_text(v) for v in row])
@@ -243,6 +528,21 @@ def _read_xlsx(path: Path) -> tuple[pd.DataFrame, list[int]]:
     if not numbered:
         raise InputError([Problem(name, None, "", f"sheet {sheet_name!r} is empty")])
     header_row, header = numbered[0]
+    spans = [m for m in merged if m.min_row <= header_row <= m.max_row]
+    if spans:
+        raise InputError(
+            [
+                Problem(
+                    name,
+                    header_row,
+                    get_column_letter(m.min_col),
+                    f"header cells {m.coord} are merged: the first row with content must hold "
+                    "one column name per cell; unmerge them (and delete a title row above "
+                    "the column names)",
+                )
+                for m in spans
+            ]
+        )
     header = [h.strip() for h in header]
     width = max(i for i, h in enumerate(header, start=1) if h) if any(header) else 0
     header = header[:width]
@@ -251,6 +551,55 @@ def _read_xlsx(path: Path) -> tuple[pd.DataFrame, list[int]]:
     if header_row != 1:
         rows = list(rows)
     return pd.DataFrame(body, columns=header, dtype=object), rows
+
+
+#: Workbooks up to this size are loaded fully, so that merged header cells are found.
+_XLSX_FULL_LOAD_BYTES = 5_000_000
+
+
+def _records_sheet(book: Any, name: str) -> str:
+    """The sheet to read: ``records``/``Aussagen``, else the only sheet with statements.
+
+    A sheet holds statements when its first row with content names a text column
+    (``text``, ``Aussage``, …) and a row follows. With no such sheet the first sheet is
+    read (and its missing column reported); with several, InputError lists them.
+    """
+    by_lower = {s.lower(): s for s in book.sheetnames}
+    for wanted in ("records", "aussagen"):
+        if wanted in by_lower:
+            return by_lower[wanted]
+    if len(book.sheetnames) == 1:
+        return book.sheetnames[0]
+    candidates = [s for s in book.sheetnames if _holds_statements(book[s])]
+    if len(candidates) > 1:
+        listed = ", ".join(repr(s) for s in candidates)
+        raise InputError(
+            [
+                Problem(
+                    name,
+                    None,
+                    "",
+                    f"the workbook has {len(candidates)} sheets with statements ({listed}) "
+                    "and none is named 'records' or 'Aussagen': rename the sheet to read to "
+                    "'records', or put all statements on one sheet",
+                )
+            ]
+        )
+    return candidates[0] if candidates else book.sheetnames[0]
+
+
+def _holds_statements(sheet: Any) -> bool:
+    header = None
+    for row in sheet.iter_rows(values_only=True):
+        cells = [_cell_text(v).strip() for v in row]
+        if not any(cells):
+            continue
+        if header is not None:
+            return True
+        header = cells
+        if "text" not in {canonical_column(c) for c in cells if c}:
+            return False
+    return False
 
 
 def _cell_text(value: object) -> str:
@@ -274,7 +623,7 @@ _SOURCE_MARK = re.compile(r"\s*\((?:quelle|source|wer)\s*:\s*(?P<source>[^)]*)\)
 def _read_markdown(path: Path) -> tuple[pd.DataFrame, list[int], dict[str, str]]:
     name = str(path)
     # only \n, \r\n and \r end a line (str.splitlines also splits at U+2028, \x0c, …)
-    lines = _LINE_BREAK.split(_decode(path).lstrip("\ufeff"))
+    lines = _LINE_BREAK.split(_decode(path, expected="Markdown text").lstrip("\ufeff"))
     meta: dict[str, str] = {}
     start = 0
     if lines and lines[0].strip() == "---":
@@ -294,12 +643,14 @@ def _read_markdown(path: Path) -> tuple[pd.DataFrame, list[int], dict[str, str]]
     records: list[dict[str, str]] = []
     rows: list[int] = []
     section = ""
+    first_heading: int | None = None
     current: dict[str, str] | None = None
     for number, line in enumerate(lines[start:], start=start + 1):
         heading = _HEADING.match(line)
         bullet = _BULLET.match(line)
         if heading:
             section, current = heading["title"], None
+            first_heading = first_heading or number
         elif bullet and len(bullet["indent"]) < 2:
             current = {"section": section, "text": bullet["body"]}
             records.append(current)
@@ -308,6 +659,20 @@ def _read_markdown(path: Path) -> tuple[pd.DataFrame, list[int], dict[str, str]]
             current["text"] += " " + line.strip()
         else:
             current = None
+    early = [r for r in rows if first_heading is not None and r < first_heading]
+    if early:
+        raise InputError(
+            [
+                Problem(
+                    name,
+                    r,
+                    "section",
+                    f"statement before the first heading (line {first_heading}): move it "
+                    "under a heading, or add one above it (e.g. '## Allgemein')",
+                )
+                for r in early
+            ]
+        )
     for rec in records:
         text = rec["text"].strip()
         mark = _KIND_MARK.match(text)

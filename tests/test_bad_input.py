@@ -1,0 +1,223 @@
+"""The bad-input corpus: every case of tests/fixtures/bad/cases.yaml through the CLI.
+
+Each case runs ``workshop_analysis.cli.main`` in-process and must exit with the expected
+status, name the file (and row and column where the case says so) without a traceback,
+leave no output behind, and print exactly what docs/bad-input.md says it prints.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from workshop_analysis import config
+from workshop_analysis.cli import main
+from workshop_analysis.errors import InputError, Problem
+from workshop_analysis.io import read_records
+
+BAD = Path(__file__).resolve().parent / "fixtures" / "bad"
+DOC = Path(__file__).resolve().parents[1] / "docs" / "bad-input.md"
+CASES: list[dict[str, Any]] = yaml.safe_load((BAD / "cases.yaml").read_text(encoding="utf-8"))
+
+
+def generate(name: str, folder: Path) -> Path:
+    """Write one of the large inputs that are generated instead of committed."""
+    path = folder / name
+    lines = ["Art;Aussage"]
+    if name == "huge-cell.csv":
+        lines += ["Lob;kurz", "Bedarf;" + "x" * 10_000_000]
+    elif name == "many-bad-rows.csv":
+        lines += [f"Begeisterung;Aussage Nummer {i}" for i in range(1, 1001)]
+    elif name == "million-rows.csv":
+        kinds = ("Bedarf", "Wunsch", "Lob", "Kritik")
+        lines += [f"{kinds[i % 4]};Aussage Nummer {i} zur Einarbeitung" for i in range(1_000_000)]
+        lines[999_990] = "Begeisterung;Aussage mit unbekannter Art"  # spreadsheet row 999,991
+    else:
+        raise ValueError(name)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def argv(case: dict[str, Any], file: Path, out: Path) -> list[str]:
+    values = {
+        "{file}": str(file),
+        "{records}": str(config.SAMPLE_RECORDS),
+        "{codebook}": str(config.SAMPLE_CODEBOOK),
+        "{out}": str(out),
+    }
+    return [values.get(arg, arg) for arg in case["command"]]
+
+
+def shown(text: str, *folders: Path) -> str:
+    """The output as docs/bad-input.md shows it: paths as file names, long output shortened."""
+    for folder in (*folders, BAD, config.SAMPLE_DIR):
+        text = text.replace(f"{folder}/", "")
+    lines = text.rstrip("\n").splitlines()
+    if len(lines) > 4:
+        lines = [*lines[:3], "⋮", lines[-1]]
+    return "\n".join(lines)
+
+
+def documented() -> dict[str, str]:
+    """Case name -> the message column of the table in docs/bad-input.md."""
+    table: dict[str, str] = {}
+    for line in DOC.read_text(encoding="utf-8").splitlines():
+        cells = [c.strip() for c in re.split(r"(?<!\\)\|", line)[1:-1]]
+        if len(cells) != 4 or cells[0] in {"Case", ""} or set(cells[0]) <= set("-: "):
+            continue
+        parts = [p.strip() for p in cells[3].split("<br>")]
+        table[cells[0]] = "\n".join(p.strip("`").replace("\\|", "|") for p in parts)
+    return table
+
+
+def _param(case: dict[str, Any]) -> Any:
+    marks = [pytest.mark.slow] if case.get("slow") else []
+    return pytest.param(case, id=f"{case['file']}-{case['command'][0]}", marks=marks)
+
+
+@pytest.mark.parametrize("case", [_param(c) for c in CASES])
+def test_case(case: dict[str, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    file = generate(case["file"], tmp_path) if case.get("generated") else BAD / case["file"]
+    out = tmp_path / "out"
+    status = main(argv(case, file, out))
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.err
+    assert status == case.get("exit", 1), captured.err
+    text = captured.err if status else captured.out
+    assert case["message"] in text
+    if status:
+        where = str(file)
+        if "row" in case:
+            where += f", row {case['row']}"
+        if "column" in case:
+            where += f", column '{case['column']}'"
+        assert f"{where}: " in text
+        assert not out.exists(), "bad input must not leave output behind"
+    assert shown(text, tmp_path) == documented()[case["case"]]
+
+
+def test_docs_list_every_case_once() -> None:
+    names = [c["case"] for c in CASES]
+    assert len(names) == len(set(names))
+    assert sorted(documented()) == sorted(names)
+    committed = {p.name for p in BAD.iterdir() if p.name not in {"cases.yaml", "make_fixtures.py"}}
+    assert len(committed) >= 28
+    assert committed <= {c["file"] for c in CASES}  # every committed file is a case
+    assert max(p.stat().st_size for p in BAD.iterdir()) < 10_000
+
+
+def test_readme_links_the_table() -> None:
+    readme = (DOC.parents[1] / "README.md").read_text(encoding="utf-8")
+    assert "docs/bad-input.md" in readme
+
+
+# --- what the accepted cases read -------------------------------------------------------
+
+
+def test_utf16_without_bom_is_read_without_mojibake() -> None:
+    records = read_records(BAD / "utf16-no-bom.csv")
+    assert records["text"].tolist() == ["Mehr Zeit für Übungen", "Gute Stimmung im Raum"]
+
+
+def test_nul_byte_becomes_a_space() -> None:
+    records = read_records(BAD / "nul-byte.csv")
+    assert records["text"].tolist()[1] == "Kleinere  Gruppen"
+
+
+def test_mixed_encoding_is_never_read_as_mojibake() -> None:
+    with pytest.raises(InputError) as err:
+        read_records(BAD / "mixed-utf8-cp1252.csv")
+    assert [(p.row, p.column) for p in err.value.problems] == [(4, "Aussage")]
+    assert "Ã" not in str(err.value)
+
+
+def test_one_cell_row_with_commas_is_text_when_text_is_the_first_column(tmp_path: Path) -> None:
+    path = tmp_path / "records.csv"
+    path.write_text("text;kind;section\nMehr Zeit, mehr Geld, mehr Personal\n", encoding="utf-8")
+    assert read_records(path)["text"].tolist() == ["Mehr Zeit, mehr Geld, mehr Personal"]
+
+
+def test_the_only_sheet_with_statements_is_read(tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.title = "Notizen"
+    book.active.append(["Raum 2.14, Beamer fehlte"])
+    sheet = book.create_sheet("Tisch 1")
+    sheet.append(["Art", "Aussage"])
+    sheet.append(["Bedarf", "Mehr Zeit für die Einarbeitung"])
+    book.save(tmp_path / "workshop.xlsx")
+    records = read_records(tmp_path / "workshop.xlsx")
+    assert records["text"].tolist() == ["Mehr Zeit für die Einarbeitung"]
+
+
+def test_quoted_line_breaks_are_not_an_unclosed_quote(tmp_path: Path) -> None:
+    path = tmp_path / "records.csv"
+    path.write_text('kind,text\nneed,"Mehr Zeit\nfür Übungen"\n', encoding="utf-8")
+    assert read_records(path)["text"].tolist() == ["Mehr Zeit\nfür Übungen"]
+
+
+# --- long problem lists -----------------------------------------------------------------
+
+
+def test_long_problem_list_shows_twenty_and_keeps_all() -> None:
+    problems = [Problem("x.csv", row, "Art", "unknown kind") for row in range(2, 1002)]
+    err = InputError(problems)
+    lines = str(err).splitlines()
+    assert lines[0] == "1000 problems found:"
+    assert lines[1] == "  x.csv, row 2, column 'Art': unknown kind"
+    assert lines[20] == "  x.csv, row 21, column 'Art': unknown kind"
+    assert lines[21] == "  … and 980 more problems"
+    assert len(lines) == 22
+    assert len(err.problems) == 1000
+    assert len(err.full_message().splitlines()) == 1001
+
+
+def test_validate_all_lists_every_problem(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = generate("many-bad-rows.csv", tmp_path)
+    assert main(["validate", "--all", str(path)]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == 1001
+    assert err[-1].startswith(f"  {path}, row 1001, column 'Art': unknown kind")
+
+
+# --- a real process ---------------------------------------------------------------------
+
+
+def _run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "workshop_analysis", *args],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize(
+    ("command", "name", "where"),
+    [
+        (["validate"], "unbalanced-quote.csv", "row 3, column 'text'"),
+        (["validate"], "merged-header.xlsx", "row 1, column 'A'"),
+        (["codebook", "check"], "codebook-cycle.yaml", "row 3, column 'parent'"),
+    ],
+)
+def test_real_process_exits_1_without_traceback(command: list[str], name: str, where: str):
+    result = _run(*command, str(BAD / name))
+    assert result.returncode == 1
+    assert f"{BAD / name}, {where}: " in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_debug_shows_the_traceback() -> None:
+    result = _run("--debug", "codebook", "check", str(BAD / "codebook-cycle.yaml"))
+    assert result.returncode == 1
+    assert "Traceback (most recent call last)" in result.stderr
+    assert "InputError" in result.stderr
