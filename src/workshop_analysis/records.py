@@ -32,12 +32,15 @@ import hashlib
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 import pandas as pd
 
 from . import config
 from .errors import InputError, Problem
+
+_T = TypeVar("_T")
 
 #: The columns of the record table, in order.
 COLUMNS: tuple[str, ...] = (
@@ -380,14 +383,14 @@ def normalise_records(
     # Record ids: given ones are kept; the others come from the statement (see
     # make_record_id). Duplicates are found by comparing the statements themselves.
     given = _stripped(data["record_id"].tolist())
+    record_ids: list[str] = [rid or "" for rid in given]
     first_of: dict[tuple[str, str, str], int] = {}
-    repeated: set[int] = set()
+    repeated: dict[int, int] = {}
     for i, rid in enumerate(given):
         if not rid:
-            key = (workshops[i], sections[i] or "", texts[i])
-            first = first_of.setdefault(key, i)
+            first = first_of.setdefault((workshops[i], sections[i] or "", texts[i]), i)
             if first != i:
-                repeated.add(i)
+                repeated[i] = first
                 problems.append(
                     Problem(
                         file,
@@ -396,25 +399,25 @@ def normalise_records(
                         f"same section and text as row {rows[first]} (duplicate statement)",
                     )
                 )
-    generated = _statement_ids(first_of)
-    record_ids = [
-        rid if rid else generated[(workshops[i], sections[i] or "", texts[i])]
-        for i, rid in enumerate(given)
-    ]
-    seen: dict[tuple[str, str], int] = {}
-    for i, rid in enumerate(record_ids):
-        if i in repeated:
-            continue  # reported above as a duplicate statement
-        first = seen.setdefault((workshops[i], rid), i)
-        if first != i:
-            problems.append(
-                Problem(
-                    file,
-                    rows[i],
-                    col_name("record_id"),
-                    f"duplicate record_id {rid!r} (first in row {rows[first]})",
+    for i, rid in zip(first_of.values(), _statement_ids(list(first_of)), strict=True):
+        record_ids[i] = rid
+    for i, first in repeated.items():
+        record_ids[i] = record_ids[first]
+    if len(set(record_ids)) != len(record_ids):  # else every id is unique anyway
+        seen: dict[tuple[str, str], int] = {}
+        for i, rid in enumerate(record_ids):
+            if i in repeated:
+                continue  # reported above as a duplicate statement
+            first = seen.setdefault((workshops[i], rid), i)
+            if first != i:
+                problems.append(
+                    Problem(
+                        file,
+                        rows[i],
+                        col_name("record_id"),
+                        f"duplicate record_id {rid!r} (first in row {rows[first]})",
+                    )
                 )
-            )
 
     if problems:
         raise InputError(problems)
@@ -442,22 +445,28 @@ def _stripped(values: list[object]) -> list[str | None]:
 
 def _cleaned(values: list[object]) -> list[str | None]:
     """Like :func:`_stripped`, with :func:`clean_text` applied (section, source)."""
-    return [None if v is None else clean_text(v) or None for v in _stripped(values)]
+    return _by_value(_stripped(values), lambda v: None if v is None else clean_text(v) or None)
 
 
-def _by_value(values: list[object], convert: Callable[[object], tuple]) -> list[tuple]:
-    """``[convert(v) for v in values]``, calling ``convert`` once per distinct value."""
-    cache: dict[tuple[type, Hashable], tuple] = {}
-    out = []
+_UNSEEN = object()
+
+
+def _by_value(values: list[Any], convert: Callable[[Any], _T]) -> list[_T]:
+    """``[convert(v) for v in values]``, calling ``convert`` once per distinct string.
+
+    Cells that are not strings or ``None`` (numbers, NaN, lists) are converted one by one.
+    """
+    cache: dict[str | None, Any] = {}
+    out: list[_T] = []
+    append = out.append
     for v in values:
-        try:
-            key = (type(v), v)
-            result = cache.get(key)
-            if result is None:
-                result = cache[key] = convert(v)
-        except TypeError:  # unhashable cell
+        if v is None or type(v) is str:
+            result = cache.get(v, _UNSEEN)
+            if result is _UNSEEN:
+                result = cache[v] = convert(v)
+        else:
             result = convert(v)
-        out.append(result)
+        append(result)
     return out
 
 
@@ -484,22 +493,27 @@ def _date_or_problem(written: object) -> tuple[str | None, str | None]:
 
 def _codes(values: list[object]) -> list[list[str]]:
     """:func:`split_codes` of each cell; a new list per row (lists are mutable)."""
-    return [list(codes) for (codes,) in _by_value(values, lambda v: (split_codes(v),))]
+    return [list(codes) for codes in _by_value(values, split_codes)]
 
 
-def _statement_ids(statements: dict[tuple[str, str, str], int]) -> dict[tuple, str]:
-    """Generated ids of distinct ``(workshop, section, text)`` statements.
+def _statement_ids(statements: list[tuple[str, str, str]]) -> list[str]:
+    """Generated ids of distinct ``(workshop, section, text)`` statements, in order.
 
     ``r-`` + :data:`RECORD_ID_DIGITS` hex digits of the SHA-1 hash (as
     :func:`make_record_id`); statements of a workshop whose short ids coincide get all 40
     digits, so the ids of different statements always differ, whatever their order.
     """
-    digests = {
-        key: hashlib.sha1("\x1f".join(key).encode("utf-8")).hexdigest() for key in statements
-    }
+    sha1 = hashlib.sha1
+    digests = [sha1("\x1f".join(key).encode("utf-8")).hexdigest() for key in statements]
     n = RECORD_ID_DIGITS
-    short = Counter((key[0], d[:n]) for key, d in digests.items())
-    return {key: "r-" + (d if short[(key[0], d[:n])] > 1 else d[:n]) for key, d in digests.items()}
+    ids = ["r-" + d[:n] for d in digests]
+    if len(set(ids)) == len(ids):
+        return ids
+    short = Counter(zip((key[0] for key in statements), ids, strict=True))
+    return [
+        rid if short[(key[0], rid)] == 1 else "r-" + d
+        for key, rid, d in zip(statements, ids, digests, strict=True)
+    ]
 
 
 def validate_records(data: pd.DataFrame, *, file: str = "") -> pd.DataFrame:
