@@ -238,3 +238,81 @@ def test_xlsx_writer_replaces_characters_excel_cannot_store(tmp_path: Path) -> N
     sheet = openpyxl.load_workbook(path).active
     assert [sheet["B2"].value, sheet["B3"].value] == ["x y", "'\nz"]
     assert read_records(path, workshop="w")["text"].tolist() == ["x y", "z"]
+
+
+def test_utf8_with_several_control_characters_stays_utf8(tmp_path: Path) -> None:
+    path = tmp_path / "records.csv"
+    path.write_bytes("text\nGrüße\x01\x02\x03\x04\x85\n".encode())
+    # was "GrÃ¼ÃŸe…": more than 3 control characters sent valid UTF-8 on to cp1252
+    assert read_records(path)["text"].tolist() == ["Grüße"]
+
+
+# Input limits (workshop_analysis.config): checked with small monkeypatched limits, so no
+# big files are needed. benchmarks/bench_scale.py measures what the real limits rest on.
+LIMITS_FILE = RECORDS / "excel_de_cp1252.csv"  # 5 records
+
+
+def test_more_rows_than_the_limit_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    from workshop_analysis import config
+
+    monkeypatch.setattr(config, "MAX_ROWS", 4)
+    with pytest.raises(InputError) as err:
+        read_records(LIMITS_FILE)
+    assert [str(p) for p in err.value.problems] == [
+        f"{LIMITS_FILE}: 5 rows; the limit is 4 statements per workshop "
+        "(workshop_analysis.config.MAX_ROWS)"
+    ]
+    monkeypatch.setattr(config, "MAX_ROWS", 5)
+    assert len(read_records(LIMITS_FILE)) == 5
+
+
+def test_files_over_the_size_limit_are_refused_before_reading(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from workshop_analysis import config
+
+    size = LIMITS_FILE.stat().st_size
+    monkeypatch.setattr(config, "MAX_FILE_BYTES", size - 1)
+    with pytest.raises(InputError) as err:
+        read_records(LIMITS_FILE)
+    assert [str(p) for p in err.value.problems] == [
+        f"{LIMITS_FILE}: the file has {size:,} bytes; the limit is {size - 1:,} bytes per "
+        "record file (workshop_analysis.config.MAX_FILE_BYTES)"
+    ]
+    # checked before the content: binary garbage gets the size message, not "binary file"
+    garbage = tmp_path / "garbage.csv"
+    garbage.write_bytes(b"\x00\xff" * 1000)
+    monkeypatch.setattr(config, "MAX_FILE_BYTES", 1999)
+    with pytest.raises(InputError, match=r"the file has 2,000 bytes; the limit is 1,999 bytes"):
+        read_records(garbage)
+    monkeypatch.setattr(config, "MAX_FILE_BYTES", size)
+    assert len(read_records(LIMITS_FILE)) == 5
+
+
+def test_text_cells_over_the_limit_name_row_and_column(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from workshop_analysis import config
+
+    path = tmp_path / "lang.csv"
+    path.write_text("Bereich;Aussage\nA;zehn Zeich\nB;elf Zeichen\n", encoding="utf-8")
+    monkeypatch.setattr(config, "MAX_TEXT_CHARS", 10)
+    with pytest.raises(InputError) as err:
+        read_records(path)
+    assert [str(p) for p in err.value.problems] == [
+        f"{path}, row 3, column 'Aussage': text is 11 characters long; at most 10 are "
+        "accepted (a paste error?)"
+    ]
+
+
+def test_cli_reports_a_limit_without_traceback(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from workshop_analysis import config
+    from workshop_analysis.cli import main
+
+    monkeypatch.setattr(config, "MAX_ROWS", 2)
+    assert main(["validate", str(LIMITS_FILE)]) == 1
+    err = capsys.readouterr().err
+    assert "5 rows; the limit is 2 statements per workshop" in err
+    assert "Traceback" not in err
