@@ -83,7 +83,7 @@ from typing import NamedTuple
 
 import pandas as pd
 
-from . import __version__
+from . import __version__, config
 from ._refi_xml import (
     NS_CODEBOOK,
     NS_PROJECT,
@@ -103,7 +103,7 @@ from ._refi_xml import (
 )
 from .codebook import Code, Codebook
 from .errors import InputError, Problem, WorkshopAnalysisError
-from .records import COLUMNS, DTYPES, MAX_TEXT_CHARS, canonical_column, normalise_records
+from .records import COLUMNS, DTYPES, canonical_column, normalise_records
 
 __all__ = [
     "QdpxProject",
@@ -698,7 +698,7 @@ def import_qdpx(path: str | Path, *, workshop: str | None = None) -> QdpxProject
         values = {**case_values.get(guid_key(src.get("guid")) or "", {}), **_values(src, variables)}
         rid = values.get("record_id") or unique(code_slug(label).replace("_", "-"), taken)
         taken.add(rid)
-        if len(final) > MAX_TEXT_CHARS:
+        if len(final) > config.MAX_TEXT_CHARS:
             raise InputError(
                 [
                     Problem(
@@ -706,7 +706,7 @@ def import_qdpx(path: str | Path, *, workshop: str | None = None) -> QdpxProject
                         None,
                         f"TextSource {label!r}",
                         f"text is {len(final):,} characters long; at most "
-                        f"{MAX_TEXT_CHARS:,} fit one record (split the source)",
+                        f"{config.MAX_TEXT_CHARS:,} fit one record (split the source)",
                     )
                 ]
             )
