@@ -137,6 +137,13 @@ def test_mixed_encoding_is_never_read_as_mojibake() -> None:
     assert "Ã" not in str(err.value)
 
 
+def test_cp1252_file_with_utf8_like_pairs_is_still_cp1252(tmp_path: Path) -> None:
+    # "ß“" is DF 93 in cp1252, also a valid UTF-8 sequence: no reason to call the file mixed
+    path = tmp_path / "records.csv"
+    path.write_bytes("Text;Art\n„Viele Grüß“ an alle;Lob\n".encode("cp1252"))
+    assert read_records(path)["text"].tolist() == ["„Viele Grüß“ an alle"]
+
+
 def test_one_cell_row_with_commas_is_text_when_text_is_the_first_column(tmp_path: Path) -> None:
     path = tmp_path / "records.csv"
     path.write_text("text;kind;section\nMehr Zeit, mehr Geld, mehr Personal\n", encoding="utf-8")
