@@ -25,6 +25,8 @@ settings.register_profile(
     database=None,  # no .hypothesis folder: runs depend on the code only
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
+#: A longer hunt for bugs: ``pytest tests/test_*_properties.py --hypothesis-profile=deep``.
+settings.register_profile("deep", settings.get_profile("workshop"), max_examples=2000)
 settings.load_profile("workshop")
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
