@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 from _text_strategies import texts
 from workshop_analysis.actions import derive_actions, unassigned
 from workshop_analysis.codebook import HORIZONS, Code, Codebook
+from workshop_analysis.errors import InputError
 from workshop_analysis.records import KINDS
 from workshop_analysis.tagging import tag
 
@@ -116,3 +117,36 @@ def test_actions_do_not_depend_on_row_order(data, seed):
     shuffled = tagged.sample(frac=1, random_state=seed.randint(0, 2**31))
     assert _actions(derive_actions(shuffled, book)) == _actions(derive_actions(tagged, book))
     assert sorted(unassigned(shuffled)["record_id"]) == sorted(unassigned(tagged)["record_id"])
+
+
+@settings(max_examples=40)
+@given(data=tagged_records(), choices=st.randoms(use_true_random=False))
+def test_merges_and_splits_lose_no_statement(data, choices):
+    """Analyst merges and splits (no drops) move statements between actions, never lose one."""
+    book, tagged = data
+    plain = derive_actions(tagged, book)
+    ids = plain["action_id"].tolist()
+    block: dict[str, dict] = {}
+    for aid, evidence, codes in zip(ids, plain["evidence"], plain["codes"], strict=True):
+        step = choices.choice(["keep", "merge", "split", "split"])
+        if step == "merge" and len(ids) > 1:
+            block[aid] = {"merge_into": choices.choice([i for i in ids if i != aid])}
+        elif step == "split":
+            some = choices.sample(evidence, choices.randint(1, len(evidence)))
+            parts = [{"title": "Teil 1", "records": some}, {"title": "Teil 2", "codes": codes}]
+            block[aid] = {"split": parts[: choices.randint(1, 2)]}
+    try:
+        actions = derive_actions(tagged, book, {"actions": block})
+    except InputError as err:  # a merge cycle is the analyst's error, reported as such
+        problems = err.problems
+    else:
+        problems = []
+    if problems:
+        assert all("cycle" in p.message for p in problems), problems
+        return
+    assert actions["action_id"].is_unique
+    in_actions = {rid for evidence in actions["evidence"] for rid in evidence}
+    assert in_actions == {rid for evidence in plain["evidence"] for rid in evidence}
+    for evidence in actions["evidence"]:
+        assert evidence
+        assert len(evidence) == len(set(evidence))
