@@ -344,9 +344,11 @@ def _utf16_without_bom(data: bytes) -> str | None:
     else:
         return None
     try:
-        return data[: len(data) - len(data) % 2].decode(encoding).lstrip("\ufeff")
+        text = data[: len(data) - len(data) % 2].decode(encoding).lstrip("\ufeff")
     except UnicodeDecodeError:
         return None
+    controls = sum(1 for ch in text[:32768] if ch < " " and ch not in "\t\r\n")
+    return None if controls > max(3, min(len(text), 32768) // 100) else text
 
 
 def _refuse_mixed_encodings(
@@ -414,6 +416,8 @@ def _read_csv(path: Path) -> tuple[pd.DataFrame, list[int]]:
     except csv.Error as err:
         raise InputError([Problem(name, reader.line_num, "", f"malformed CSV: {err}")]) from None
     _refuse_unclosed_quote(name, text, table, reader.line_num, delimiter)
+    if reader.line_num > len(table):  # some cell spans lines: was a quote closed too late?
+        _refuse_swallowed_rows(name, text, table, delimiter)
     # blank rows are skipped but still counted: row numbers are the spreadsheet's
     numbers = [i for i, row in enumerate(table, start=1) if any(map(str.strip, row))]
     table = [table[i - 1] for i in numbers]
@@ -518,6 +522,46 @@ def _refuse_unclosed_quote(
                 'a quote (") opens in this cell and is never closed, so everything after it '
                 f"(lines {start}–{line_count}) would be read as this one cell; "
                 "close the quote or delete it",
+            )
+        ]
+    )
+
+
+def _refuse_swallowed_rows(name: str, text: str, table: list[list[str]], delimiter: str) -> None:
+    """Raise InputError when a quote left open is closed by a quote in a later row.
+
+    Python's csv module then reads the lines in between into one cell. Strict parsing
+    stops where a closing quote is followed by text: when that happens on a later line
+    than the one the record started on, the record swallowed rows.
+    """
+    buffer = io.StringIO(text, newline="")
+    consumed, records = 0, 0
+    while True:
+        reader = csv.reader(buffer, delimiter=delimiter, strict=True)
+        start = consumed + 1
+        try:
+            for _ in reader:
+                records += 1
+                start = consumed + reader.line_num + 1
+            return
+        except csv.Error:
+            end = consumed + reader.line_num
+            records += 1
+            if end > start:
+                break
+            consumed = end  # a stray quote within one line ('"Gute" Moderation'): harmless
+    line = _LINE_BREAK.split(text, maxsplit=start)[start - 1]
+    at = len(next(csv.reader([line], delimiter=delimiter))) - 1
+    header = next((row for row in table if any(map(str.strip, row))), [])
+    raise InputError(
+        [
+            Problem(
+                name,
+                records,
+                header[at].strip() if 0 <= at < len(header) else "",
+                f'a quote (") opens in this cell and only closes on line {end}, so lines '
+                f"{start + 1}–{end} would be read into this cell instead of as rows; "
+                "close the quote where the cell ends",
             )
         ]
     )
