@@ -1,11 +1,15 @@
 """Reading and writing record tables: CSV, XLSX and the Markdown protocol format.
 
 CSV
-    UTF-8 (with or without BOM), or cp1252/latin-1 as German Excel saves it; the delimiter
-    (``,``, ``;`` or tab) is detected from the header line. The first row is the header.
+    UTF-8 (with or without BOM), UTF-16 (with BOM, or without when every other byte is
+    NUL), or cp1252/latin-1 as German Excel saves it; a file that is UTF-8 except for some
+    bytes of another encoding is refused, naming the cells. The delimiter (``,``, ``;``
+    or tab) is detected from the header line, the first row that is not blank.
 XLSX
-    The first sheet (or a sheet named ``records``/``Aussagen``); the first row is the
-    header. Dates are written as ISO strings.
+    The sheet named ``records``/``Aussagen``, else the only sheet whose header names a
+    text column, else the first sheet (several such sheets: an error listing them); the
+    first row with content is the header (merged header cells are an error). Dates are
+    written as ISO strings.
 Markdown protocol (``.md``)
     For typing a photo protocol::
 
@@ -22,8 +26,9 @@ Markdown protocol (``.md``)
     statement. A bullet is a line starting with ``-``, ``*``, ``+`` or ``1.``; indented
     lines continue it. ``[kind]`` right after the bullet gives the kind in English or
     German; a trailing ``(Quelle: …)``/``(source: …)`` the source; a trailing
-    ``{codes: a; b}`` hand-assigned codes. Other lines are ignored. Row numbers in
-    messages are line numbers.
+    ``{codes: a; b}`` hand-assigned codes. Other lines are ignored. When the protocol
+    has headings, a statement above the first one is an error. Row numbers in messages
+    are line numbers.
 
 Every reader returns the validated record table described in :mod:`workshop_analysis.records`
 or raises :class:`~workshop_analysis.errors.InputError` naming file, row and column.
