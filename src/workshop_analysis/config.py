@@ -9,6 +9,10 @@ Two layouts are supported:
   (see ``[tool.hatch.build.targets.wheel.force-include]`` in ``pyproject.toml``).
 
 Nothing else in the package or in the notebooks types a path.
+
+The input limits (:data:`MAX_FILE_BYTES`, :data:`MAX_ROWS`, :data:`MAX_TEXT_CHARS`) live
+here too; the readers look them up at call time, so a test may lower them with
+``monkeypatch.setattr(config, "MAX_ROWS", 3)``.
 """
 
 from __future__ import annotations
@@ -47,11 +51,13 @@ SAMPLE_CODEBOOK: Path = SAMPLE_DIR / "codebook.yaml"
 SAMPLE_OVERRIDES: Path = SAMPLE_DIR / "overrides.yaml"
 
 
-# Input limits (see "Limits" in data/README.md for the figures they rest on). Every reader
-# checks them and raises an InputError naming the file (and row/column) and the limit.
+# Input limits, chosen with benchmarks/bench_scale.py on a 2-core, 24 GB machine: 1,000,000
+# rows (228 MB) read and validate in ~15-20 s with a 2.2 GB peak, 2,000,000 rows in ~40 s
+# with 4.2 GB (see "Limits" in data/README.md). Every reader checks them and raises an
+# InputError naming the file (and row/column) and the limit.
 
 #: Largest record file read (bytes), checked with ``stat`` before anything is read.
-MAX_FILE_BYTES: int = 1_000_000_000
+MAX_FILE_BYTES: int = 500_000_000
 
 #: Most statements (rows) in one record file, checked before the rows are validated.
 MAX_ROWS: int = 2_000_000
