@@ -9,7 +9,7 @@ Usage::
 A deterministic CSV as German Excel saves it (``;``-delimited, cp1252 by default, header
 ``Text;Art;Bereich;Quelle;Datum``) is generated in a temporary folder: distinct German
 statements of 100–200 characters built from phrase parts (umlauts, ß, compounds, „…“
-quotes), seven sections, kinds given in German for about 70 % of the rows and empty for the
+quotes), seven sections, kinds given in German for two thirds of the rows and empty for the
 rest, dates as ``DD.MM.YYYY``. Every stage runs in its own subprocess, so its peak resident
 memory (``ru_maxrss`` of the child) is clean:
 
