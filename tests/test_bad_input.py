@@ -34,6 +34,13 @@ def generate(name: str, folder: Path) -> Path:
         lines += ["Lob;kurz", "Bedarf;" + "x" * 10_000_000]
     elif name == "many-bad-rows.csv":
         lines += [f"Begeisterung;Aussage Nummer {i}" for i in range(1, 1001)]
+    elif name == "too-many-rows.csv":  # the case lowers config.MAX_ROWS to 1,000
+        lines += [f"Bedarf;Aussage Nummer {i}" for i in range(1, 1002)]
+    elif name == "over-500-mb.csv":  # sparse: the size is refused before anything is read
+        path.write_text("Art;Aussage\n", encoding="utf-8")
+        with path.open("r+b") as handle:
+            handle.truncate(config.MAX_FILE_BYTES + 1)
+        return path
     elif name == "million-rows.csv":
         kinds = ("Bedarf", "Wunsch", "Lob", "Kritik")
         lines += [f"{kinds[i % 4]};Aussage Nummer {i} zur Einarbeitung" for i in range(1_000_000)]
@@ -82,7 +89,14 @@ def _param(case: dict[str, Any]) -> Any:
 
 
 @pytest.mark.parametrize("case", [_param(c) for c in CASES])
-def test_case(case: dict[str, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_case(
+    case: dict[str, Any],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for name, value in case.get("limits", {}).items():
+        monkeypatch.setattr(config, name, value)
     file = generate(case["file"], tmp_path) if case.get("generated") else BAD / case["file"]
     out = tmp_path / "out"
     status = main(argv(case, file, out))
