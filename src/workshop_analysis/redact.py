@@ -73,9 +73,7 @@ _DATE = re.compile(r"\d{1,2}\.\d{1,2}\.(?:\d{2}|\d{4})")
 _SALUTATION = r"(?:Frau|Herrn?|Hr\.|Fr\.|Mr\.?|Mrs\.?|Ms\.?|Dr\.|Prof\.)"
 _TITLE = r"(?:Prof\.|Dr\.|Dr\.-Ing\.|Dipl\.-\w+\.?|med\.|rer\.\s?nat\.|h\.\s?c\.)"
 #: Capital letters of the Latin, Greek and Cyrillic scripts (Ä, Ö, Ş, Ł, İ …).
-_UPPER = "".join(
-    chr(c) for c in (*range(0x41, 0x250), *range(0x370, 0x530)) if chr(c).isupper()
-)
+_UPPER = "".join(chr(c) for c in (*range(0x41, 0x250), *range(0x370, 0x530)) if chr(c).isupper())
 _NAME_PART = rf"[{_UPPER}](?:[^\W\d_]|['’])*[^\W\d_]"
 _NAME_WORD = rf"{_NAME_PART}(?:-{_NAME_PART})?"
 _SALUTED = re.compile(
