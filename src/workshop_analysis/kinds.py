@@ -102,6 +102,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -183,16 +184,17 @@ def _first_letters(alt: str) -> set[str] | None:
 _FOLD_FIRST = {"ä": "a", "ö": "o", "ü": "u", "ß": "s"}
 
 
-def _cue_matchers() -> tuple[
-    dict[str, tuple[re.Pattern[str], re.Pattern[str]]], re.Pattern[str], re.Pattern[str]
-]:
+def _cue_matchers(
+    flags: int = re.IGNORECASE,
+) -> tuple[dict[str, tuple[re.Pattern[str], re.Pattern[str]]], re.Pattern[str], re.Pattern[str]]:
     """Compiled alternations per initial letter, and a finder for compound heads.
 
     Python's ``re`` tries alternatives one after the other, so matching 400 cue words at
     every word start is slow. Alternatives that start with known letters are filed under
     those letters. Compound-head cues (``\\w*problem\\w*``) can start anywhere; they
     are only tried on words that contain their head ("problem"). Order is kept, so the
-    earliest listed cue still wins at a position.
+    earliest listed cue still wins at a position. ``flags=0`` compiles the same patterns
+    case-sensitively, for text already lower-cased by :func:`_lowered`.
     """
     items: list[tuple[set[str] | None, str]] = []
     heads: list[str] = []
@@ -213,22 +215,46 @@ def _cue_matchers() -> tuple[
         plain = [a for first, a in items if first is not None and letter in first]
         with_heads = [a for first, a in items if first is None or letter in first]
         matchers[letter] = (
-            re.compile("|".join(plain), re.IGNORECASE),
-            re.compile("|".join(with_heads), re.IGNORECASE),
+            re.compile("|".join(plain), flags),
+            re.compile("|".join(with_heads), flags),
         )
-    rest = re.compile("|".join(a for first, a in items if first is None), re.IGNORECASE)
-    head_re = re.compile("|".join(umlaut_pattern(h) for h in heads), re.IGNORECASE)
+    rest = re.compile("|".join(a for first, a in items if first is None), flags)
+    head_re = re.compile("|".join(umlaut_pattern(h) for h in heads), flags)
     return matchers, rest, head_re
 
 
 _CUE_MATCHERS, _CUE_OTHER, _HEADS = _cue_matchers()
+_CUE_MATCHERS_LOW, _CUE_OTHER_LOW, _HEADS_LOW = _cue_matchers(0)
 _WORD_SPAN = re.compile(r"\w+")
+#: Characters outside this set may case-fold differently in ``re`` and ``str.lower``
+#: ("İ", "ſ", the Kelvin sign, …): a text with one of them is matched case-insensitively.
+_NOT_FOLDABLE = re.compile(r"[^\x00-\x7fäöüÄÖÜß„“”‚‘’«»–—…•·✓✔☑✗✘❌👍👎€§°]")
 
 
-def _find_cues(text: str) -> list[tuple[int, int, int, str]]:
-    """Non-overlapping cue matches ``(start, end, cue index, matched text)``, left to right."""
+def _lowered(text: str) -> str | None:
+    """``text`` lower-cased when case-sensitive patterns on it match exactly what the
+    case-insensitive ones match on ``text`` (same length, same offsets), else ``None``.
+
+    Python's ``re`` is several times faster without ``re.IGNORECASE``; all cue patterns
+    are written in lower case.
+    """
+    if _NOT_FOLDABLE.search(text) is not None:
+        return None
+    return text.lower()
+
+
+def _find_cues(text: str, *, lowered: bool = False) -> list[tuple[int, int, int, str]]:
+    """Non-overlapping cue matches ``(start, end, cue index, matched text)``, left to right.
+
+    With ``lowered`` the text comes from :func:`_lowered` and the case-sensitive
+    matchers are used.
+    """
+    if lowered:
+        matchers, other, heads = _CUE_MATCHERS_LOW, _CUE_OTHER_LOW, _HEADS_LOW
+    else:
+        matchers, other, heads = _CUE_MATCHERS, _CUE_OTHER, _HEADS
     found: list[tuple[int, int, int, str]] = []
-    head_ends = [m.end() for m in _HEADS.finditer(text)]
+    head_ends = [m.end() for m in heads.finditer(text)]
     pos = 0
     h = 0
     for w in _WORD_SPAN.finditer(text):
@@ -238,12 +264,12 @@ def _find_cues(text: str) -> list[tuple[int, int, int, str]]:
         if start < pos:
             continue
         has_head = h < len(head_ends) and head_ends[h] <= word_end
-        first = text[start].lower()
-        pair = _CUE_MATCHERS.get(_FOLD_FIRST.get(first, first))
+        first = text[start] if lowered else text[start].lower()
+        pair = matchers.get(_FOLD_FIRST.get(first, first))
         if pair is None:
             if not has_head:
                 continue
-            matcher = _CUE_OTHER
+            matcher = other
         else:
             matcher = pair[1] if has_head else pair[0]
         m = matcher.match(text, start)
@@ -338,24 +364,50 @@ _CONTRAST_AFTER = 1.5
 _CONTRAST_BEFORE = 0.5
 
 
-def _clause_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+class _Rx(NamedTuple):
+    """The case-insensitive patterns of the rules, or their case-sensitive twins for text
+    lower-cased by :func:`_lowered` (same matches, several times faster)."""
+
+    clause_break: re.Pattern[str]
+    contrast: re.Pattern[str]
+    negator: re.Pattern[str]
+    subjunctive: re.Pattern[str]
+    counterfactual: re.Pattern[str]
+    remedy: re.Pattern[str]
+    indirect_start: re.Pattern[str]
+    mehr_start: re.Pattern[str]
+    w_question: re.Pattern[str]
+    goal_end: re.Pattern[str]
+    finite: re.Pattern[str]
+    level_word: re.Pattern[str]
+    quantity: re.Pattern[str]
+    quantity_before: re.Pattern[str]
+    goal_modal: re.Pattern[str]
+    preposition: re.Pattern[str]
+
+    def case_sensitive(self) -> _Rx:
+        """The same patterns compiled without ``re.IGNORECASE``."""
+        return _Rx(*(re.compile(p.pattern, p.flags & ~re.IGNORECASE) for p in self))
+
+
+def _clause_bounds(text: str, start: int, end: int, rx: _Rx) -> tuple[int, int]:
     """Start/end offsets of the clause (comma, ``und``, sentence end, contrast) around a span."""
     left = 0
-    for m in _CLAUSE_BREAK.finditer(text, 0, start):
+    for m in rx.clause_break.finditer(text, 0, start):
         left = m.end()
-    for m in _CONTRAST_RE.finditer(text, left, start):
+    for m in rx.contrast.finditer(text, left, start):
         left = m.end()
     right = len(text)
-    m = _CLAUSE_BREAK.search(text, end)
+    m = rx.clause_break.search(text, end)
     if m:
         right = m.start()
-    m = _CONTRAST_RE.search(text, end, right)
+    m = rx.contrast.search(text, end, right)
     if m:
         right = m.start()
     return left, right
 
 
-def _contrast_start(text: str) -> int | None:
+def _contrast_start(text: str, rx: _Rx) -> int | None:
     """Where the part after the last contrast marker begins, or ``None`` without one.
 
     German often puts "aber" after the verb ("…, müssen aber aktualisiert werden"), so
@@ -363,7 +415,7 @@ def _contrast_start(text: str) -> int | None:
     when there is one within the sentence, else right after the marker.
     """
     last = None
-    for m in _CONTRAST_RE.finditer(text):
+    for m in rx.contrast.finditer(text):
         last = m
     if last is None:
         return None
@@ -388,7 +440,7 @@ def _concessive(text: str, start: int) -> bool:
     lowered = text[:start].lower()
     if "trotz" not in lowered and "ungeachtet" not in lowered and "despite" not in lowered:
         return False
-    left, _ = _clause_bounds(text, start, start)
+    left, _ = _clause_bounds(text, start, start, _RX)
     before = _WORD.findall(text[left:start])[-3:]
     for i, word in enumerate(before):
         if _CONCESSIVE.match(word):
@@ -400,46 +452,46 @@ def _concessive(text: str, start: int) -> bool:
 _REMEDY_RE = compile_words(REMEDY_VERBS)
 
 
-def _remedied(text: str, start: int, end: int) -> bool:
+def _remedied(text: str, start: int, end: int, rx: _Rx) -> bool:
     """True when a verb of remedy follows the cue within four words of its clause and no
     negator stands between ("die Belastung zu senken"; not "… wurde nicht gelöst")."""
-    _, right = _clause_bounds(text, start, end)
+    _, right = _clause_bounds(text, start, end, rx)
     window = _WORD.findall(text[end:right])[:4]
     for word in window:
-        if _NEGATOR_RE.match(word):
+        if rx.negator.match(word):
             return False
-        if _REMEDY_RE.fullmatch(word):
+        if rx.remedy.fullmatch(word):
             return True
     return False
 
 
-def _indirect(text: str, start: int) -> bool:
+def _indirect(text: str, start: int, rx: _Rx) -> bool:
     """True when the clause of ``start`` is an indirect question ("…, was/ob/welche …")."""
-    left, _ = _clause_bounds(text, start, start)
+    left, _ = _clause_bounds(text, start, start, rx)
     first = _WORD.findall(text[left:start])[:1]
-    return bool(first) and _INDIRECT_START.match(first[0]) is not None
+    return bool(first) and rx.indirect_start.match(first[0]) is not None
 
 
-def _negator(text: str, start: int, end: int, *, after: bool) -> str | None:
+def _negator(text: str, start: int, end: int, rx: _Rx, *, after: bool) -> str | None:
     """The negating word before (3 words) or, with ``after``, after (2 words) a cue in its
     clause, if any."""
-    left, right = _clause_bounds(text, start, end)
+    left, right = _clause_bounds(text, start, end, rx)
     before = _WORD.findall(text[left:start])[-3:]
     after_words = _WORD.findall(text[end:right])
     for i, word in enumerate(before):
-        if _NEGATOR_RE.match(word):
+        if rx.negator.match(word):
             following = before[i + 1] if i + 1 < len(before) else ""
             if following.lower() != "nur":
                 return word
     for word in after_words[:2] if after else []:
-        if _NEGATOR_RE.match(word) and word.lower() not in ("no", "kaum", "wenig"):
+        if rx.negator.match(word) and word.lower() not in ("no", "kaum", "wenig"):
             return word
     return None
 
 
-def _subjunctive(text: str, start: int, end: int) -> bool:
+def _subjunctive(text: str, start: int, end: int, rx: _Rx) -> bool:
     """True when the cue's clause is a Konjunktiv II / conditional, not a counterfactual past."""
-    left, right = _clause_bounds(text, start, end)
+    left, right = _clause_bounds(text, start, end, rx)
     # The subjunctive verb may stand before the comma of a relative clause; use the sentence.
     sent_left = 0
     for m in _SENTENCE_END.finditer(text, 0, start):
@@ -448,9 +500,30 @@ def _subjunctive(text: str, start: int, end: int) -> bool:
     sent_right = m.start() if m else len(text)
     clause = text[left:right]
     sentence = text[sent_left:sent_right]
-    if not _SUBJUNCTIVE_RE.search(clause):
+    if not rx.subjunctive.search(clause):
         return False
-    return not _COUNTERFACTUAL_RE.search(sentence)
+    return not rx.counterfactual.search(sentence)
+
+
+_RX = _Rx(
+    clause_break=_CLAUSE_BREAK,
+    contrast=_CONTRAST_RE,
+    negator=_NEGATOR_RE,
+    subjunctive=_SUBJUNCTIVE_RE,
+    counterfactual=_COUNTERFACTUAL_RE,
+    remedy=_REMEDY_RE,
+    indirect_start=_INDIRECT_START,
+    mehr_start=_MEHR_START,
+    w_question=_W_QUESTION,
+    goal_end=_GOAL_END,
+    finite=_FINITE,
+    level_word=_LEVEL_WORD,
+    quantity=_QUANTITY,
+    quantity_before=_QUANTITY_BEFORE,
+    goal_modal=_GOAL_MODAL,
+    preposition=_PREPOSITION,
+)
+_RX_LOWER = _RX.case_sensitive()
 
 
 @lru_cache(maxsize=65536)
@@ -459,22 +532,27 @@ def _infer_one(text: str, section: str, section_weight: float) -> tuple[str | No
     scores = dict.fromkeys(KINDS, 0.0)
     cues: dict[str, list[str]] = {k: [] for k in KINDS}
 
-    contrast_end = _contrast_start(text)
+    # ``low`` is what the patterns see: the text lower-cased (case-sensitive twins of the
+    # patterns, same offsets) or, for rare characters, the text itself (``re.IGNORECASE``)
+    lowered = _lowered(text)
+    low, rx = (text, _RX) if lowered is None else (lowered, _RX_LOWER)
+    contrast_end = _contrast_start(low, rx)
     stripped = text.strip()
-    mehr_start = _MEHR_START.search(stripped) is not None
-    w_question = stripped.endswith("?") and _W_QUESTION.match(stripped) is not None
+    low_stripped = low.strip()
+    mehr_start = rx.mehr_start.search(low_stripped) is not None
+    w_question = stripped.endswith("?") and rx.w_question.match(low_stripped) is not None
     before_contrast = dict.fromkeys(KINDS, 0.0)
     after_contrast = 0.0
 
-    for start, end, index, matched in _find_cues(text):
+    for start, end, index, matched in _find_cues(low, lowered=lowered is not None):
         kind, weight, _, fixed = CUES[index]
         label = matched.lower()
         if kind in ("concern", "praise") and _concessive(text, start):
             continue  # "leisten trotz hoher Belastung hervorragende Arbeit"
-        if kind == "concern" and weight > 0 and _remedied(text, start, end):
+        if kind == "concern" and weight > 0 and _remedied(low, start, end, rx):
             continue  # "Um die Belastung zu senken, braucht es …": a target, no complaint
         if not fixed:
-            neg = _negator(text, start, end, after=kind == "praise")
+            neg = _negator(low, start, end, rx, after=kind == "praise")
             if neg is not None:
                 label = f"{neg.lower()} … {label}" if neg.lower() != label else label
                 if kind == "praise":
@@ -484,12 +562,12 @@ def _infer_one(text: str, section: str, section_weight: float) -> tuple[str | No
                 else:
                     weight *= 0.5
                 label = f"negated: {label}"
-            elif kind == "wish" and _INDIRECT_MODAL.match(label) and _indirect(text, start):
+            elif kind == "wish" and _INDIRECT_MODAL.match(label) and _indirect(low, start, rx):
                 weight = 0.0  # "…, welche Unterlagen sie einreichen sollen": no proposal
             elif kind == "praise" and mehr_start:
                 kind = "wish"
                 label = f"wished: {label}"
-            elif kind == "praise" and _subjunctive(text, start, end):
+            elif kind == "praise" and _subjunctive(low, start, end, rx):
                 kind = "wish"
                 label = f"subjunctive: {label}"
         if contrast_end is not None:
@@ -539,7 +617,7 @@ def _infer_one(text: str, section: str, section_weight: float) -> tuple[str | No
     if mehr_start:
         scores["wish"] += 1.5
         cues["wish"].append(f"rule: {_WORD.findall(stripped)[0]} …")
-    if _GOAL_END.search(stripped) and not _FINITE.search(stripped):
+    if rx.goal_end.search(low_stripped) and not rx.finite.search(low_stripped):
         scores["wish"] += 1.5
         cues["wish"].append("rule: goal infinitive")
 
@@ -551,9 +629,9 @@ def _infer_one(text: str, section: str, section_weight: float) -> tuple[str | No
                 break
 
     changes = []
-    if _LEVEL_WORD.search(text):  # cheap test first: most statements name no level
+    if rx.level_word.search(low):  # cheap test first: most statements name no level
         changes = sorted(
-            [*_QUANTITY.finditer(text), *_QUANTITY_BEFORE.finditer(text)],
+            [*rx.quantity.finditer(low), *rx.quantity_before.finditer(low)],
             key=lambda m: m.start(),
         )
     for m in changes:
@@ -561,14 +639,14 @@ def _infer_one(text: str, section: str, section_weight: float) -> tuple[str | No
         # change decides, not the noun (a concern word) or the plain statement
         if re.search(r"(?<!\w)(?:nicht|kaum|not)(?!\w)", m.group("gap"), re.IGNORECASE):
             continue
-        sentence_start = max(text.rfind(c, 0, m.start()) for c in ".;!?") + 1
-        found = _SENTENCE_END.search(text, m.end())
-        sentence = text[sentence_start : found.start() if found else len(text)]
-        if _GOAL_MODAL.search(sentence) or sentence.rstrip().endswith("?"):
+        sentence_start = max(low.rfind(c, 0, m.start()) for c in ".;!?") + 1
+        found = _SENTENCE_END.search(low, m.end())
+        sentence = low[sentence_start : found.start() if found else len(low)]
+        if rx.goal_modal.search(sentence) or sentence.rstrip().endswith("?"):
             continue
-        before = m.re is _QUANTITY_BEFORE
-        previous = _WORD.findall(text[: m.start()])[-1:]
-        if before and previous and _PREPOSITION.match(previous[0]):
+        before = m.re is rx.quantity_before
+        previous = _WORD.findall(low[: m.start()])[-1:]
+        if before and previous and rx.preposition.match(previous[0]):
             continue  # "für Teams mit hoher Fallzahl": describes, does not assess
         good_news = (m.group("bad") is None) == (m.group("up") is not None)
         kind = "praise" if good_news else "concern"
