@@ -224,8 +224,52 @@ def _cue_matchers(
 
 
 _CUE_MATCHERS, _CUE_OTHER, _HEADS = _cue_matchers()
-_CUE_MATCHERS_LOW, _CUE_OTHER_LOW, _HEADS_LOW = _cue_matchers(0)
 _WORD_SPAN = re.compile(r"\w+")
+
+
+class _Scanner(NamedTuple):
+    """Cue finder for lower-cased text (see :func:`_cue_scanner`)."""
+
+    scan: re.Pattern[str]
+    matchers: dict[str, tuple[re.Pattern[str], re.Pattern[str]]]
+    other: re.Pattern[str]
+    groups: dict[str, int]
+
+
+@lru_cache(maxsize=1)
+def _cue_scanner() -> _Scanner:
+    """One pattern that finds where :func:`_find_cues` finds a cue, for ``finditer``.
+
+    Built on first use (compiling it takes a few tenths of a second), case-sensitive, for
+    text from :func:`_lowered`. At every word start it dispatches on the (folded) first
+    letter to that letter's alternation -- the one with compound-head cues when the word
+    contains a head -- so the scan over the words runs inside ``re`` instead of a Python
+    loop. Branches tried after the right one failed hold only alternatives that failed
+    already, so the first match and its end are the same. It has no groups (capturing
+    slows ``re`` down): the letter's matcher, re-run at each start, names the cue. No cue
+    can match the empty string, so ``finditer`` steps over words exactly like the loop.
+    """
+    matchers, other, heads = _cue_matchers(0)
+
+    def branch(pattern: re.Pattern[str], letter: str | None) -> str:
+        plain = re.sub(r"\(\?P<c\d+_\d+>", "(?:", pattern.pattern)
+        if letter is None:
+            return f"(?:{plain})"
+        chars = letter + "".join(c for c, f in _FOLD_FIRST.items() if f == letter)
+        return f"(?=[{re.escape(chars)}])(?:{plain})"
+
+    with_heads = "|".join(branch(pair[1], k) for k, pair in matchers.items())
+    without = "|".join(branch(pair[0], k) for k, pair in matchers.items())
+    scan = re.compile(
+        rf"(?<!\w)(?=\w)(?:(?=\w*?(?:{heads.pattern}))(?:{with_heads}|{branch(other, None)})|"
+        rf"{without})"
+    )
+    groups = {name: int(name[1:].split("_")[0]) for name in other.groupindex}
+    for pair in matchers.values():
+        groups.update((name, int(name[1:].split("_")[0])) for name in pair[1].groupindex)
+    return _Scanner(scan, matchers, other, groups)
+
+
 #: Characters outside this set may case-fold differently in ``re`` and ``str.lower``
 #: ("İ", "ſ", the Kelvin sign, …): a text with one of them is matched case-insensitively.
 _NOT_FOLDABLE = re.compile(r"[^\x00-\x7fäöüÄÖÜß„“”‚‘’«»–—…•·✓✔☑✗✘❌👍👎€§°]")
@@ -249,12 +293,18 @@ def _find_cues(text: str, *, lowered: bool = False) -> list[tuple[int, int, int,
     With ``lowered`` the text comes from :func:`_lowered` and the case-sensitive
     matchers are used.
     """
-    if lowered:
-        matchers, other, heads = _CUE_MATCHERS_LOW, _CUE_OTHER_LOW, _HEADS_LOW
-    else:
-        matchers, other, heads = _CUE_MATCHERS, _CUE_OTHER, _HEADS
     found: list[tuple[int, int, int, str]] = []
-    head_ends = [m.end() for m in heads.finditer(text)]
+    if lowered:
+        scanner = _cue_scanner()
+        for m in scanner.scan.finditer(text):
+            start = m.start()
+            first = text[start]
+            pair = scanner.matchers.get(_FOLD_FIRST.get(first, first))
+            cue = (scanner.other if pair is None else pair[1]).match(text, start)
+            if cue is not None:  # always: the scanner matched here
+                found.append((start, cue.end(), scanner.groups[cue.lastgroup or ""], cue.group(0)))
+        return found
+    head_ends = [m.end() for m in _HEADS.finditer(text)]
     pos = 0
     h = 0
     for w in _WORD_SPAN.finditer(text):
@@ -264,12 +314,12 @@ def _find_cues(text: str, *, lowered: bool = False) -> list[tuple[int, int, int,
         if start < pos:
             continue
         has_head = h < len(head_ends) and head_ends[h] <= word_end
-        first = text[start] if lowered else text[start].lower()
-        pair = matchers.get(_FOLD_FIRST.get(first, first))
+        first = text[start].lower()
+        pair = _CUE_MATCHERS.get(_FOLD_FIRST.get(first, first))
         if pair is None:
             if not has_head:
                 continue
-            matcher = other
+            matcher = _CUE_OTHER
         else:
             matcher = pair[1] if has_head else pair[0]
         m = matcher.match(text, start)
