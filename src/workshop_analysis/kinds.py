@@ -101,6 +101,7 @@ Rules, in the order they are applied to each statement
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -364,6 +365,8 @@ _MARKER_CONCERN = re.compile(
 )
 _TICK_PRAISE = re.compile(r"[✓✔☑👍]|\(\+\)")
 _TICK_CONCERN = re.compile(r"[✗✘❌👎]|\(-\)")
+#: Every match of the two patterns above contains one of these characters.
+_TICK_ANY = re.compile(r"[✓✔☑👍✗✘❌👎(]")
 _W_QUESTION = re.compile(
     r"\W*(?:wie|wer|was|wo|wann|warum|wieso|weshalb|wozu|woher|how|who|what|why)\s+"
     r"(?!wäre|waere|wärs|about|nicht\b|not\b)",
@@ -457,16 +460,62 @@ def _clause_bounds(text: str, start: int, end: int, rx: _Rx) -> tuple[int, int]:
     return left, right
 
 
-def _contrast_start(text: str, rx: _Rx) -> int | None:
+class _Clauses:
+    """The clause breaks and contrast markers of one text, found once.
+
+    :meth:`bounds` answers what :func:`_clause_bounds` answers, by bisection instead of
+    new searches. It is meant for cue spans: they start at a word start and end before a
+    non-word character, so a search cut off there or started there finds the same
+    markers as the search over the whole text -- unless a marker runs across the start or
+    end ("nur leider" around the cue "leider"); then it asks :func:`_clause_bounds`.
+    """
+
+    __slots__ = ("_breaks", "_contrasts", "_text", "last_contrast", "rx")
+
+    def __init__(self, text: str, rx: _Rx) -> None:
+        self._text = text
+        self.rx = rx
+        breaks = [m.span() for m in rx.clause_break.finditer(text)]
+        contrasts = list(rx.contrast.finditer(text))
+        self.last_contrast = contrasts[-1] if contrasts else None
+        self._breaks = ([s for s, _ in breaks], [e for _, e in breaks])
+        self._contrasts = ([m.start() for m in contrasts], [m.end() for m in contrasts])
+
+    def bounds(self, start: int, end: int) -> tuple[int, int]:
+        """Start/end offsets of the clause around the span ``start:end``."""
+        b_starts, b_ends = self._breaks
+        c_starts, c_ends = self._contrasts
+        for starts, ends in self._breaks, self._contrasts:
+            for pos in {start, end}:
+                i = bisect_right(ends, pos)
+                if i < len(ends) and starts[i] < pos:  # a marker runs across pos
+                    return _clause_bounds(self._text, start, end, self.rx)
+        i = bisect_right(b_ends, start)
+        left = b_ends[i - 1] if i else 0
+        i = bisect_right(c_ends, start)
+        if i and c_starts[i - 1] >= left:
+            left = c_ends[i - 1]
+        i = bisect_left(b_starts, end)
+        right = b_starts[i] if i < len(b_starts) else len(self._text)
+        i = bisect_left(c_starts, end)
+        if i < len(c_starts) and c_ends[i] <= right:
+            right = c_starts[i]
+        return left, right
+
+
+def _contrast_start(text: str, rx: _Rx, clauses: _Clauses | None = None) -> int | None:
     """Where the part after the last contrast marker begins, or ``None`` without one.
 
     German often puts "aber" after the verb ("…, müssen aber aktualisiert werden"), so
     the contrasted part starts at the beginning of the marker's clause (after the comma)
     when there is one within the sentence, else right after the marker.
     """
-    last = None
-    for m in rx.contrast.finditer(text):
-        last = m
+    if clauses is not None:
+        last = clauses.last_contrast
+    else:
+        last = None
+        for m in rx.contrast.finditer(text):
+            last = m
     if last is None:
         return None
     head = text[: last.start()]
@@ -502,10 +551,11 @@ def _concessive(text: str, start: int) -> bool:
 _REMEDY_RE = compile_words(REMEDY_VERBS)
 
 
-def _remedied(text: str, start: int, end: int, rx: _Rx) -> bool:
+def _remedied(text: str, start: int, end: int, clauses: _Clauses) -> bool:
     """True when a verb of remedy follows the cue within four words of its clause and no
     negator stands between ("die Belastung zu senken"; not "… wurde nicht gelöst")."""
-    _, right = _clause_bounds(text, start, end, rx)
+    rx = clauses.rx
+    _, right = clauses.bounds(start, end)
     window = _WORD.findall(text[end:right])[:4]
     for word in window:
         if rx.negator.match(word):
@@ -515,17 +565,19 @@ def _remedied(text: str, start: int, end: int, rx: _Rx) -> bool:
     return False
 
 
-def _indirect(text: str, start: int, rx: _Rx) -> bool:
+def _indirect(text: str, start: int, clauses: _Clauses) -> bool:
     """True when the clause of ``start`` is an indirect question ("…, was/ob/welche …")."""
-    left, _ = _clause_bounds(text, start, start, rx)
+    rx = clauses.rx
+    left, _ = clauses.bounds(start, start)
     first = _WORD.findall(text[left:start])[:1]
     return bool(first) and rx.indirect_start.match(first[0]) is not None
 
 
-def _negator(text: str, start: int, end: int, rx: _Rx, *, after: bool) -> str | None:
+def _negator(text: str, start: int, end: int, clauses: _Clauses, *, after: bool) -> str | None:
     """The negating word before (3 words) or, with ``after``, after (2 words) a cue in its
     clause, if any."""
-    left, right = _clause_bounds(text, start, end, rx)
+    rx = clauses.rx
+    left, right = clauses.bounds(start, end)
     before = _WORD.findall(text[left:start])[-3:]
     after_words = _WORD.findall(text[end:right])
     for i, word in enumerate(before):
@@ -539,9 +591,10 @@ def _negator(text: str, start: int, end: int, rx: _Rx, *, after: bool) -> str | 
     return None
 
 
-def _subjunctive(text: str, start: int, end: int, rx: _Rx) -> bool:
+def _subjunctive(text: str, start: int, end: int, clauses: _Clauses) -> bool:
     """True when the cue's clause is a Konjunktiv II / conditional, not a counterfactual past."""
-    left, right = _clause_bounds(text, start, end, rx)
+    rx = clauses.rx
+    left, right = clauses.bounds(start, end)
     # The subjunctive verb may stand before the comma of a relative clause; use the sentence.
     sent_left = 0
     for m in _SENTENCE_END.finditer(text, 0, start):
@@ -576,6 +629,29 @@ _RX = _Rx(
 _RX_LOWER = _RX.case_sensitive()
 
 
+#: Goal verbs are single words, so a match of ``_GOAL_END`` is the text's last word.
+_GOAL_ONE_WORD = re.fullmatch(r"[\w|]+", GOAL_VERBS) is not None
+
+
+def _last_word_start(text: str) -> int:
+    """Offset where the last run of word characters (``\\w`` of ``re``) in ``text`` starts."""
+    i = len(text)
+    while i and not (text[i - 1].isalnum() or text[i - 1] == "_"):
+        i -= 1
+    while i and (text[i - 1].isalnum() or text[i - 1] == "_"):
+        i -= 1
+    return i
+
+
+@lru_cache(maxsize=1024)
+def _section_kind(section: str) -> str | None:
+    """The kind a section heading leans to (first matching heading pattern), if any."""
+    for kind, pattern in _SECTION_RES:
+        if pattern.search(section):
+            return kind
+    return None
+
+
 @lru_cache(maxsize=65536)
 def _infer_one(text: str, section: str, section_weight: float) -> tuple[str | None, float, str]:
     """Score one statement: ``(kind or None, confidence, cue description)``."""
@@ -586,7 +662,8 @@ def _infer_one(text: str, section: str, section_weight: float) -> tuple[str | No
     # patterns, same offsets) or, for rare characters, the text itself (``re.IGNORECASE``)
     lowered = _lowered(text)
     low, rx = (text, _RX) if lowered is None else (lowered, _RX_LOWER)
-    contrast_end = _contrast_start(low, rx)
+    clauses = _Clauses(low, rx)
+    contrast_end = _contrast_start(low, rx, clauses)
     stripped = text.strip()
     low_stripped = low.strip()
     mehr_start = rx.mehr_start.search(low_stripped) is not None
@@ -599,10 +676,10 @@ def _infer_one(text: str, section: str, section_weight: float) -> tuple[str | No
         label = matched.lower()
         if kind in ("concern", "praise") and _concessive(text, start):
             continue  # "leisten trotz hoher Belastung hervorragende Arbeit"
-        if kind == "concern" and weight > 0 and _remedied(low, start, end, rx):
+        if kind == "concern" and weight > 0 and _remedied(low, start, end, clauses):
             continue  # "Um die Belastung zu senken, braucht es …": a target, no complaint
         if not fixed:
-            neg = _negator(low, start, end, rx, after=kind == "praise")
+            neg = _negator(low, start, end, clauses, after=kind == "praise")
             if neg is not None:
                 label = f"{neg.lower()} … {label}" if neg.lower() != label else label
                 if kind == "praise":
@@ -612,12 +689,12 @@ def _infer_one(text: str, section: str, section_weight: float) -> tuple[str | No
                 else:
                     weight *= 0.5
                 label = f"negated: {label}"
-            elif kind == "wish" and _INDIRECT_MODAL.match(label) and _indirect(low, start, rx):
+            elif kind == "wish" and _INDIRECT_MODAL.match(label) and _indirect(low, start, clauses):
                 weight = 0.0  # "…, welche Unterlagen sie einreichen sollen": no proposal
             elif kind == "praise" and mehr_start:
                 kind = "wish"
                 label = f"wished: {label}"
-            elif kind == "praise" and _subjunctive(low, start, end, rx):
+            elif kind == "praise" and _subjunctive(low, start, end, clauses):
                 kind = "wish"
                 label = f"subjunctive: {label}"
         if contrast_end is not None:
@@ -652,7 +729,10 @@ def _infer_one(text: str, section: str, section_weight: float) -> tuple[str | No
     elif stripped.endswith("!"):
         scores["wish"] += 1.0
         cues["wish"].append("rule: imperative")
-    ticks = _TICK_PRAISE.search(stripped), _TICK_CONCERN.search(stripped)
+    if _TICK_ANY.search(stripped) is None:  # one cheap scan for the rare marks
+        ticks = None, None
+    else:
+        ticks = _TICK_PRAISE.search(stripped), _TICK_CONCERN.search(stripped)
     if bool(ticks[0]) != bool(ticks[1]):
         # check marks and thumbs of photo protocols and survey answers: "Kooperation ✓"
         kind = "praise" if ticks[0] else "concern"
@@ -667,16 +747,17 @@ def _infer_one(text: str, section: str, section_weight: float) -> tuple[str | No
     if mehr_start:
         scores["wish"] += 1.5
         cues["wish"].append(f"rule: {_WORD.findall(stripped)[0]} …")
-    if rx.goal_end.search(low_stripped) and not rx.finite.search(low_stripped):
+    # a goal verb ends the text: only its last word can match
+    goal_from = _last_word_start(low_stripped) if _GOAL_ONE_WORD else 0
+    if rx.goal_end.search(low_stripped, goal_from) and not rx.finite.search(low_stripped):
         scores["wish"] += 1.5
         cues["wish"].append("rule: goal infinitive")
 
     if section:
-        for kind, pattern in _SECTION_RES:
-            if pattern.search(section):
-                scores[kind] += section_weight
-                cues[kind].append(f"section: {section}")
-                break
+        lean = _section_kind(section)
+        if lean is not None:
+            scores[lean] += section_weight
+            cues[lean].append(f"section: {section}")
 
     changes = []
     if rx.level_word.search(low):  # cheap test first: most statements name no level
