@@ -365,8 +365,8 @@ _MARKER_CONCERN = re.compile(
 )
 _TICK_PRAISE = re.compile(r"[✓✔☑👍]|\(\+\)")
 _TICK_CONCERN = re.compile(r"[✗✘❌👎]|\(-\)")
-#: Every match of the two patterns above contains one of these characters.
-_TICK_ANY = re.compile(r"[✓✔☑👍✗✘❌👎(]")
+#: Every match of the two patterns above contains one of these characters, "(+)" or "(-)".
+_TICK_ANY = re.compile(r"[✓✔☑👍✗✘❌👎]")
 _W_QUESTION = re.compile(
     r"\W*(?:wie|wer|was|wo|wann|warum|wieso|weshalb|wozu|woher|how|who|what|why)\s+"
     r"(?!wäre|waere|wärs|about|nicht\b|not\b)",
@@ -440,7 +440,17 @@ class _Rx(NamedTuple):
 
     def case_sensitive(self) -> _Rx:
         """The same patterns compiled without ``re.IGNORECASE``."""
-        return _Rx(*(re.compile(p.pattern, p.flags & ~re.IGNORECASE) for p in self))
+        rx = _Rx(*(re.compile(p.pattern, p.flags & ~re.IGNORECASE) for p in self))
+        # the same matches, but starting with a character set lets ``re`` skip ahead fast
+        return rx._replace(clause_break=_CLAUSE_BREAK_LOWER)
+
+
+#: ``_CLAUSE_BREAK`` for lower-cased text: the first character is matched first, then for
+#: "und"/"oder"/"and"/"or" the rest, with the word boundary checked behind the first letter.
+_CLAUSE_BREAK_LOWER = re.compile(
+    r"[.;:!?,–—uoa](?:(?<=[.;:!?,–—])|(?<=u)(?<!\w.)nd(?!\w)|(?<=o)(?<!\w.)(?:der(?!\w)|r(?!\w))|"
+    r"(?<=a)(?<!\w.)nd(?!\w))"
+)
 
 
 def _clause_bounds(text: str, start: int, end: int, rx: _Rx) -> tuple[int, int]:
@@ -579,7 +589,7 @@ def _negator(text: str, start: int, end: int, clauses: _Clauses, *, after: bool)
     rx = clauses.rx
     left, right = clauses.bounds(start, end)
     before = _WORD.findall(text[left:start])[-3:]
-    after_words = _WORD.findall(text[end:right])
+    after_words = _WORD.findall(text[end:right]) if after else []
     for i, word in enumerate(before):
         if rx.negator.match(word):
             following = before[i + 1] if i + 1 < len(before) else ""
@@ -729,7 +739,7 @@ def _infer_one(text: str, section: str, section_weight: float) -> tuple[str | No
     elif stripped.endswith("!"):
         scores["wish"] += 1.0
         cues["wish"].append("rule: imperative")
-    if _TICK_ANY.search(stripped) is None:  # one cheap scan for the rare marks
+    if _TICK_ANY.search(stripped) is None and "(+)" not in stripped and "(-)" not in stripped:
         ticks = None, None
     else:
         ticks = _TICK_PRAISE.search(stripped), _TICK_CONCERN.search(stripped)
