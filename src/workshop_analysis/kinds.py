@@ -480,7 +480,7 @@ class _Clauses:
     end ("nur leider" around the cue "leider"); then it asks :func:`_clause_bounds`.
     """
 
-    __slots__ = ("_breaks", "_contrasts", "_text", "last_contrast", "rx")
+    __slots__ = ("_across", "_breaks", "_contrasts", "_text", "last_contrast", "rx")
 
     def __init__(self, text: str, rx: _Rx) -> None:
         self._text = text
@@ -490,16 +490,23 @@ class _Clauses:
         self.last_contrast = contrasts[-1] if contrasts else None
         self._breaks = ([s for s, _ in breaks], [e for _, e in breaks])
         self._contrasts = ([m.start() for m in contrasts], [m.end() for m in contrasts])
+        # A marker of word characters only cannot run across a word start or a cue end
+        # (both border a non-word character); check the others ("nur leider") in bounds().
+        self._across = any(
+            e - s > 1 and not text[s:e].isalnum()
+            for s, e in [*breaks, *(m.span() for m in contrasts)]
+        )
 
     def bounds(self, start: int, end: int) -> tuple[int, int]:
         """Start/end offsets of the clause around the span ``start:end``."""
         b_starts, b_ends = self._breaks
         c_starts, c_ends = self._contrasts
-        for starts, ends in self._breaks, self._contrasts:
-            for pos in {start, end}:
-                i = bisect_right(ends, pos)
-                if i < len(ends) and starts[i] < pos:  # a marker runs across pos
-                    return _clause_bounds(self._text, start, end, self.rx)
+        if self._across:
+            for starts, ends in self._breaks, self._contrasts:
+                for pos in {start, end}:
+                    i = bisect_right(ends, pos)
+                    if i < len(ends) and starts[i] < pos:  # a marker runs across pos
+                        return _clause_bounds(self._text, start, end, self.rx)
         i = bisect_right(b_ends, start)
         left = b_ends[i - 1] if i else 0
         i = bisect_right(c_ends, start)
