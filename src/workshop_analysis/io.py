@@ -63,19 +63,17 @@ _ENCODINGS = ("utf-8-sig", "cp1252", "latin-1")  # tried in this order
 # of the C1 controls U+0080..U+009F in latin-1, and their UTF-8 form.
 _C0_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])
 _C1_BYTES = bytes(range(0x80, 0xA0))
-_UTF8_C1 = re.compile(b"\xc2[\x80-\x9f]")
 
 
 def _control_count(data: bytes, encoding: str) -> int:
-    """How many C0 (but tab, LF, CR) and C1 controls ``data.decode(encoding)`` holds.
+    """How many C0 (but tab, LF, CR) and C1 controls ``data.decode(encoding)`` holds, for the
+    single-byte encodings tried after UTF-8 (valid UTF-8 is always taken as text).
 
     Counted in the bytes, which is much faster than looking at every character.
     """
     count = len(data) - len(data.translate(None, _C0_BYTES))
     if encoding == "latin-1":
         count += len(data) - len(data.translate(None, _C1_BYTES))
-    elif encoding == "utf-8-sig":
-        count += len(_UTF8_C1.findall(data))
     return count  # cp1252 decodes no byte to a C1 control (five bytes are undefined)
 
 
