@@ -231,8 +231,7 @@ def _cmd_actions(args: argparse.Namespace) -> int:
     from .io import read_records_with_rows
     from .kinds import infer_kinds
     from .overrides import load_overrides
-    from .redact import read_participants, redact
-    from .report import write_private
+    from .report import redact_records, write_private
     from .tagging import tag, unknown_manual_codes
 
     with warnings.catch_warnings(record=True) as caught:
@@ -243,9 +242,10 @@ def _cmd_actions(args: argparse.Namespace) -> int:
         if problems:
             raise InputError(problems)
         overrides = load_overrides(args.overrides) if args.overrides else None
-        names = read_participants(args.participants)
-        redaction = redact(raw, names=names, lang=args.lang) if args.redact else None
-        records = infer_kinds(redaction.records if redaction else raw)
+        shared, redaction = redact_records(
+            raw, {"participants": args.participants}, enabled=args.redact, lang=args.lang
+        )
+        records = infer_kinds(shared)
         tagged = tag(records, codebook, overrides=overrides).records
         actions = derive_actions(tagged, codebook, overrides, lang=args.lang)
     _print_warnings(caught)
