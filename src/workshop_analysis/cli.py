@@ -11,7 +11,8 @@ from __future__ import annotations
 import argparse
 import sys
 import warnings
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 from . import __version__
@@ -46,7 +47,12 @@ def _cmd_redact(args: argparse.Namespace) -> int:
     return 0
 
 
-def _print_warnings(caught: list[warnings.WarningMessage]) -> None:
+@contextmanager
+def _warnings_printed() -> Iterator[list[warnings.WarningMessage]]:
+    """Collect the warnings of a block; print them, one line each, when it succeeds."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        yield caught
     for w in caught:
         print(f"warning: {w.message}", file=sys.stderr)
 
@@ -57,15 +63,13 @@ def _cmd_export_qdpx(args: argparse.Namespace) -> int:
     from .refi import export_qdpx
     from .tagging import tag
 
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
+    with _warnings_printed():
         records = read_records(args.input)
         codebook = load_codebook(args.codebook)
         result = tag(records, codebook, overrides=args.overrides)
         path = export_qdpx(
             result.records, codebook, result.evidence, args.out, project_name=args.name
         )
-    _print_warnings(caught)
     hits = int((result.evidence["origin"] == "keyword").sum()) if len(result.evidence) else 0
     print(f"wrote {path}: {len(records)} sources, {len(codebook)} codes, {hits} keyword hits")
     return 0
@@ -75,10 +79,8 @@ def _cmd_import_qdpx(args: argparse.Namespace) -> int:
     from .io import write_records, write_table
     from .refi import import_qdpx
 
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
+    with _warnings_printed():
         project = import_qdpx(args.input, workshop=args.workshop)
-    _print_warnings(caught)
     print(
         f"{args.input}: {len(project.records)} records, {len(project.codebook)} codes, "
         f"{len(project.selections)} coded selections"
@@ -107,13 +109,11 @@ def _cmd_tag(args: argparse.Namespace) -> int:
     from .kinds import infer_kinds
     from .tagging import tag
 
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
+    with _warnings_printed():
         records = read_records(args.input)
         codebook = load_codebook(args.codebook) if args.codebook is not None else None
         result = tag(records, codebook, overrides=args.overrides)
         tagged = infer_kinds(result.records)
-    _print_warnings(caught)
     out: Path = args.out
     out.mkdir(parents=True, exist_ok=True)
     write_table(tagged, out / "records.csv")
@@ -133,10 +133,8 @@ def _cmd_codebook_check(args: argparse.Namespace) -> int:
     from .io import read_records
 
     corpus = read_records(args.corpus) if args.corpus is not None else None
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
+    with _warnings_printed() as caught:
         codebook = load_codebook(args.file, corpus=corpus)
-    _print_warnings(caught)
     top = sum(1 for c in codebook if c.parent is None)
     keywords = sum(len(c.keywords) for c in codebook)
     print(
@@ -173,10 +171,8 @@ def _cmd_codebook_export_qdc(args: argparse.Namespace) -> int:
     from .codebook import load_codebook
     from .refi import export_qdc
 
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
+    with _warnings_printed():
         codebook = load_codebook(args.codebook)
-    _print_warnings(caught)
     path = export_qdc(codebook, args.out)
     print(f"wrote {path}: {len(codebook)} codes")
     return 0
@@ -234,8 +230,7 @@ def _cmd_actions(args: argparse.Namespace) -> int:
     from .report import redact_records, write_private
     from .tagging import tag, unknown_manual_codes
 
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
+    with _warnings_printed():
         raw, rows = read_records_with_rows(args.input)
         codebook = load_codebook(args.codebook)
         problems = unknown_manual_codes(raw, codebook, file=str(args.input), rows=rows)
@@ -248,7 +243,6 @@ def _cmd_actions(args: argparse.Namespace) -> int:
         records = infer_kinds(shared)
         tagged = tag(records, codebook, overrides=overrides).records
         actions = derive_actions(tagged, codebook, overrides, lang=args.lang)
-    _print_warnings(caught)
     paths = write_actions(actions, tagged, args.out, lang=args.lang)
     paths += write_private(raw, redaction, args.out)
     counts = actions["horizon"].value_counts()
