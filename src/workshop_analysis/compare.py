@@ -359,6 +359,20 @@ def _recurring(results: Sequence[WorkshopResult], *, lang: str) -> pd.DataFrame:
     )
 
 
+def _change_row(
+    results: Sequence[WorkshopResult], i: int, code: str, count: int, *, lang: str
+) -> dict[str, object]:
+    """The columns that new and vanished codes share: where, which code, how often."""
+    return {
+        "workshop": results[i].workshop.id,
+        "previous": results[i - 1].workshop.id,
+        "level": _level(results, code),
+        "id": code,
+        "label": _label(results, code, lang),
+        "count": count,
+    }
+
+
 def _new(results: Sequence[WorkshopResult], *, lang: str) -> pd.DataFrame:
     mentions = [_mentions(r.tagged) for r in results]
     rows = []
@@ -366,17 +380,8 @@ def _new(results: Sequence[WorkshopResult], *, lang: str) -> pd.DataFrame:
         earlier = set().union(*(set(m) for m in mentions[:i]))
         earlier_codebooks = set().union(*(set(r.codebook.ids) for r in results[:i]))
         for code in _ordered(results, set(mentions[i]) - earlier):
-            rows.append(
-                {
-                    "workshop": results[i].workshop.id,
-                    "previous": results[i - 1].workshop.id,
-                    "level": _level(results, code),
-                    "id": code,
-                    "label": _label(results, code, lang),
-                    "count": len(mentions[i][code]),
-                    "in_earlier_codebook": code in earlier_codebooks,
-                }
-            )
+            row = _change_row(results, i, code, len(mentions[i][code]), lang=lang)
+            rows.append({**row, "in_earlier_codebook": code in earlier_codebooks})
     cols = ["workshop", "previous", "level", "id", "label", "count", "in_earlier_codebook"]
     return _typed(pd.DataFrame(rows, columns=cols))
 
@@ -386,17 +391,8 @@ def _vanished(results: Sequence[WorkshopResult], *, lang: str) -> pd.DataFrame:
     rows = []
     for i in range(1, len(results)):
         for code in _ordered(results, set(mentions[i - 1]) - set(mentions[i])):
-            rows.append(
-                {
-                    "workshop": results[i].workshop.id,
-                    "previous": results[i - 1].workshop.id,
-                    "level": _level(results, code),
-                    "id": code,
-                    "label": _label(results, code, lang),
-                    "count": len(mentions[i - 1][code]),
-                    "in_codebook": code in results[i].codebook,
-                }
-            )
+            row = _change_row(results, i, code, len(mentions[i - 1][code]), lang=lang)
+            rows.append({**row, "in_codebook": code in results[i].codebook})
     cols = ["workshop", "previous", "level", "id", "label", "count", "in_codebook"]
     return _typed(pd.DataFrame(rows, columns=cols))
 
