@@ -18,7 +18,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import PercentFormatter
 
 from .i18n import check_lang, kind_label
-from .plots import KIND_COLORS, KIND_HATCHES, OKABE_ITO, _figure, _finish, theme
+from .plots import KIND_COLORS, KIND_HATCHES, OKABE_ITO, _empty, _figure, _finish, theme
 
 __all__ = ["plot_fields_over_time", "plot_kind_mix"]
 
@@ -58,21 +58,6 @@ def _s(key: str, lang: str) -> str:
     return _STRINGS[check_lang(lang)][key]
 
 
-def _no_data(ax: Axes, lang: str) -> None:
-    ax.set_xticks([])
-    ax.set_yticks([])
-    ax.text(
-        0.5,
-        0.5,
-        _s("no_data", lang),
-        ha="center",
-        va="center",
-        transform=ax.transAxes,
-        color="#555555",
-        style="italic",
-    )
-
-
 def plot_fields_over_time(
     by_field: pd.DataFrame, *, lang: str = "de", ax: Axes | None = None
 ) -> Figure | Axes:
@@ -101,7 +86,7 @@ def plot_fields_over_time(
     with theme():
         fig, ax = _figure(ax, min(height, 9.0))
         if by_field.empty:
-            _no_data(ax, lang)
+            _empty(ax, _s("no_data", lang))
             return _finish(fig, ax)
         bar = 0.8 / len(workshops)
         cells = by_field.set_index(["workshop", "field"])
@@ -183,7 +168,7 @@ def plot_kind_mix(
     with theme():
         fig, ax = _figure(ax, 1.6 + 0.55 * max(1, len(workshops)))
         if kind_mix.empty:
-            _no_data(ax, lang)
+            _empty(ax, _s("no_data", lang))
             return _finish(fig, ax)
         cells = kind_mix.set_index(["workshop", "kind"])
         left = [0.0] * len(workshops)
