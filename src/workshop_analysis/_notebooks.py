@@ -170,14 +170,17 @@ def skip_slow_format_checker() -> None:
         sys.modules["rfc3987_syntax"] = None  # type: ignore[assignment]  # -> ImportError
 
 
-def preload_exporter() -> None:
-    """Import nbconvert's HTML exporter in a background thread (while kernels run)."""
-    import threading
-
-    def load() -> None:
-        import nbconvert.exporters.html  # noqa: F401
-
-    threading.Thread(target=load, name="preload-nbconvert", daemon=True).start()
+def _section_headings(nb: NotebookNode) -> dict[int, str]:
+    """For each cell index, the last ``##`` heading of a markdown cell before it."""
+    out: dict[int, str] = {}
+    current = ""
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type == "markdown":
+            for line in cell.source.splitlines():
+                if line.startswith("## "):
+                    current = line[3:].strip()
+        out[index] = current
+    return out
 
 
 def _kernel_manager_class() -> type:
@@ -223,10 +226,15 @@ async def _execute(run: Run, *, progress: Progress, timeout: int, km: Any = None
         run.kernel_ready = time.perf_counter()
         progress(f"[{run.name}] kernel ready ({run.kernel_ready - run.started:.1f} s)")
 
+    headings = _section_headings(nb)
+    shown: set[str] = set()
+
     def on_cell(cell: Any, cell_index: int, **_: Any) -> None:
         run.current = (cell_index, first_line(cell.source))
-        step = code_cells.index(cell_index) + 1 if cell_index in code_cells else 0
-        progress(f"[{run.name}] cell {step}/{len(code_cells)}: {run.current[1]}")
+        heading = headings.get(cell_index)
+        if heading and heading not in shown:  # one line per section, named as in the notebook
+            shown.add(heading)
+            progress(f"[{run.name}] {heading}")
 
     client = NotebookClient(
         nb,

@@ -897,7 +897,9 @@ def unassigned(tagged: pd.DataFrame) -> pd.DataFrame:
 def _export(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
     for column in out.columns:
-        if out[column].map(lambda v: isinstance(v, list | tuple)).any():
+        # a list comprehension, not Series.map(...).any(): on an empty string column the
+        # mapped Series keeps the string dtype, whose .any() raises (pandas 2.3 and 3)
+        if any(isinstance(v, list | tuple) for v in out[column].tolist()):
             out[column] = out[column].map(
                 lambda v: "; ".join(map(str, v)) if isinstance(v, list | tuple) else v
             )

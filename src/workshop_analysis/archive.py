@@ -293,9 +293,12 @@ language: de
 """
 
 _OVERRIDES_TEMPLATE = """\
-# Manual corrections for this workshop; both blocks are optional.
+# Manual corrections for this workshop; every block is optional.
 # Uncomment and edit the examples (record ids from records.csv, action ids from actions.csv).
 #
+# kinds:                 # the kind of a statement: need | wish | praise | concern
+#   q03: {kind: concern, note: "criticism, not a wish"}
+#   q09: praise
 # codes:
 #   remove:
 #     - {record: q05, code: wartezeiten, note: "keyword hit by accident"}
@@ -318,6 +321,57 @@ _STATUS_TEMPLATE = """\
 # A-5678ef01: in progress
 """
 
+#: First line of the codebook template that :func:`new_workshop` writes; a codebook that
+#: still has it and its ``example-`` codes is reported as "still the template".
+CODEBOOK_TEMPLATE_MARKER = "# Codebook TEMPLATE written by `workshop-analysis new`"
+
+_CODEBOOK_TEMPLATE = """\
+{marker}: replace the example codes
+# below with the codes of your workshop. Until you do, `report` and `actions` say that the
+# codebook is still this template. A starter drafted from your statements:
+#   workshop-analysis suggest-codes {records} --out {codebook}
+#
+# Format (data/README.md, "Codebook"):
+# - top-level codes (parent: null) are the fields of action; their child codes are the
+#   topics that become action items; every code also assigns its parents;
+# - keywords: case-insensitive, match at the start of a word ("wartezeit" matches
+#   "Wartezeiten"); "*xyz" also matches inside a compound; ä/ö/ü/ß also match ae/oe/ue/ss;
+#   exclude: words that veto the code;
+# - horizon (short | long) and owner: defaults for the action items of a field; cue words
+#   in the statements and your overrides.yaml take precedence.
+name: "{title}"
+language: de
+codes:
+  - id: example-field
+    label: Beispiel-Handlungsfeld
+    label_en: Example field of action
+    description: Ein Handlungsfeld (Beispiel; ersetzen).
+    parent: null
+    horizon: long
+    keywords: []
+  - id: example-topic
+    label: Beispielthema
+    label_en: Example topic
+    description: Ein Thema im Handlungsfeld (Beispiel; ersetzen).
+    parent: example-field
+    keywords:
+      - beispielwort
+      - "*beispiel"
+"""
+
+
+def is_template_codebook(path: str | Path) -> bool:
+    """Whether a codebook is still the template of :func:`new_workshop` (its marker line
+    and at least one ``example-`` code are there)."""
+    try:
+        text = Path(path).read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return False
+    return text.startswith(CODEBOOK_TEMPLATE_MARKER) and re.search(
+        r"^\s*-?\s*id:\s*[\"']?example-", text, flags=re.M
+    ) is not None
+
+
 _README_TEMPLATE = """\
 # {title}
 
@@ -337,6 +391,7 @@ def new_workshop(
     root: str | Path | None = None,
     *,
     codebook: str | Path | None = None,
+    from_workshop: str | Path | None = None,
     link_codebook: bool = False,
     title: str | None = None,
 ) -> Path:
@@ -352,9 +407,13 @@ def new_workshop(
         :data:`config.NEW_WORKSHOPS_DIR` (the checkout's ``data/workshops``, or
         ``./workshops`` when installed from a wheel).
     codebook : str or Path, optional
-        Codebook to start from; defaults to the bundled sample's.
+        Codebook to start from (copied, or linked with ``link_codebook``). Without it and
+        without ``from_workshop``, a neutral codebook template with commented examples
+        is written (never another workshop's codebook unasked).
+    from_workshop : str or Path, optional
+        A workshop folder (or its id in ``root``) whose codebook to start from.
     link_codebook : bool, default False
-        Reference ``codebook`` from ``workshop.yaml`` (a codebook shared by several
+        Reference the codebook from ``workshop.yaml`` (a codebook shared by several
         workshops) instead of copying it into the folder.
     title : str, optional
         Display title; defaults to the id.
@@ -362,8 +421,9 @@ def new_workshop(
     Returns
     -------
     Path
-        The new folder, holding ``records.csv`` (header row only), ``codebook.yaml``
-        (a copy, unless linked), ``overrides.yaml`` and ``status.yaml`` (commented
+        The new folder, holding ``records.csv`` (header row only, ``;``-separated with
+        a BOM, as German Excel opens it in columns), ``codebook.yaml`` (the template or a
+        copy, unless linked), ``overrides.yaml`` and ``status.yaml`` (commented
         templates), ``workshop.yaml`` and a ``README.md`` stub.
 
     Raises
@@ -384,19 +444,40 @@ def new_workshop(
             f"{folder} already exists; choose another id or edit the files there "
             "(nothing was overwritten)"
         )
-    source = Path(codebook) if codebook is not None else config.SAMPLE_CODEBOOK
-    if not source.is_file():
+    if codebook is not None and from_workshop is not None:
+        raise WorkshopAnalysisError("give either --codebook or --from, not both")
+    source: Path | None = Path(codebook) if codebook is not None else None
+    if from_workshop is not None:
+        other = Path(from_workshop)
+        if not other.is_dir() and (root / other).is_dir():
+            other = root / other
+        source = load_workshop(other).codebook
+    if source is not None and not source.is_file():
         raise WorkshopAnalysisError(f"codebook {source} not found")
+    if link_codebook and source is None:
+        raise WorkshopAnalysisError("--link-codebook needs --codebook FILE or --from WORKSHOP")
+    shown_title = title or workshop_id
     folder.mkdir(parents=True)
-    if link_codebook:
+    if source is not None and link_codebook:
         rel = Path(_relpath(source.resolve(), folder.resolve()))
         codebook_line = f"codebook: {rel.as_posix()}"
     else:
-        shutil.copyfile(source, folder / "codebook.yaml")
+        if source is not None:
+            shutil.copyfile(source, folder / "codebook.yaml")
+        else:
+            (folder / "codebook.yaml").write_text(
+                _CODEBOOK_TEMPLATE.format(
+                    marker=CODEBOOK_TEMPLATE_MARKER,
+                    title=shown_title.replace('"', "'"),
+                    records=(folder / "records.csv").as_posix(),
+                    codebook=(folder / "codebook.yaml").as_posix(),
+                ),
+                encoding="utf-8",
+            )
         codebook_line = "# codebook: ../shared-codebook.yaml   # to use a shared codebook instead"
     date = _scalar_date(workshop_id[:10]) or "YYYY-MM-DD"
-    shown_title = title or workshop_id
-    (folder / "records.csv").write_text(",".join(COLUMNS) + "\n", encoding="utf-8")
+    # ';' and a BOM: German Excel opens it in columns and keeps the umlauts
+    (folder / "records.csv").write_text(";".join(COLUMNS) + "\n", encoding="utf-8-sig")
     (folder / "workshop.yaml").write_text(
         _WORKSHOP_TEMPLATE.format(
             id=workshop_id,

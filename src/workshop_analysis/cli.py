@@ -14,6 +14,7 @@ import warnings
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from . import __version__
 from .errors import WorkshopAnalysisError
@@ -58,20 +59,16 @@ def _warnings_printed() -> Iterator[list[warnings.WarningMessage]]:
 
 
 def _cmd_export_qdpx(args: argparse.Namespace) -> int:
-    from .codebook import load_codebook
-    from .io import read_records
     from .refi import export_qdpx
-    from .tagging import tag
 
     with _warnings_printed():
-        records = read_records(args.input)
-        codebook = load_codebook(args.codebook)
-        result = tag(records, codebook, overrides=args.overrides)
-        path = export_qdpx(
-            result.records, codebook, result.evidence, args.out, project_name=args.name
-        )
-    hits = int((result.evidence["origin"] == "keyword").sum()) if len(result.evidence) else 0
-    print(f"wrote {path}: {len(records)} sources, {len(codebook)} codes, {hits} keyword hits")
+        analysis = _run_pipeline(args)
+        codebook, evidence = analysis.codebook, analysis.evidence
+        path = export_qdpx(analysis.tagged, codebook, evidence, args.out, project_name=args.name)
+    hits = int((evidence["origin"] == "keyword").sum()) if len(evidence) else 0
+    print(
+        f"wrote {path}: {len(analysis.tagged)} sources, {len(codebook)} codes, {hits} keyword hits"
+    )
     return 0
 
 
@@ -103,29 +100,45 @@ def _cmd_import_qdpx(args: argparse.Namespace) -> int:
     return 0
 
 
+def _run_pipeline(args: argparse.Namespace) -> Any:
+    """The pipeline on the command's input files (same lookup rule for every command)."""
+    from .pipeline import run
+
+    return run(
+        args.input,
+        codebook=args.codebook,
+        overrides=args.overrides,
+        participants=getattr(args, "participants", None),
+        lang=getattr(args, "lang", "de"),
+        redact=getattr(args, "redact", True),
+        progress=None,
+    )
+
+
 def _cmd_tag(args: argparse.Namespace) -> int:
-    from .codebook import load_codebook
-    from .io import read_records, write_table
-    from .kinds import infer_kinds
-    from .tagging import tag
+    from ._output import staged_output
+    from .pipeline import write_tables
 
     with _warnings_printed():
-        records = read_records(args.input)
-        codebook = load_codebook(args.codebook) if args.codebook is not None else None
-        result = tag(records, codebook, overrides=args.overrides)
-        tagged = infer_kinds(result.records)
-    out: Path = args.out
-    out.mkdir(parents=True, exist_ok=True)
-    write_table(tagged, out / "records.csv")
-    write_table(result.evidence, out / "evidence.csv", sheet_name="evidence")
+        analysis = _run_pipeline(args)
+    with staged_output(args.out, inputs=analysis.inputs.files()) as stage:
+        write_tables(analysis, stage, which={"actions": False})
+    tagged = analysis.tagged
     coded = int(tagged["codes"].map(bool).sum())
     used = sorted({c for codes in tagged["codes"] for c in codes})
     print(f"{args.input}: {len(tagged)} records, {coded} coded, {len(tagged) - coded} uncoded")
-    if codebook is None:
-        print("no codebook: manual codes only (use --codebook FILE to tag by keyword)")
     print(f"codes used ({len(used)}): {', '.join(used) if used else '-'}")
-    print(f"wrote {out / 'records.csv'} and {out / 'evidence.csv'}")
+    _print_written(args.out, ["records.csv", "evidence.csv"], analysis)
     return 0
+
+
+def _print_written(out: Path, names: Sequence[str], analysis: Any) -> None:
+    for name in names:
+        print(f"  wrote {out / name}")
+    if analysis.redaction is not None:
+        print(f"  unredacted records and pseudonym key (do not share): {out / 'private'}")
+    else:
+        print("  not redacted: the files may contain personal data")
 
 
 def _cmd_codebook_check(args: argparse.Namespace) -> int:
@@ -150,7 +163,9 @@ def _add_codebook_commands(sub: argparse._SubParsersAction) -> argparse._SubPars
     Further ``codebook`` sub-commands are added to the returned object in
     :func:`build_parser` (``codebook_sub.add_parser("export-qdc", …)``).
     """
-    group = sub.add_parser("codebook", help="work with codebooks (check, …)")
+    group = sub.add_parser(
+        "codebook", help="check a codebook; exchange it with QDA tools (check, export-qdc, …)"
+    )
 
     def _usage(_args: argparse.Namespace) -> int:
         group.print_help()
@@ -158,7 +173,12 @@ def _add_codebook_commands(sub: argparse._SubParsersAction) -> argparse._SubPars
 
     group.set_defaults(func=_usage)
     codebook_sub = group.add_subparsers(dest="codebook_command", metavar="SUBCOMMAND")
-    p = codebook_sub.add_parser("check", help="validate a codebook and list every problem")
+    p = codebook_sub.add_parser(
+        "check",
+        help="validate a codebook and list every problem",
+        epilog="example:\n  workshop-analysis codebook check codebook.yaml --corpus records.csv",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     p.add_argument("file", type=Path, help="codebook (.yaml)")
     p.add_argument(
         "--corpus", type=Path, help="records file: warn about keywords that match none of its texts"
@@ -198,61 +218,45 @@ def _cmd_codebook_import_qdc(args: argparse.Namespace) -> int:
 def _cmd_report(args: argparse.Namespace) -> int:
     from .report import render_report
 
-    result = render_report(
-        args.input,
-        codebook=args.codebook,
-        overrides=args.overrides,
-        out_dir=args.out,
-        lang=args.lang,
-        title=args.title,
-        redact=args.redact,
-        participants=args.participants,
-        progress=lambda line: print(line, flush=True),
-    )
-    for name in sorted(result.files):
-        print(f"  wrote {result.files[name]}")
-    if args.redact:
-        private = result.out_dir / "private"
-        print(f"  unredacted records and pseudonym key (do not share): {private}")
-    else:
-        print("  not redacted: the report may contain personal data")
+    with _warnings_printed():
+        result = render_report(
+            args.input,
+            codebook=args.codebook,
+            overrides=args.overrides,
+            out_dir=args.out,
+            lang=args.lang,
+            title=args.title,
+            redact=args.redact,
+            participants=args.participants,
+            progress=None if args.quiet else (lambda line: print(line, flush=True)),
+        )
+    if not args.quiet:
+        for name in sorted(result.files):
+            print(f"  wrote {result.files[name]}")
+        if args.redact:
+            private = result.out_dir / "private"
+            print(f"  unredacted records and pseudonym key (do not share): {private}")
+        else:
+            print("  not redacted: the report may contain personal data")
     print(f"report: {result.report}")
     return 0
 
 
 def _cmd_actions(args: argparse.Namespace) -> int:
-    from .actions import derive_actions, unassigned, write_actions
-    from .codebook import load_codebook
-    from .errors import InputError
-    from .io import read_records_with_rows
-    from .kinds import infer_kinds
-    from .overrides import load_overrides
-    from .report import redact_records, write_private
-    from .tagging import tag, unknown_manual_codes
+    from ._output import staged_output
+    from .pipeline import write_tables
 
     with _warnings_printed():
-        raw, rows = read_records_with_rows(args.input)
-        codebook = load_codebook(args.codebook)
-        problems = unknown_manual_codes(raw, codebook, file=str(args.input), rows=rows)
-        if problems:
-            raise InputError(problems)
-        overrides = load_overrides(args.overrides) if args.overrides else None
-        shared, redaction = redact_records(
-            raw, {"participants": args.participants}, enabled=args.redact, lang=args.lang
-        )
-        records = infer_kinds(shared)
-        tagged = tag(records, codebook, overrides=overrides).records
-        actions = derive_actions(tagged, codebook, overrides, lang=args.lang)
-    paths = write_actions(actions, tagged, args.out, lang=args.lang)
-    paths += write_private(raw, redaction, args.out)
+        analysis = _run_pipeline(args)
+    with staged_output(args.out, inputs=analysis.inputs.files()) as stage:
+        write_tables(analysis, stage, which={"records": False})
+    actions, missing = analysis.actions, analysis.unassigned
     counts = actions["horizon"].value_counts()
     print(
-        f"{args.input}: {len(records)} records, {len(actions)} action items "
+        f"{args.input}: {len(analysis.tagged)} records, {len(actions)} action items "
         f"({counts.get('short', 0)} short-term, {counts.get('long', 0)} long-term)"
     )
-    for path in paths:
-        print(f"  wrote {path}")
-    missing = unassigned(tagged)
+    _print_written(args.out, ["actions.csv", "actions.xlsx"], analysis)
     label = "nicht zugeordnet" if args.lang == "de" else "not yet assigned"
     print(f"{label}: {len(missing)}")
     for rid, text in zip(missing["record_id"], missing["text"], strict=True):
@@ -268,26 +272,35 @@ def _cmd_new(args: argparse.Namespace) -> int:
         args.workshop_id,
         args.root,
         codebook=args.codebook,
+        from_workshop=args.from_workshop,
         link_codebook=args.link_codebook,
         title=args.title,
     )
-    print(
-        f"created {folder}: fill records.csv, then run "
-        f"`workshop-analysis report {folder / 'records.csv'}`"
-    )
+    records = folder / "records.csv"
+    print(f"created {folder}:")
+    print(f"  1. type the statements into {records} (or records.xlsx / records.md)")
+    if args.codebook is None and args.from_workshop is None:
+        print(
+            f"  2. replace the example codes in {folder / 'codebook.yaml'} "
+            f"(`workshop-analysis suggest-codes {records}` drafts them)"
+        )
+    else:
+        print(f"  2. review the codebook ({folder / 'codebook.yaml'})")
+    print(f"  3. workshop-analysis report {records}")
     return 0
 
 
 def _cmd_compare(args: argparse.Namespace) -> int:
     from .compare_report import render_compare
 
-    html = render_compare(
-        args.root,
-        args.ids or None,
-        out_dir=args.out,
-        lang=args.lang,
-        progress=None if args.quiet else print,
-    )
+    with _warnings_printed():
+        html = render_compare(
+            args.root,
+            args.ids or None,
+            out_dir=args.out,
+            lang=args.lang,
+            progress=None if args.quiet else print,
+        )
     print(f"wrote {html}")
     return 0
 
@@ -321,31 +334,132 @@ def _add_redaction_options(p: argparse.ArgumentParser, what: str) -> None:
     p.add_argument(
         "--participants",
         type=Path,
-        help="participants list, one name per line (default for report: participants.txt "
-        "beside INPUT, if present)",
+        metavar="FILE",
+        help="participants list, one name per line (default: participants.txt beside "
+        "INPUT, if present)",
     )
 
 
+def _add_input_options(p: argparse.ArgumentParser, *, default_input: bool = False) -> None:
+    """INPUT, --codebook and --overrides, with the one lookup rule of every command."""
+    if default_input:
+        p.add_argument(
+            "input",
+            nargs="?",
+            type=Path,
+            default=None,
+            help="records file (.csv, .xlsx, .md) or workshop folder (default: the bundled "
+            "2017 workshop)",
+        )
+    else:
+        p.add_argument(
+            "input", type=Path, help="records file (.csv, .xlsx, .md) or workshop folder"
+        )
+    p.add_argument(
+        "--codebook",
+        type=Path,
+        metavar="FILE",
+        help="codebook YAML (default: codebook: in workshop.yaml, else codebook.yaml beside INPUT)",
+    )
+    p.add_argument(
+        "--overrides",
+        type=Path,
+        metavar="FILE",
+        help="analyst corrections (default: overrides.yaml beside INPUT, if present)",
+    )
+
+
+def _add_lang(p: argparse.ArgumentParser, what: str) -> None:
+    p.add_argument(
+        "--lang", choices=("de", "en"), default="de", help=f"language of {what} (default: de)"
+    )
+
+
+def _add_quiet(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--quiet", action="store_true", help="print only the result's path")
+
+
+def _sub(
+    sub: argparse._SubParsersAction, name: str, help: str, example: str
+) -> argparse.ArgumentParser:
+    """A sub-command with its help and an example at the end of its ``--help``."""
+    return sub.add_parser(
+        name,
+        help=help,
+        description=help[0].upper() + help[1:] + ".",
+        epilog=f"example:\n  {example}",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+
+
+_W = "data/workshops/2025-03-12-jobcenter-nord"
+
+
 def build_parser() -> argparse.ArgumentParser:
-    """Return the argument parser with every sub-command."""
+    """Return the argument parser with every sub-command, in workflow order."""
     parser = argparse.ArgumentParser(
         prog="workshop-analysis",
         description="Turn workshop feedback into tagged records, action items and an "
         "offline HTML report.",
+        epilog="a workshop from start to report:\n"
+        "  workshop-analysis new 2025-03-12-jobcenter-nord\n"
+        f"  workshop-analysis validate {_W}/records.csv\n"
+        f"  workshop-analysis report {_W}/records.csv\n"
+        "Run 'workshop-analysis COMMAND --help' for a command's options and an example.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    p = sub.add_parser("validate", help="check a records file and list every problem")
+    p = _sub(
+        sub,
+        "new",
+        "create a workshop folder with templates (records.csv, codebook, overrides, status)",
+        "workshop-analysis new 2025-03-12-jobcenter-nord --title 'Jobcenter Nord'",
+    )
+    p.add_argument("workshop_id", help="id and folder name, e.g. 2025-03-12-jobcenter-nord")
+    p.add_argument(
+        "--root",
+        type=Path,
+        help="archive root (default: data/workshops in a "
+        "checkout, ./workshops when installed from a wheel)",
+    )
+    p.add_argument(
+        "--codebook",
+        type=Path,
+        metavar="FILE",
+        help="codebook to copy (default: a neutral template with commented examples)",
+    )
+    p.add_argument(
+        "--from",
+        dest="from_workshop",
+        metavar="WORKSHOP",
+        help="copy the codebook of this workshop (folder or id in the archive root)",
+    )
+    p.add_argument(
+        "--link-codebook",
+        action="store_true",
+        help="reference the codebook from workshop.yaml instead of copying it",
+    )
+    p.add_argument("--title", help="display title (default: the id)")
+    p.set_defaults(func=_cmd_new)
+
+    p = _sub(
+        sub,
+        "validate",
+        "check a records file; list its problems with file, row and column",
+        f"workshop-analysis validate {_W}/records.csv --all",
+    )
     p.add_argument("input", type=Path, help="records file (.csv, .xlsx or .md)")
     p.add_argument("--all", action="store_true", help="list every problem (default: the first 20)")
     p.set_defaults(func=_cmd_validate)
 
-    p = sub.add_parser(
+    p = _sub(
+        sub,
         "suggest-codes",
-        help="list frequent terms and phrases as code "
-        "candidates; write a starter codebook with --out",
+        "list frequent terms as code candidates; write a starter codebook with --out",
+        f"workshop-analysis suggest-codes {_W}/records.csv --out {_W}/codebook.yaml",
     )
     p.add_argument("input", type=Path, help="records file (.csv, .xlsx or .md)")
     p.add_argument("--top", type=int, default=30, metavar="N", help="terms to list (default 30)")
@@ -359,17 +473,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, metavar="FILE.yaml", help="write a starter codebook")
     p.set_defaults(func=_cmd_suggest_codes)
 
-    p = sub.add_parser(
-        "tag", help="tag records by keyword and infer kinds (records.csv, evidence.csv)"
-    )
-    p.add_argument("input", type=Path, help="records file (.csv, .xlsx or .md)")
-    p.add_argument("--codebook", type=Path, help="codebook (.yaml); without: manual codes only")
-    p.add_argument("--overrides", type=Path, help="overrides file (.yaml)")
-    p.add_argument("--out", type=Path, required=True, help="output folder")
-    p.set_defaults(func=_cmd_tag)
-
     codebook_sub = _add_codebook_commands(sub)
-    # more `codebook` sub-commands: p = codebook_sub.add_parser("…", …)
     p = codebook_sub.add_parser("export-qdc", help="write a REFI-QDA codebook (.qdc)")
     p.add_argument("codebook", type=Path, help="codebook (.yaml)")
     p.add_argument("out", type=Path, help="file to write (.qdc)")
@@ -384,7 +488,74 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(func=_cmd_codebook_import_qdc)
 
-    p = sub.add_parser("redact", help="replace names, e-mails and phone numbers before sharing")
+    p = _sub(
+        sub,
+        "tag",
+        "infer kinds and tag records by keyword (records.csv, evidence.csv)",
+        f"workshop-analysis tag {_W}/records.csv --out out/nord",
+    )
+    _add_input_options(p)
+    p.add_argument("--out", type=Path, required=True, help="output folder")
+    _add_lang(p, "redaction placeholders")
+    _add_redaction_options(p, "records.csv and evidence.csv")
+    p.set_defaults(func=_cmd_tag)
+
+    p = _sub(
+        sub,
+        "actions",
+        "derive short- and long-term action items (actions.csv, actions.xlsx)",
+        f"workshop-analysis actions {_W}/records.csv --out out/nord",
+    )
+    _add_input_options(p)
+    p.add_argument("--out", type=Path, required=True, help="output folder")
+    _add_lang(p, "titles, rationales and sheet names")
+    _add_redaction_options(p, "actions.csv and actions.xlsx")
+    p.set_defaults(func=_cmd_actions)
+
+    p = _sub(
+        sub,
+        "report",
+        "run the notebooks and write one offline HTML report with CSV/XLSX tables",
+        f"workshop-analysis report {_W}/records.csv --lang en --out reports/nord-en",
+    )
+    _add_input_options(p, default_input=True)
+    p.add_argument(
+        "--out",
+        type=Path,
+        help="output folder (default: reports/<workshop>, reports/<workshop>-en for --lang en)",
+    )
+    _add_lang(p, "the report")
+    p.add_argument("--title", help="report title (default: title in workshop.yaml)")
+    _add_redaction_options(p, "the report, the tables and the XLSX")
+    _add_quiet(p)
+    p.set_defaults(func=_cmd_report)
+
+    p = _sub(
+        sub,
+        "compare",
+        "compare the workshops of an archive: recurring, new and vanished topics, "
+        "follow-up of actions (compare.html + CSVs)",
+        "workshop-analysis compare data/workshops --out reports/compare",
+    )
+    p.add_argument(
+        "root",
+        nargs="?",
+        type=Path,
+        default=None,
+        help="archive root (default: the bundled archive)",
+    )
+    p.add_argument("ids", nargs="*", metavar="ID", help="workshop ids to compare (default: all)")
+    p.add_argument("--out", type=Path, help="output folder (default: reports/compare)")
+    _add_lang(p, "the comparison")
+    _add_quiet(p)
+    p.set_defaults(func=_cmd_compare)
+
+    p = _sub(
+        sub,
+        "redact",
+        "write a copy of a records file with names, e-mails and phone numbers replaced",
+        f"workshop-analysis redact {_W}/records.csv --out shared.csv --key private/key.csv",
+    )
     p.add_argument("input", type=Path, help="records file (.csv, .xlsx or .md)")
     p.add_argument("--out", type=Path, required=True, help="redacted copy (.csv or .xlsx)")
     p.add_argument("--names", type=Path, help="participants list: one person's name per line")
@@ -398,102 +569,29 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--key", type=Path, help="also write the pseudonym key (.csv/.xlsx)")
     p.set_defaults(func=_cmd_redact)
 
-    p = sub.add_parser("export-qdpx", help="tag records and write a REFI-QDA project (.qdpx)")
-    p.add_argument("input", type=Path, help="records file (.csv, .xlsx or .md)")
-    p.add_argument("--codebook", type=Path, required=True, help="codebook (.yaml)")
-    p.add_argument("--overrides", type=Path, help="overrides file (.yaml)")
+    p = _sub(
+        sub,
+        "export-qdpx",
+        "tag records and write a REFI-QDA project (.qdpx) for MAXQDA, ATLAS.ti, NVivo",
+        f"workshop-analysis export-qdpx {_W}/records.csv --out nord.qdpx",
+    )
+    _add_input_options(p)
     p.add_argument("--out", type=Path, required=True, help="project file to write (.qdpx)")
     p.add_argument("--name", help="project name shown by the QDA tool (default: workshop id)")
     p.set_defaults(func=_cmd_export_qdpx)
 
-    p = sub.add_parser("import-qdpx", help="read a REFI-QDA project coded in another tool")
+    p = _sub(
+        sub,
+        "import-qdpx",
+        "read a REFI-QDA project coded in another tool",
+        "workshop-analysis import-qdpx project.qdpx --out records.csv --codebook-out codebook.yaml",
+    )
     p.add_argument("input", type=Path, help="project file (.qdpx)")
     p.add_argument("--out", type=Path, required=True, help="records file to write (.csv/.xlsx)")
     p.add_argument("--codebook-out", type=Path, help="also write the project's codebook (.yaml)")
     p.add_argument("--selections-out", type=Path, help="also write the coded selections")
     p.add_argument("--workshop", help="workshop id (default: from the project name)")
     p.set_defaults(func=_cmd_import_qdpx)
-
-    p = sub.add_parser(
-        "report",
-        help="run the notebooks and write an offline HTML report "
-        "with CSV/XLSX tables (no INPUT: the bundled 2017 workshop)",
-    )
-    p.add_argument(
-        "input",
-        nargs="?",
-        type=Path,
-        default=None,
-        help="records file (.csv, .xlsx or .md); default: the bundled workshop",
-    )
-    p.add_argument(
-        "--codebook", type=Path, help="codebook YAML (default: codebook.yaml beside INPUT)"
-    )
-    p.add_argument(
-        "--overrides",
-        type=Path,
-        help="overrides YAML (default: overrides.yaml beside INPUT, if present)",
-    )
-    p.add_argument("--out", type=Path, help="output folder (default: reports/<workshop id>)")
-    p.add_argument("--lang", choices=("de", "en"), default="de", help="report language")
-    p.add_argument("--title", help="report title (default: from workshop.yaml)")
-    _add_redaction_options(p, "the report, the tables and the XLSX")
-    p.set_defaults(func=_cmd_report)
-
-    p = sub.add_parser(
-        "actions", help="derive short- and long-term action items (actions.csv, actions.xlsx)"
-    )
-    p.add_argument("input", type=Path, help="records file (.csv, .xlsx or .md)")
-    p.add_argument("--codebook", type=Path, required=True, help="codebook (.yaml)")
-    p.add_argument("--overrides", type=Path, help="analyst overrides (.yaml)")
-    p.add_argument(
-        "--lang",
-        choices=("de", "en"),
-        default="de",
-        help="language of titles, rationales and sheet names",
-    )
-    p.add_argument("--out", type=Path, required=True, help="output folder")
-    _add_redaction_options(p, "actions.csv and actions.xlsx")
-    p.set_defaults(func=_cmd_actions)
-
-    p = sub.add_parser(
-        "new",
-        help="create a workshop folder in the archive with templates "
-        "(records.csv, codebook, overrides, status)",
-    )
-    p.add_argument("workshop_id", help="id and folder name, e.g. 2019-05-14-jobcenter-nord")
-    p.add_argument(
-        "--root",
-        type=Path,
-        help="archive root (default: data/workshops in a "
-        "checkout, ./workshops when installed from a wheel)",
-    )
-    p.add_argument("--codebook", type=Path, help="codebook to copy (default: the 2017 sample's)")
-    p.add_argument(
-        "--link-codebook",
-        action="store_true",
-        help="reference --codebook from workshop.yaml instead of copying it",
-    )
-    p.add_argument("--title", help="display title (default: the id)")
-    p.set_defaults(func=_cmd_new)
-
-    p = sub.add_parser(
-        "compare",
-        help="compare the workshops of an archive: recurring, new "
-        "and vanished topics, follow-up of actions (compare.html + CSVs)",
-    )
-    p.add_argument(
-        "root",
-        nargs="?",
-        type=Path,
-        default=None,
-        help="archive root (default: the bundled archive)",
-    )
-    p.add_argument("ids", nargs="*", metavar="ID", help="workshop ids to compare (default: all)")
-    p.add_argument("--out", type=Path, help="output folder (default: reports/compare)")
-    p.add_argument("--lang", choices=("de", "en"), default="de", help="report language")
-    p.add_argument("--quiet", action="store_true", help="no progress lines")
-    p.set_defaults(func=_cmd_compare)
 
     return parser
 

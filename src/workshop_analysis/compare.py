@@ -96,8 +96,11 @@ class Comparison(NamedTuple):
     tracking: pd.DataFrame
 
 
-def run_workshop(workshop: Workshop | str | Path, *, lang: str = "de") -> WorkshopResult:
-    """Run the single-workshop pipeline on an archive folder.
+def run_workshop(
+    workshop: Workshop | str | Path, *, lang: str = "de", redact: bool = True
+) -> WorkshopResult:
+    """Run the single-workshop pipeline (:func:`workshop_analysis.pipeline.run`) on an
+    archive folder.
 
     Parameters
     ----------
@@ -105,28 +108,32 @@ def run_workshop(workshop: Workshop | str | Path, *, lang: str = "de") -> Worksh
         A :class:`~workshop_analysis.archive.Workshop` or its folder.
     lang : {"de", "en"}
         Language of action titles.
+    redact : bool
+        Replace personal data first (default), as the single-workshop report does.
 
     Returns
     -------
     WorkshopResult
-        Codebook (the folder's, else the bundled sample's), tagged records (with kinds
-        inferred), evidence, actions and the follow-up status.
+        Codebook, tagged records (with kinds inferred), evidence, actions and the
+        follow-up status.
+
+    Raises
+    ------
+    WorkshopAnalysisError
+        A folder without a codebook (there is no fallback to another workshop's).
     """
-    from .actions import derive_actions
-    from .codebook import load_codebook
-    from .io import read_records
-    from .kinds import infer_kinds
-    from .overrides import load_overrides
-    from .tagging import tag
+    from .pipeline import run
 
     ws = workshop if isinstance(workshop, Workshop) else load_workshop(workshop)
-    codebook_path = ws.codebook if ws.codebook.is_file() else config.SAMPLE_CODEBOOK
-    codebook = load_codebook(codebook_path)
-    overrides = load_overrides(ws.overrides)
-    records = read_records(ws.records, workshop=ws.id).pipe(infer_kinds)
-    tagged, evidence = tag(records, codebook, overrides=overrides)
-    actions = derive_actions(tagged, codebook, overrides, lang=lang)
-    return WorkshopResult(ws, codebook, tagged, evidence, actions, load_status(ws.status))
+    analysis = run(ws.path, lang=lang, redact=redact)
+    return WorkshopResult(
+        ws,
+        analysis.codebook,
+        analysis.tagged,
+        analysis.evidence,
+        analysis.actions,
+        load_status(ws.status),
+    )
 
 
 def select_workshops(

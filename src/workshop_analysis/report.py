@@ -1,31 +1,29 @@
-"""The report: one pipeline call for the notebooks, HTML fragments, notebook execution and export.
+"""The report: HTML fragments, notebook execution and export.
 
-The notebooks in ``notebooks/`` are the pipeline a person reads; this module holds their
-logic so that each cell is one short call:
+The notebooks in ``notebooks/`` tell the story a person reads; the steps themselves live in
+:mod:`workshop_analysis.pipeline`, and this module holds the rest of the notebooks' logic so
+that each cell is one short call:
 
-* :func:`run_pipeline` runs read_records → infer_kinds → tag → derive_actions and returns an
-  :class:`Analysis`; :func:`resolve_inputs` finds the codebook and overrides beside a records file.
 * ``*_html`` functions build escaped HTML fragments (tables, quotes, highlighted keywords)
-  that the notebooks display with ``IPython.display.HTML``.
+  that the notebooks display with ``IPython.display.HTML``;
 * :func:`execute_notebook` / :func:`execute_notebooks` run notebooks with parameters in a
   kernel of this Python; :func:`notebook_to_html` exports an executed notebook as one
   offline HTML file; :func:`render_report` does everything for the ``report`` command.
 
-How the ``report`` command spends its time: the three notebooks run one after the other in
-**one** kernel whose namespace is reset between them, so a kernel start (1–2 s) and the
-imports of pandas/matplotlib (about 1.5 s) are paid once; on the 2-core machine this is as
-fast as three concurrent kernels and leaves a core free (``shared_kernel=False`` runs them
-concurrently). ``03-report`` is self-sufficient (it calls :func:`run_pipeline` itself) and
-is the only notebook exported to HTML; ``01-explore`` writes ``records.csv``/``evidence.csv``
-and ``02-action-items`` writes ``actions.csv``/``actions.xlsx``. nbconvert is imported in a
-background thread while the kernel works. Figures: ``benchmarks/bench_report.py``.
+How the ``report`` command spends its time: it runs the pipeline **once**, in this process
+(so every input problem is reported before a kernel starts), and hands the result to the
+notebooks in a file (``analysis_path``); the three notebooks run one after the other in
+**one** kernel whose namespace is reset between them, so a kernel start and the imports of
+pandas/matplotlib are paid once. ``03-report`` is the only notebook exported to HTML;
+``01-explore`` writes ``records.csv``/``evidence.csv`` and ``02-action-items`` writes
+``actions.csv``/``actions.xlsx``. Figures: ``benchmarks/bench_report.py``.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +31,9 @@ import pandas as pd
 
 from . import _report_html as _h
 from . import config
+from . import pipeline as _pipeline
 from .errors import WorkshopAnalysisError
+from .pipeline import Analysis
 
 #: The notebooks in reading order; ``render_report`` executes them all.
 NOTEBOOKS: tuple[str, ...] = ("01-explore", "02-action-items", "03-report")
@@ -57,168 +57,14 @@ REPORT_LIMITS: dict[str, int] = {"quotes": 8, "statements": 60}
 Progress = Callable[[str], None]
 
 
-@dataclass(frozen=True)
-class Analysis:
-    """Everything the pipeline produced for one workshop.
-
-    Attributes
-    ----------
-    records : DataFrame
-        The validated record table as read.
-    tagged : DataFrame
-        Records with inferred kinds (``kind_source``, ``kind_confidence``, ``kind_cue``)
-        and final ``codes`` / ``codes_manual``.
-    evidence : DataFrame
-        One row per (record, code, match), see :func:`workshop_analysis.tagging.tag`.
-    actions : DataFrame
-        Derived action items (overrides applied).
-    unassigned : DataFrame
-        Records without any code.
-    codebook : Codebook
-        The codebook used.
-    overrides : dict
-        The overrides file's content (``{}`` when none).
-    workshop : str
-        Workshop id.
-    date : str
-        The workshop date (ISO), or ``""``.
-    title : str
-        Report title.
-    lang : str
-        Display language (``"de"`` or ``"en"``).
-    paths : dict
-        ``input``, ``codebook``, ``overrides``, ``participants`` paths used (``None`` when
-        not used).
-    redaction : Redaction or None
-        What was replaced before sharing (see :func:`workshop_analysis.redact.redact`);
-        ``None`` when the run was not redacted. ``records`` and everything derived from
-        them are redacted.
-    """
-
-    records: pd.DataFrame
-    tagged: pd.DataFrame
-    evidence: pd.DataFrame
-    actions: pd.DataFrame
-    unassigned: pd.DataFrame
-    codebook: Any
-    overrides: dict
-    workshop: str
-    date: str
-    title: str
-    lang: str
-    paths: dict = field(default_factory=dict)
-    redaction: Any = None
-
-
-# --------------------------------------------------------------------------- pipeline
-
-
-def resolve_inputs(
+def run_pipeline(
     input: str | Path | None = None,
     codebook: str | Path | None = None,
     overrides: str | Path | None = None,
-    participants: str | Path | None = None,
-) -> dict[str, Path | None]:
-    """Find the files of a run: the records, their codebook, overrides and participants.
-
-    Parameters
-    ----------
-    input : str or Path, optional
-        Records file; ``None`` means the bundled 2017 workshop.
-    codebook : str or Path, optional
-        Codebook YAML; ``None`` means ``codebook.yaml`` beside the records.
-    overrides : str or Path, optional
-        Overrides YAML; ``None`` means ``overrides.yaml`` beside the records, if present.
-    participants : str or Path, optional
-        Participants list for redaction (one name per line, see
-        :func:`workshop_analysis.redact.read_participants`); ``None`` means
-        ``participants.txt`` beside the records, if present.
-
-    Returns
-    -------
-    dict
-        ``{"input": Path, "codebook": Path, "overrides": Path or None,
-        "participants": Path or None}`` (absolute).
-
-    Raises
-    ------
-    WorkshopAnalysisError
-        When a given file does not exist, or no codebook is given or found.
-    """
-    src = Path(input) if input is not None else config.SAMPLE_RECORDS
-    if not src.is_file():
-        raise WorkshopAnalysisError(f"{src}: records file not found")
-    if codebook is None:
-        codebook = src.parent / "codebook.yaml"
-        if not codebook.is_file():
-            raise WorkshopAnalysisError(
-                f"no codebook given and none found beside the records ({codebook}); "
-                f"pass --codebook FILE (the bundled example is {config.SAMPLE_CODEBOOK})"
-            )
-    codebook = Path(codebook)
-    if not codebook.is_file():
-        raise WorkshopAnalysisError(f"{codebook}: codebook file not found")
-    if overrides is None:
-        beside = src.parent / "overrides.yaml"
-        overrides = beside if beside.is_file() else None
-    elif not Path(overrides).is_file():
-        raise WorkshopAnalysisError(f"{overrides}: overrides file not found")
-    if participants is None:
-        beside = src.parent / "participants.txt"
-        participants = beside if beside.is_file() else None
-    elif not Path(participants).is_file():
-        raise WorkshopAnalysisError(f"{participants}: participants list not found")
-    return {
-        "input": src.resolve(),
-        "codebook": codebook.resolve(),
-        "overrides": Path(overrides).resolve() if overrides is not None else None,
-        "participants": Path(participants).resolve() if participants is not None else None,
-    }
-
-
-def redact_records(
-    records: pd.DataFrame,
-    paths: Mapping[str, Path | None],
-    *,
-    enabled: bool = True,
-    lang: str = "de",
-) -> tuple[pd.DataFrame, Any]:
-    """Redact records for sharing, with the participants list found by :func:`resolve_inputs`.
-
-    Parameters
-    ----------
-    records : DataFrame
-        The record table as read.
-    paths : mapping
-        The result of :func:`resolve_inputs` (its ``participants`` entry is used).
-    enabled : bool
-        ``False`` keeps the records as they are, for an analyst's own use.
-    lang : {"de", "en"}
-        Language of the placeholders.
-
-    Returns
-    -------
-    (DataFrame, Redaction or None)
-        The records to work with (a new frame; redacted when ``enabled``) and the
-        :class:`~workshop_analysis.redact.Redaction` (``None`` when not ``enabled``).
-    """
-    from .redact import read_participants, redact
-
-    if not enabled:
-        return records.copy(), None
-    result = redact(records, names=read_participants(paths.get("participants")), lang=lang)
-    return result.records, result
-
-
-def write_private(records: pd.DataFrame, redaction: Any, out_dir: str | Path) -> list[Path]:
-    """Write the unredacted records and the pseudonym key to ``out_dir/private/``.
-
-    Does nothing (returns ``[]``) when ``redaction`` is ``None`` (an unredacted run).
-    See :func:`workshop_analysis.redact.write_private`.
-    """
-    from .redact import write_private as _write
-
-    return [] if redaction is None else _write(records, redaction, out_dir)
+    **options: Any,
+) -> Analysis:
+    """:func:`workshop_analysis.pipeline.run` with the input files as positional arguments."""
+    return _pipeline.run(input, codebook=codebook, overrides=overrides, **options)
 
 
 def redaction_line(redaction: Any, *, lang: str = "de") -> str:
@@ -239,130 +85,13 @@ def redaction_line(redaction: Any, *, lang: str = "de") -> str:
     )
 
 
-def default_output_dir(workshop: str) -> Path:
-    """Where a workshop's report goes by default: ``reports/<workshop id>``."""
-    return config.REPORTS_DIR / workshop
+def default_output_dir(workshop: str, lang: str = "de") -> Path:
+    """Where a workshop's report goes by default: ``reports/<workshop>`` (German) or
+    ``reports/<workshop>-<lang>``; the workshop name is made a safe folder name."""
+    from ._output import slug
 
-
-def default_title(records: pd.DataFrame, input: Path | None = None, lang: str = "de") -> str:
-    """A report title for a workshop: ``title`` in ``workshop.yaml`` beside the records, else
-    the first ``# heading`` of the ``README.md`` there (archive layout), else built from the
-    workshop id and date."""
-    if input is not None:
-        meta = Path(input).parent / "workshop.yaml"
-        if meta.is_file():
-            import yaml
-
-            try:
-                data = yaml.safe_load(meta.read_text(encoding="utf-8")) or {}
-            except yaml.YAMLError:
-                data = {}
-            if isinstance(data, dict) and str(data.get("title") or "").strip():
-                return str(data["title"]).strip()
-        readme = Path(input).parent / "README.md"
-        if readme.is_file():
-            for line in readme.read_text(encoding="utf-8").splitlines():
-                if line.startswith("# "):
-                    return line[2:].strip()
-    workshop = str(records["workshop"].iloc[0]) if len(records) else ""
-    date = _workshop_date(records)
-    words = workshop
-    if date and workshop.startswith(date):
-        words = workshop[len(date) :].strip("-_ ")
-    name = words.replace("-", " ").replace("_", " ").strip() or workshop
-    head = "Auswertung des Workshops" if lang == "de" else "Workshop report"
-    when = f" ({_h.format_date(date, lang)})" if date else ""
-    return f"{head} „{name}“{when}" if lang == "de" else f"{head}: {name}{when}"
-
-
-def _workshop_date(records: pd.DataFrame) -> str:
-    if "date" not in records or records["date"].dropna().empty:
-        return ""
-    return str(records["date"].dropna().min())
-
-
-def run_pipeline(
-    input: str | Path | None = None,
-    codebook: str | Path | None = None,
-    overrides: str | Path | None = None,
-    *,
-    lang: str = "de",
-    title: str | None = None,
-    redact: bool = True,
-    participants: str | Path | None = None,
-) -> Analysis:
-    """Run the whole analysis: read_records → redact → infer_kinds → tag → derive_actions.
-
-    Parameters
-    ----------
-    input, codebook, overrides : str or Path, optional
-        See :func:`resolve_inputs` (defaults: the bundled 2017 workshop).
-    lang : {"de", "en"}
-        Display language for action titles and report text.
-    title : str, optional
-        Report title; defaults to :func:`default_title`.
-    redact : bool
-        Replace personal data (names, e-mail addresses, phone numbers) before anything
-        else, so that every table and chart of the analysis is safe to share (default).
-    participants : str or Path, optional
-        Participants list for redaction; default ``participants.txt`` beside the records.
-
-    Returns
-    -------
-    Analysis
-        All tables of the run.
-
-    Raises
-    ------
-    InputError
-        Problems in any input file, naming file, row/line and column.
-    """
-    from .actions import derive_actions, unassigned
-    from .codebook import load_codebook
-    from .i18n import check_lang
-    from .io import read_records
-    from .kinds import infer_kinds
-    from .overrides import load_overrides
-    from .tagging import tag
-
-    check_lang(lang)
-    paths = resolve_inputs(input, codebook, overrides, participants)
-    records, redaction = redact_records(
-        read_records(paths["input"]), paths, enabled=redact, lang=lang
-    )
-    book = load_codebook(paths["codebook"])
-    fixes = load_overrides(paths["overrides"])
-    tagged, evidence = tag(infer_kinds(records), book, overrides=fixes)
-    actions = derive_actions(tagged, book, fixes, lang=lang)
-    workshop = str(records["workshop"].iloc[0]) if len(records) else ""
-    return Analysis(
-        records=records,
-        tagged=tagged,
-        evidence=evidence,
-        actions=actions,
-        unassigned=unassigned(tagged),
-        codebook=book,
-        overrides=fixes,
-        workshop=workshop,
-        date=_workshop_date(records),
-        title=title or default_title(records, paths["input"], lang),
-        lang=lang,
-        paths=paths,
-        redaction=redaction,
-    )
-
-
-def write_record_tables(
-    tagged: pd.DataFrame, evidence: pd.DataFrame, out_dir: str | Path
-) -> list[Path]:
-    """Write ``records.csv`` (tagged records) and ``evidence.csv`` into ``out_dir``.
-
-    Lists are joined with ``"; "``; output is byte-identical for identical input.
-    """
-    from .io import write_records, write_table
-
-    out = Path(out_dir)
-    return [write_records(tagged, out / "records.csv"), write_table(evidence, out / "evidence.csv")]
+    name = slug(workshop)
+    return config.REPORTS_DIR / (name if lang == "de" else f"{name}-{lang}")
 
 
 # --------------------------------------------------------------------------- HTML fragments
@@ -905,27 +634,30 @@ def render_report(
     progress: Progress | None = print,
     shared_kernel: bool = True,
 ) -> ReportResult:
-    """Run every notebook on a workshop and write the report folder.
+    """Run the pipeline once, run every notebook on its result and write the report folder.
 
     Writes ``report.html``, ``records.csv``, ``evidence.csv``, ``actions.csv``,
-    ``actions.xlsx`` and the executed notebooks into ``out_dir``.
+    ``actions.xlsx``, the executed notebooks and, for redacted runs, ``private/`` into
+    ``out_dir`` — all or nothing: the folder is written beside the target and swapped in
+    when everything succeeded (see :mod:`workshop_analysis._output`).
 
     Parameters
     ----------
-    input, codebook, overrides : str or Path, optional
-        See :func:`resolve_inputs` (defaults: the bundled 2017 workshop).
+    input, codebook, overrides, participants : str or Path, optional
+        See :func:`workshop_analysis.pipeline.resolve_inputs` (default: the bundled 2017
+        workshop).
     out_dir : str or Path, optional
-        Output folder; default ``reports/<workshop id>``.
+        Output folder; default ``reports/<workshop>`` (``reports/<workshop>-en`` for an
+        English report, so that both languages coexist).
     lang : {"de", "en"}
         Report language.
     title : str, optional
-        Report title; default from the workshop (see :func:`default_title`). Shown as
-        text: quotes, newlines or code in it are never executed.
+        Report title; default from the workshop (see
+        :func:`workshop_analysis.pipeline.default_title`). Shown as text: quotes,
+        newlines or code in it are never executed.
     redact : bool
         Replace names, e-mail addresses and phone numbers in everything written (default);
         the unredacted records and the pseudonym key go to ``out_dir/private/`` only.
-    participants : str or Path, optional
-        Participants list for redaction; default ``participants.txt`` beside the records.
     progress : callable, optional
         Receives one line per step; ``None`` for silence.
     shared_kernel : bool
@@ -934,7 +666,8 @@ def render_report(
     Returns
     -------
     ReportResult
-        Paths and timings (``kernel_start``, ``execution``, ``html_export``, ``total``).
+        Paths and timings (``pipeline``, ``kernel_start``, ``execution``,
+        ``html_export``, ``total``).
 
     Raises
     ------
@@ -942,85 +675,74 @@ def render_report(
         Problems in the input files (checked before any notebook starts); nothing is
         written.
     WorkshopAnalysisError
-        A failing notebook cell (named), or missing files. The output files of the run
-        are removed (so no partial report looks complete); the executed notebooks stay.
+        A refused output folder, or a failing notebook cell (named). The previous output
+        stays as it was; the failed run's folder is kept and named in the message.
     """
-    from ._notebooks import preload_exporter, skip_slow_format_checker
-    from .codebook import load_codebook
-    from .errors import InputError
-    from .i18n import check_lang
-    from .io import read_records_with_rows
-    from .overrides import load_overrides
-    from .redact import read_participants
-    from .tagging import unknown_manual_codes
+    from . import _output
+    from ._notebooks import skip_slow_format_checker
 
     say = progress or (lambda _line: None)
     t0 = time.perf_counter()
     skip_slow_format_checker()
-    preload_exporter()
-    check_lang(lang)
-    paths = resolve_inputs(input, codebook, overrides, participants)
-    say(f"checking {paths['input']}")
-    # every input problem stops here, with file, row and column, before any kernel starts
-    records, rows = read_records_with_rows(paths["input"])
-    problems = unknown_manual_codes(
-        records, load_codebook(paths["codebook"]), file=str(paths["input"]), rows=rows
+    analysis = _pipeline.run(
+        input,
+        codebook=codebook,
+        overrides=overrides,
+        participants=participants,
+        lang=lang,
+        title=title,
+        redact=redact,
+        progress=lambda step: say(f"pipeline: {step}"),
     )
-    if problems:
-        raise InputError(problems)
-    load_overrides(paths["overrides"])
-    read_participants(paths["participants"])
-    workshop = str(records["workshop"].iloc[0]) if len(records) else "workshop"
-    out = Path(out_dir) if out_dir is not None else default_output_dir(workshop)
+    out = Path(out_dir) if out_dir is not None else default_output_dir(analysis.workshop, lang)
     out = out.resolve()
-    out.mkdir(parents=True, exist_ok=True)
-    _remove_outputs(out)  # a report left from an earlier run must not pass for this one
-    title = title or default_title(records, paths["input"], lang)
-    params = {
-        "input_path": str(paths["input"]),
-        "codebook_path": str(paths["codebook"]),
-        "overrides_path": str(paths["overrides"]) if paths["overrides"] else None,
-        "output_dir": str(out),
-        "lang": lang,
-        "title": title,
-        "redact_personal_data": bool(redact),
-        "participants_path": str(paths["participants"]) if paths["participants"] else None,
-    }
-    t_check = time.perf_counter()
-    say(f"running {len(NOTEBOOKS)} notebooks in {out}")
+    t_pipe = time.perf_counter()
     try:
-        executed = execute_notebooks(
-            dict.fromkeys(NOTEBOOKS, params), out, progress=say, shared_kernel=shared_kernel
-        )
-        t_exec = time.perf_counter()
-        say(f"[{REPORT_NOTEBOOK}] exporting HTML")
-        report = notebook_to_html(
-            executed["notebooks"][REPORT_NOTEBOOK], out / "report.html", title=title, lang=lang
-        )
-        t_html = time.perf_counter()
-        missing = [f for f in OUTPUT_FILES if not (out / f).is_file()]
-        if missing:
-            raise WorkshopAnalysisError(
-                f"the notebooks did not write {', '.join(missing)} into {out}"
+        with _output.staged_output(out, inputs=analysis.inputs.files()) as stage:
+            handover = stage / ".analysis.pickle"
+            _pipeline.save(analysis, handover)
+            params = {
+                **notebook_parameters(analysis.inputs, lang=lang, title=analysis.title),
+                "redact_personal_data": bool(redact),
+                "output_dir": str(stage),
+                "analysis_path": str(handover),
+            }
+            say(f"running {len(NOTEBOOKS)} notebooks")
+            executed = execute_notebooks(
+                dict.fromkeys(NOTEBOOKS, params), stage, progress=say, shared_kernel=shared_kernel
             )
-    except BaseException as err:
-        _remove_outputs(out)
-        if isinstance(err, WorkshopAnalysisError):
-            raise WorkshopAnalysisError(
-                f"{err}\nno report written; the executed notebooks in {out} show where it stopped"
-            ) from err
-        raise
+            t_exec = time.perf_counter()
+            say("exporting report.html")
+            notebook_to_html(
+                executed["notebooks"][REPORT_NOTEBOOK],
+                stage / "report.html",
+                title=analysis.title,
+                lang=lang,
+            )
+            handover.unlink()
+            missing = [f for f in OUTPUT_FILES if not (stage / f).is_file()]
+            if missing:
+                raise WorkshopAnalysisError(f"the notebooks did not write {', '.join(missing)}")
+    except WorkshopAnalysisError as err:
+        if not _output.failed_folder(out).is_dir():
+            raise
+        raise WorkshopAnalysisError(
+            f"{err}\nno report written ({out} is unchanged); the executed notebooks in "
+            f"{_output.failed_folder(out)} show where it stopped"
+        ) from err
+    t_html = time.perf_counter()
     timings = executed["timings"]
     kernel = max(t["kernel_start"] for t in timings.values())
+    report = out / "report.html"
     return ReportResult(
         report=report,
         out_dir=out,
         files={f: out / f for f in OUTPUT_FILES},
-        notebooks=executed["notebooks"],
+        notebooks={name: out / path.name for name, path in executed["notebooks"].items()},
         timings={
-            "checks": t_check - t0,
+            "pipeline": t_pipe - t0,
             "kernel_start": kernel,
-            "execution": (t_exec - t_check) - kernel,
+            "execution": (t_exec - t_pipe) - kernel,
             "html_export": t_html - t_exec,
             "total": t_html - t0,
         },
@@ -1028,14 +750,18 @@ def render_report(
     )
 
 
-def _remove_outputs(out: Path) -> None:
-    """Delete the files a report run writes (not the executed notebooks, not other files)."""
-    import shutil
-
-    for name in OUTPUT_FILES:
-        (out / name).unlink(missing_ok=True)
-    if (out / "private").is_dir():
-        shutil.rmtree(out / "private")
+def notebook_parameters(
+    inputs: _pipeline.Inputs, *, lang: str = "de", title: str | None = None
+) -> dict[str, Any]:
+    """The ``parameters`` of the notebooks for a run on ``inputs``."""
+    return {
+        "input_path": str(inputs.records),
+        "codebook_path": str(inputs.codebook),
+        "overrides_path": str(inputs.overrides) if inputs.overrides else None,
+        "participants_path": str(inputs.participants) if inputs.participants else None,
+        "lang": lang,
+        "title": title,
+    }
 
 
 # --------------------------------------------------------------------------- charts
@@ -1114,12 +840,11 @@ def cooccurrence_html(analysis: Analysis) -> str:
     )
 
 
-def output_folder(output_dir: str | Path | None, records: pd.DataFrame) -> Path:
-    """The output folder of a notebook run: ``output_dir``, or ``reports/<workshop id>``."""
+def output_folder(output_dir: str | Path | None, analysis: Analysis) -> Path:
+    """The output folder of a notebook run: ``output_dir``, or :func:`default_output_dir`."""
     if output_dir is not None:
         return Path(output_dir)
-    workshop = str(records["workshop"].iloc[0]) if len(records) else "workshop"
-    return default_output_dir(workshop)
+    return default_output_dir(analysis.workshop, analysis.lang)
 
 
 def action_changes(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
