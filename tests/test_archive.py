@@ -10,6 +10,7 @@ import pytest
 from workshop_analysis import config
 from workshop_analysis.archive import (
     StatusWarning,
+    is_template_codebook,
     list_workshops,
     load_status,
     load_workshop,
@@ -17,6 +18,7 @@ from workshop_analysis.archive import (
     status_counts,
     track_actions,
 )
+from workshop_analysis.codebook import load_codebook
 from workshop_analysis.errors import InputError, WorkshopAnalysisError
 from workshop_analysis.io import read_records
 from workshop_analysis.overrides import load_overrides
@@ -45,9 +47,19 @@ def test_new_workshop_templates(tmp_path: Path) -> None:
         "status.yaml",
         "workshop.yaml",
     ]
-    header = (folder / "records.csv").read_text("utf-8").splitlines()
-    assert header == ["record_id,workshop,section,source,date,kind,text,codes"]
-    assert (folder / "codebook.yaml").read_bytes() == config.SAMPLE_CODEBOOK.read_bytes()
+    # ';' and a BOM, as German Excel writes and opens CSV in columns
+    raw = (folder / "records.csv").read_bytes()
+    assert raw == "\ufeffrecord_id;workshop;section;source;date;kind;text;codes\n".encode()
+    # a neutral template, not another workshop's codebook
+    codebook_text = (folder / "codebook.yaml").read_text("utf-8")
+    assert "BMAS" not in codebook_text
+    assert "Jobcenter" not in codebook_text
+    assert is_template_codebook(folder / "codebook.yaml")
+    assert not is_template_codebook(config.SAMPLE_CODEBOOK)
+    assert [c.id for c in load_codebook(folder / "codebook.yaml")] == [
+        "example-field",
+        "example-topic",
+    ]
     # the commented templates read as "nothing yet"
     assert load_overrides(folder / "overrides.yaml") == {}
     assert load_status(folder / "status.yaml").empty
@@ -69,14 +81,23 @@ def test_header_only_records_template_asks_for_records(tmp_path: Path) -> None:
 def test_filled_template_is_read_with_the_folder_as_workshop(tmp_path: Path) -> None:
     folder = new_workshop("2019-05-14-jobcenter-nord", tmp_path)
     with (folder / "records.csv").open("a", encoding="utf-8") as fh:
-        fh.write(",,Einarbeitung,JC Kiel,14.05.2019,Wunsch,Mehr Praxisbezug in der Einarbeitung,\n")
-        fh.write("n2,,Einarbeitung,,,,Lernvideos für Quereinsteiger,theorie_praxis\n")
+        fh.write(";;Einarbeitung;JC Kiel;14.05.2019;Wunsch;Mehr Praxisbezug, mehr Zeit;\n")
+        fh.write("n2;;Einarbeitung;;;;Lernvideos für Quereinsteiger;theorie_praxis\n")
     records = read_records(folder / "records.csv")
     assert records["workshop"].tolist() == ["2019-05-14-jobcenter-nord"] * 2
     assert records["kind"].tolist()[0] == "wish"
     assert records["date"].tolist()[0] == "2019-05-14"
     assert records["codes"].tolist()[1] == ["theorie_praxis"]
     assert list_workshops(tmp_path)[0].id == "2019-05-14-jobcenter-nord"
+
+
+def test_new_workshop_copies_a_codebook_only_when_asked(tmp_path: Path) -> None:
+    first = new_workshop("2019-05-14-nord", tmp_path, codebook=config.SAMPLE_CODEBOOK)
+    assert (first / "codebook.yaml").read_bytes() == config.SAMPLE_CODEBOOK.read_bytes()
+    second = new_workshop("2019-11-20-nord", tmp_path, from_workshop="2019-05-14-nord")
+    assert (second / "codebook.yaml").read_bytes() == config.SAMPLE_CODEBOOK.read_bytes()
+    with pytest.raises(WorkshopAnalysisError, match="not both"):
+        new_workshop("2019-12-01-x", tmp_path, codebook=config.SAMPLE_CODEBOOK, from_workshop=first)
 
 
 def test_new_workshop_refuses_an_existing_folder(tmp_path: Path) -> None:

@@ -110,12 +110,22 @@ def test_tag_writes_records_and_evidence(
     ]
 
 
-def test_tag_without_codebook_still_infers_kinds(
+def test_tag_finds_the_codebook_beside_the_records_like_report(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main(["tag", str(SAMPLE_RECORDS), "--out", str(tmp_path)]) == 0
-    assert "manual codes only" in capsys.readouterr().out
-    assert (tmp_path / "records.csv").is_file()
+    out = tmp_path / "out"
+    assert main(["tag", str(SAMPLE_RECORDS), "--out", str(out)]) == 0
+    assert "16 coded, 1 uncoded" in capsys.readouterr().out
+    assert (out / "records.csv").is_file()
+    # a folder without a codebook: an error naming where it looked, never the sample's
+    lone = tmp_path / "lone" / "records.csv"
+    lone.parent.mkdir()
+    lone.write_bytes(SAMPLE_RECORDS.read_bytes())
+    for command in ("tag", "actions"):
+        assert main([command, str(lone), "--out", str(tmp_path / command)]) == 1
+        err = capsys.readouterr().err
+        assert f"none found beside the records ({lone.parent / 'codebook.yaml'})" in err
+        assert not (tmp_path / command).exists()
 
 
 def test_codebook_check(capsys: pytest.CaptureFixture[str]) -> None:

@@ -295,11 +295,11 @@ def test_compare_new_folder_with_shared_codebook(tmp_path: Path) -> None:
     folder = new_workshop("2019-05-14-nord", tmp_path, codebook=shared, link_codebook=True)
     with (folder / "records.csv").open("a", encoding="utf-8") as fh:
         fh.write(
-            "n1,,Einarbeitung,JC Kiel,,Kritik,Die Wartezeiten bis zum ersten Lehrgang "
-            "sind noch immer zu lang.,\n"
+            "n1;;Einarbeitung;JC Kiel;;Kritik;Die Wartezeiten bis zum ersten Lehrgang "
+            "sind noch immer zu lang.;\n"
         )
         fh.write(
-            "n2,,Fortbildung,JC Kiel,,Wunsch,Wir brauchen mehr Seminare zu Change Management.,\n"
+            "n2;;Fortbildung;JC Kiel;;Wunsch;Wir brauchen mehr Seminare zu Change Management.;\n"
         )
     comp = compare(tmp_path)
     assert comp.workshops["workshop"].tolist() == [FIRST, "2019-05-14-nord"]

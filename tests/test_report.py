@@ -21,6 +21,7 @@ from workshop_analysis._notebooks import (
 from workshop_analysis.cli import main
 from workshop_analysis.codebook import Code, Codebook
 from workshop_analysis.errors import InputError, WorkshopAnalysisError
+from workshop_analysis.pipeline import Inputs
 
 TINY = Path(__file__).resolve().parent / "fixtures" / "report" / "tiny.ipynb"
 PARAMETER_NAMES = {
@@ -32,6 +33,7 @@ PARAMETER_NAMES = {
     "title",
     "redact_personal_data",
     "participants_path",
+    "analysis_path",
 }
 REDACT = Path(__file__).resolve().parent / "fixtures" / "redact"
 EXTERNAL = re.compile(r"""(?:src|href)\s*=\s*["']?\s*(?:https?:)?//""", re.I)
@@ -132,9 +134,13 @@ def test_action_table_in_english_and_empty_horizon():
 def test_summary_counts_by_kind_and_section():
     tagged = _tagged()
     analysis = report.Analysis(
+        inputs=Inputs(records=Path("records.csv"), codebook=Path("codebook.yaml")),
+        raw=tagged,
         records=tagged,
         tagged=tagged,
         evidence=pd.DataFrame(),
+        proposed=_actions(),
+        kind_overrides=pd.DataFrame(),
         actions=_actions(),
         unassigned=tagged[tagged["codes"].map(len) == 0],
         codebook=None,
@@ -187,26 +193,6 @@ def test_action_changes_lists_changed_values():
     ]
 
 
-def test_default_title_from_workshop_yaml_and_fallback(tmp_path):
-    records = pd.DataFrame({"workshop": ["2019-05-02-jc-koeln"], "date": ["2019-05-02"]})
-    assert report.default_title(records, None, "de") == (
-        "Auswertung des Workshops „jc koeln“ (2. Mai 2019)"
-    )
-    assert report.default_title(records, None, "en") == "Workshop report: jc koeln (2 May 2019)"
-    (tmp_path / "workshop.yaml").write_text('title: "Workshop in Köln"\n', encoding="utf-8")
-    assert report.default_title(records, tmp_path / "records.csv") == "Workshop in Köln"
-
-
-def test_resolve_inputs_names_a_missing_codebook(tmp_path):
-    records = tmp_path / "records.csv"
-    records.write_text("text\nEin Satz\n", encoding="utf-8")
-    with pytest.raises(WorkshopAnalysisError, match="no codebook given and none found"):
-        report.resolve_inputs(records)
-    paths = report.resolve_inputs(records, config.SAMPLE_CODEBOOK)
-    assert paths["overrides"] is None
-    assert paths["codebook"] == config.SAMPLE_CODEBOOK.resolve()
-
-
 # --------------------------------------------------------------------------- notebooks in git
 
 
@@ -253,7 +239,9 @@ def test_execute_notebook_injects_parameters_and_exports_offline_html(tmp_path, 
     assert nb.cells[3].outputs[0]["text"] == "Grüße aus Köln\n"
     assert "papermill" not in nb.metadata
     lines = capsys.readouterr().out.splitlines()
-    assert "[tiny] cell 3/5: print(greeting)" in lines
+    assert lines[0] == "[tiny] starting kernel"
+    assert lines[-1].startswith("[tiny] done (")
+    assert not [line for line in lines if "print(" in line]  # steps, not code lines
 
     html_path = report.notebook_to_html(executed, tmp_path / "tiny.html", title="Tiny", lang="en")
     html = html_path.read_text(encoding="utf-8")
@@ -348,8 +336,9 @@ def test_cli_report_prints_progress_and_the_report_path(tmp_path, capsys):
     status = main(["report", "--out", str(tmp_path / "out"), "--title", "Probe"])
     out = capsys.readouterr().out
     assert status == 0
-    assert "[03-report] cell" in out
+    assert "[01-explore] 3. Kinds of statement" in out  # steps named as in the notebook
     assert "[01-explore] kernel ready" in out
+    assert "analysis = " not in out  # no code lines
     assert out.rstrip().splitlines()[-1] == f"report: {tmp_path / 'out' / 'report.html'}"
     assert "<title>Probe</title>" in (tmp_path / "out" / "report.html").read_text("utf-8")
 
@@ -458,16 +447,25 @@ def test_report_on_bad_input_leaves_no_report_behind(tmp_path, capsys):
 
 
 @pytest.mark.slow
-def test_a_failing_run_removes_its_outputs_but_keeps_the_notebooks(tmp_path, monkeypatch):
+def test_a_failing_run_keeps_the_previous_report_and_its_notebooks(
+    rendered_report, tmp_path, monkeypatch
+):
+    import shutil
+
+    from workshop_analysis._output import failed_folder
+
     out = tmp_path / "out"
-    out.mkdir()
-    (out / "report.html").write_text("an old report", encoding="utf-8")
+    shutil.copytree(rendered_report["de"], out)
+    before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
 
     def broken(*args, **kwargs):
-        raise RuntimeError("planted failure in the report notebook")
+        raise WorkshopAnalysisError("planted failure in the export")
 
     monkeypatch.setattr(report, "notebook_to_html", broken)
-    with pytest.raises(RuntimeError, match="planted failure"):
+    with pytest.raises(WorkshopAnalysisError, match="planted failure") as err:
         report.render_report(codebook=config.SAMPLE_CODEBOOK, out_dir=out, progress=None)
-    assert not any((out / name).exists() for name in report.OUTPUT_FILES)
-    assert (out / "03-report.ipynb").is_file()
+    assert f"{out.resolve()} is unchanged" in str(err.value)
+    after = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+    assert after == before  # the previous complete report is intact
+    assert (failed_folder(out) / "03-report.ipynb").is_file()  # kept for inspection
+    assert str(failed_folder(out)) in str(err.value)

@@ -196,7 +196,10 @@ def kind_overrides(overrides: dict[str, Any], record_ids: Sequence[str]) -> pd.D
                 continue
             note = "" if value.get("note") is None else str(value.get("note")).strip()
             value = value.get("kind")
-        kind = normalise_kind(value) if isinstance(value, str) else None
+        try:
+            kind = normalise_kind(value) if isinstance(value, str) else None
+        except KeyError:
+            kind = None
         if record not in known:
             problems.append(
                 Problem(file, line, record, f"unknown record id {record!r} (not in the records)")
