@@ -1,13 +1,17 @@
 # The README's commands. Everything installs itself into .venv on first use.
 #   make report   set up and render the bundled sample workshop's report
 #   make test     set up (test extras, Debian's chromium) and run the whole suite
+#   make lab      start JupyterLab on notebooks/ with the project's kernel
+#   make test-lowest   the suite against the lowest versions pyproject.toml allows (CI)
 
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 SAMPLE := 2017-11-22-bmas-qualifizierung
 
-.PHONY: report test lint bench clean
+LOWEST := .venv-lowest
+
+.PHONY: report test test-lowest lab lint bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +43,25 @@ chromium:
 test: $(VENV)/.installed-test chromium
 	$(BIN)/python -m pytest tests notebooks --nbval-lax --nbval-current-env --ignore=tests/fixtures
 
+# The lowest versions that pyproject.toml allows for the direct dependencies (uv's
+# lowest-direct resolution; transitive packages are the newest that fit). CI runs it after
+# `make test`, so that the lower bounds are tested, not just written down.
+$(LOWEST)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(LOWEST)
+	$(LOWEST)/bin/python -m pip install --quiet uv
+	$(LOWEST)/bin/uv pip install --quiet --python $(LOWEST)/bin/python \
+	  --resolution lowest-direct -e ".[test]"
+	$(LOWEST)/bin/python -m ipykernel install --sys-prefix --name python3 >/dev/null
+	touch $@
+
+test-lowest: $(LOWEST)/.installed
+	$(LOWEST)/bin/python -c "import pandas, matplotlib; print('lowest: pandas', pandas.__version__, '· matplotlib', matplotlib.__version__)"
+	$(LOWEST)/bin/python -m pytest tests notebooks --nbval-lax --nbval-current-env \
+	  --ignore=tests/fixtures -m "not browser"
+
+lab: $(VENV)/.installed
+	$(BIN)/jupyter lab notebooks/
+
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
@@ -49,4 +72,4 @@ bench: $(VENV)/.installed
 	$(BIN)/python benchmarks/bench_scale.py
 
 clean:
-	rm -rf $(VENV) reports build dist .pytest_cache
+	rm -rf $(VENV) $(LOWEST) reports build dist .pytest_cache

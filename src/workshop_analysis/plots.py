@@ -33,7 +33,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
-from matplotlib.patches import FancyBboxPatch
+from matplotlib.patches import FancyBboxPatch, Patch
 from matplotlib.ticker import MaxNLocator
 
 from .codebook import HORIZONS, Codebook
@@ -471,7 +471,8 @@ def plot_top_fields(
                     height=0.7,
                     color=KIND_COLORS[kind],
                     hatch=KIND_HATCHES[kind],
-                    hatchcolor="white",
+                    # matplotlib < 3.11 has no hatchcolor: its hatches take the edge colour
+                    **({"hatchcolor": "white"} if hasattr(Patch, "set_hatchcolor") else {}),
                     edgecolor="white",
                     linewidth=0.8,
                     label=_kind_name(kind, lang),

@@ -724,11 +724,13 @@ def render_report(
             if missing:
                 raise WorkshopAnalysisError(f"the notebooks did not write {', '.join(missing)}")
     except WorkshopAnalysisError as err:
-        if not _output.failed_folder(out).is_dir():
+        failed = _output.failed_folder(out)
+        if not failed.is_dir():
             raise
+        message = str(err).replace(str(out.parent / f".{out.name}.staging"), str(failed))
         raise WorkshopAnalysisError(
-            f"{err}\nno report written ({out} is unchanged); the executed notebooks in "
-            f"{_output.failed_folder(out)} show where it stopped"
+            f"{message}\nno report written ({out} is unchanged); the executed notebooks in "
+            f"{failed} show where it stopped"
         ) from err
     t_html = time.perf_counter()
     timings = executed["timings"]
