@@ -10,8 +10,8 @@ through :func:`staged_output`:
 * everything is written into a temporary folder beside the target, which replaces the
   target only when the run succeeded: a failed or killed run leaves the previous complete
   output as it was. Files of an earlier run that this run does not write are carried over
-  (``tag`` and then ``actions`` into one folder keep both). A failed run's folder is kept (named in the error) for inspection and
-  removed by the next run into the same target.
+  (``tag`` and then ``actions`` into one folder keep both). A failed run's folder is kept
+  (named in the error) for inspection and removed by the next run into the same target.
 
 :func:`atomic_file` does the same for single files (write beside, then rename).
 """

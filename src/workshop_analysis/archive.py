@@ -367,9 +367,10 @@ def is_template_codebook(path: str | Path) -> bool:
         text = Path(path).read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError):
         return False
-    return text.startswith(CODEBOOK_TEMPLATE_MARKER) and re.search(
-        r"^\s*-?\s*id:\s*[\"']?example-", text, flags=re.M
-    ) is not None
+    return (
+        text.startswith(CODEBOOK_TEMPLATE_MARKER)
+        and re.search(r"^\s*-?\s*id:\s*[\"']?example-", text, flags=re.M) is not None
+    )
 
 
 _README_TEMPLATE = """\

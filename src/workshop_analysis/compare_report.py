@@ -396,20 +396,25 @@ def render_compare(
     -------
     Path
         The written ``compare.html`` (self-contained, offline); beside it the executed
-        notebook and ``compare-<table>.csv`` for every frame of the comparison.
+        notebook and ``compare-<table>.csv`` for every frame of the comparison. The folder
+        is written whole or not at all (see :mod:`workshop_analysis._output`).
     """
     from . import config
+    from ._output import staged_output
     from .compare import select_workshops
     from .report import execute_notebook, notebook_to_html
 
     check_lang(lang)
-    select_workshops(root, workshops)  # unknown ids fail here, before a kernel starts
-    out = Path(out_dir) if out_dir is not None else config.REPORTS_DIR / "compare"
-    params = {
-        "root": str(Path(root).resolve()) if root is not None else None,
-        "workshops": list(workshops) if workshops else None,
-        "output_dir": str(out.resolve()),
-        "lang": lang,
-    }
-    executed = execute_notebook("04-compare", params, out, progress=progress)
-    return notebook_to_html(executed, out / "compare.html", title=_t("title", lang), lang=lang)
+    # unknown ids fail here, before a kernel starts
+    selected = select_workshops(root, workshops)
+    out = (Path(out_dir) if out_dir is not None else config.REPORTS_DIR / "compare").resolve()
+    with staged_output(out, inputs=[w.records for w in selected]) as stage:
+        params = {
+            "root": str(Path(root).resolve()) if root is not None else None,
+            "workshops": list(workshops) if workshops else None,
+            "output_dir": str(stage),
+            "lang": lang,
+        }
+        executed = execute_notebook("04-compare", params, stage, progress=progress)
+        notebook_to_html(executed, stage / "compare.html", title=_t("title", lang), lang=lang)
+    return out / "compare.html"
