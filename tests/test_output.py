@@ -158,3 +158,21 @@ def test_a_killed_run_leaves_the_previous_output_and_no_stale_lock(tmp_path: Pat
 def test_workshop_names_become_folder_names_that_stay_inside(name: str, expected: str) -> None:
     assert slug(name) == expected
     assert (Path("/reports") / slug(name)).resolve().parent == Path("/reports")
+
+
+def test_xlsx_bytes_are_identical_between_runs(tmp_path: Path) -> None:
+    """openpyxl stamps the save time into the file; re-runs must still be byte-identical."""
+    import zipfile
+
+    from workshop_analysis.io import write_table
+    from workshop_analysis.pipeline import run
+
+    tagged = run().tagged
+    first = write_table(tagged, tmp_path / "a.xlsx")
+    time.sleep(1.1)  # the zip and core.xml clocks count whole seconds
+    second = write_table(tagged, tmp_path / "b.xlsx")
+    assert first.read_bytes() == second.read_bytes()
+    with zipfile.ZipFile(first) as book:
+        core = book.read("docProps/core.xml").decode()
+        assert {info.date_time for info in book.infolist()} == {(2000, 1, 1, 0, 0, 0)}
+    assert "2000-01-01T00:00:00Z</dcterms:modified>" in core

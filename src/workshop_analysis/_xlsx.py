@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import io
 import re
+import zipfile
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -51,9 +53,33 @@ def write_sheets(sheets: Mapping[str, pd.DataFrame], path: Path) -> Path:
     book.properties.created = _FIXED_TIME
     book.properties.modified = _FIXED_TIME
     book.properties.creator = "workshop-analysis"
+    buffer = io.BytesIO()
+    book.save(buffer)
     path.parent.mkdir(parents=True, exist_ok=True)
-    book.save(path)
+    path.write_bytes(_reproducible(buffer.getvalue()))
     return path
+
+
+def _reproducible(data: bytes) -> bytes:
+    """The XLSX bytes with the save time removed: openpyxl stamps ``dcterms:modified``
+    and every zip member with the clock; both become :data:`_FIXED_TIME`, so that the
+    same workbook gives the same bytes."""
+    stamp = _FIXED_TIME.strftime("%Y-%m-%dT%H:%M:%SZ")
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            content = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                content = re.sub(
+                    rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
+                    rb"\g<1>" + stamp.encode() + rb"\g<2>",
+                    content,
+                )
+            member = zipfile.ZipInfo(info.filename, date_time=_FIXED_TIME.timetuple()[:6])
+            member.compress_type = zipfile.ZIP_DEFLATED
+            member.external_attr = info.external_attr
+            dst.writestr(member, content)
+    return out.getvalue()
 
 
 #: Characters an XLSX file (XML 1.0) cannot hold: C0 controls but tab, LF and CR; U+FFFE/F.

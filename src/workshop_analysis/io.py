@@ -820,15 +820,17 @@ def write_table(data: pd.DataFrame, path: str | Path, *, sheet_name: str = "reco
     Path
         The written file.
     """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    out = _for_export(data)
-    if path.suffix.lower() == ".xlsx":
-        from ._xlsx import write_sheets
+    from ._output import atomic_file
 
-        write_sheets({sheet_name: out}, path)
-    else:
-        out.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
+    path = Path(path)
+    out = _for_export(data)
+    with atomic_file(path) as tmp:  # a failed write never leaves half a file
+        if path.suffix.lower() == ".xlsx":
+            from ._xlsx import write_sheets
+
+            write_sheets({sheet_name: out}, tmp)
+        else:
+            out.to_csv(tmp, index=False, encoding="utf-8", lineterminator="\n")
     return path
 
 
