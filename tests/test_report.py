@@ -469,3 +469,23 @@ def test_a_failing_run_keeps_the_previous_report_and_its_notebooks(
     assert after == before  # the previous complete report is intact
     assert (failed_folder(out) / "03-report.ipynb").is_file()  # kept for inspection
     assert str(failed_folder(out)) in str(err.value)
+
+
+@pytest.mark.slow
+def test_report_of_a_fully_coded_workshop(tmp_path):
+    """Every statement coded: the 'not yet assigned' list is empty, and the report says so."""
+    import shutil
+
+    folder = tmp_path / "w"
+    shutil.copytree(config.SAMPLE_DIR, folder)
+    with (folder / "overrides.yaml").open("a", encoding="utf-8") as fh:
+        fh.write("codes:\n  add:\n    - {record: q01, code: grundqualifizierung}\n")
+    result = report.render_report(folder / "records.csv", out_dir=tmp_path / "out", progress=None)
+    for name in report.OUTPUT_FILES:
+        assert (result.out_dir / name).is_file(), name
+    sheets = _xlsx_cells(result.out_dir / "actions.xlsx")
+    assert len(next(iter(sheets.values()))) > 1  # a header and the items
+    records = pd.read_csv(result.out_dir / "records.csv", dtype=str)
+    assert records["codes"].notna().all()
+    html = result.report.read_text(encoding="utf-8")
+    assert report._h.esc(report._h.text("none_uncoded", "de")) in html
