@@ -10,6 +10,8 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from workshop_analysis import config
 from workshop_analysis._output import MANIFEST, failed_folder, slug, staged_output
@@ -176,3 +178,51 @@ def test_xlsx_bytes_are_identical_between_runs(tmp_path: Path) -> None:
         core = book.read("docProps/core.xml").decode()
         assert {info.date_time for info in book.infolist()} == {(2000, 1, 1, 0, 0, 0)}
     assert "2000-01-01T00:00:00Z</dcterms:modified>" in core
+
+
+_LAYOUTS = st.fixed_dictionaries(
+    {
+        "command": st.sampled_from(["tag", "actions", "export-qdpx"]),
+        "out": st.sampled_from(["out", "w", "w/sub", "mine", "new/deeper", "."]),
+        "foreign": st.booleans(),
+        "earlier_run": st.booleans(),
+    }
+)
+
+
+@settings(max_examples=20)
+@given(layout=_LAYOUTS)
+def test_commands_never_touch_files_outside_their_output(
+    tmp_path_factory: pytest.TempPathFactory, layout: dict
+) -> None:
+    """Run a command in a sandbox; compare the tree before and after."""
+    box = tmp_path_factory.mktemp("box")
+    (box / "w").mkdir()
+    for name in ("records.csv", "codebook.yaml", "overrides.yaml"):
+        (box / "w" / name).write_bytes((config.SAMPLE_DIR / name).read_bytes())
+    (box / "mine").mkdir()
+    (box / "mine" / "notes.txt").write_text("mine", encoding="utf-8")
+    out = box / layout["out"]
+    if layout["earlier_run"] and layout["out"] not in ("w", ".", "mine"):
+        assert main(["tag", str(box / "w" / "records.csv"), "--out", str(out)]) == 0
+    if layout["foreign"] and out.is_dir():
+        (out / "user-file.txt").write_text("keep me", encoding="utf-8")
+    before = _tree(box)
+    qdpx = layout["command"] == "export-qdpx"
+    target = out / "p.qdpx" if qdpx else out
+
+    def outside(tree: dict[str, bytes]) -> dict[str, bytes]:
+        """The files a run into ``target`` must leave as they are."""
+        written = (lambda p: p == target) if qdpx else (lambda p: p.is_relative_to(out))
+        return {k: v for k, v in tree.items() if not written(box / k)}
+
+    code = main([layout["command"], str(box / "w" / "records.csv"), "--out", str(target)])
+    after = _tree(box)
+    assert outside(after) == outside(before)  # nothing outside the output created/changed/lost
+    for name, content in before.items():
+        if name.endswith(("user-file.txt", "notes.txt")):
+            assert after.get(name) == content  # user files survive, whatever happened
+    if code == 0 and not qdpx:
+        assert (out / MANIFEST).is_file()
+    if code != 0:
+        assert after == before  # a refused run changes nothing at all
