@@ -51,11 +51,15 @@ def review_queue(analysis: Any, *, low_confidence: float = LOW_CONFIDENCE) -> pd
     """
     tagged = analysis.tagged
     evidence = analysis.evidence
-    keyword_hits = (
-        evidence.loc[evidence["origin"] == "keyword"].groupby(["record_id", "code"]).size()
+    keyword_hits: dict[tuple[str, str], int] = (
+        evidence.loc[evidence["origin"] == "keyword"]
+        .groupby(["record_id", "code"])
+        .size()
+        .to_dict()
         if len(evidence) and "origin" in evidence
-        else pd.Series(dtype=int)
+        else {}
     )
+    parents = {c.parent for c in analysis.codebook if c.parent}
     rows: list[dict[str, Any]] = []
     flagged = tagged.get("kind_review")
     for i, row in enumerate(tagged.to_dict("records")):
@@ -71,7 +75,7 @@ def review_queue(analysis: Any, *, low_confidence: float = LOW_CONFIDENCE) -> pd
         codes = list(row.get("codes") or [])
         if not codes:
             reasons.append("no code")
-        leaves = [c for c in codes if not analysis.codebook.children(c)]
+        leaves = [c for c in codes if c not in parents]
         single = [c for c in leaves if keyword_hits.get((row["record_id"], c), 0) == 1]
         if single and len(single) == len(leaves):
             reasons.append(f"code from a single keyword: {', '.join(single)}")
