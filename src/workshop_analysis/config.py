@@ -66,6 +66,12 @@ MAX_ROWS: int = 2_000_000
 #: paste error.
 MAX_TEXT_CHARS: int = 20_000
 
+#: Longest text source (characters) a REFI-QDA project import turns into one record.
+#: Interview transcripts are far longer than typed statements, so imports do not use
+#: :data:`MAX_TEXT_CHARS`; 10,000,000 characters (a few thousand pages) keep one source's
+#: text, offsets and copies well below 1 GB.
+MAX_IMPORT_TEXT_CHARS: int = 10_000_000
+
 
 def workshop_dir(workshop_id: str, root: Path | None = None) -> Path:
     """Return the archive folder of a workshop.

@@ -97,7 +97,9 @@ from ._refi_xml import (
     local,
     read_code_tree,
     serialise,
+    source_offset,
     stable_guid,
+    text_offsets,
     unique,
     xml_text,
 )
@@ -118,14 +120,61 @@ _ORIGIN = f"workshop-analysis {__version__}"
 #: Record fields written as project variables, in this order.
 _VARIABLES: tuple[str, ...] = ("record_id", "workshop", "section", "source", "date", "kind")
 _FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
-_SELECTION_COLUMNS = {
+#: Columns and dtypes of :attr:`QdpxProject.selections` (one row per coding).
+SELECTION_COLUMNS: dict[str, str] = {
     "record_id": "string",
     "code": "string",
     "start": "Int64",
     "end": "Int64",
     "match": "string",
+    "coder": "string",
+    "origin": "string",
+    "source_start": "Int64",
+    "source_end": "Int64",
+    "scope": "string",
+    "selection_guid": "string",
+    "coding_guid": "string",
+    "code_guid": "string",
+    "coder_guid": "string",
+    "source_guid": "string",
+    "selection_name": "string",
+    "description": "string",
 }
+_SELECTION_COLUMNS = SELECTION_COLUMNS
+#: Columns of :attr:`QdpxProject.sources` (one row per imported text source).
+SOURCE_COLUMNS: tuple[str, ...] = (
+    "record_id",
+    "source_guid",
+    "name",
+    "plain_text_path",
+    "source_text",
+    "description",
+    "creating_user",
+)
+#: Columns of :attr:`QdpxProject.codes` (one row per code of the codebook).
+CODE_COLUMNS: tuple[str, ...] = ("code", "code_guid", "name", "color", "is_codable")
+#: Columns of :attr:`QdpxProject.users`.
+USER_COLUMNS: tuple[str, ...] = ("user_guid", "name", "user_id")
+#: Columns of :attr:`QdpxProject.notes` (one row per note and object it is attached to).
+NOTE_COLUMNS: tuple[str, ...] = (
+    "note_guid",
+    "name",
+    "text",
+    "description",
+    "creating_user",
+    "target_guid",
+    "target_kind",
+)
+#: Columns of :attr:`QdpxProject.sets` (one row per set and member).
+SET_COLUMNS: tuple[str, ...] = ("set_guid", "name", "description", "member_guid", "member_kind")
 _OTHER_SOURCES = ("PictureSource", "PDFSource", "AudioSource", "VideoSource")
+
+
+def _frame(rows: list[dict[str, object]], columns: Iterable[str]) -> pd.DataFrame:
+    cols = list(columns)
+    return pd.DataFrame(rows, columns=cols).astype(
+        {c: SELECTION_COLUMNS.get(c, "string") for c in cols if c != "is_codable"}
+    )
 
 
 class RefiWarning(UserWarning):
@@ -133,24 +182,53 @@ class RefiWarning(UserWarning):
 
 
 class QdpxProject(NamedTuple):
-    """A project read from a ``.qdpx`` file.
+    """A REFI-QDA project as tables: what :func:`import_qdpx` reads and :func:`export_project`
+    writes back.
 
     Attributes
     ----------
     records : DataFrame
-        The record table (:data:`~workshop_analysis.records.COLUMNS`); ``codes`` holds every
-        code applied anywhere in the source.
+        The record table (:data:`~workshop_analysis.records.COLUMNS`), one record per text
+        source; ``codes`` holds every code applied anywhere in the source.
     codebook : Codebook
         The project's codebook.
     selections : DataFrame
-        One row per coded selection and code: ``record_id, code, start, end, match``
-        (``start``/``end`` code-point offsets into the record's ``text``, end exclusive,
-        ``text[start:end] == match``), ordered like the records, then by offsets.
+        One row per coding (:data:`SELECTION_COLUMNS`): a code applied by one coder to one
+        selection. ``start``/``end`` are code-point offsets into the record's ``text`` (end
+        exclusive, ``text[start:end] == match``); ``source_start``/``source_end`` the
+        positions as the file gave them, into the source text kept in ``sources``.
+        ``coder`` is the user's name (its GUID in ``coder_guid``), ``origin`` says where
+        the row comes from (``imported``, ``keyword``, ``manual``), ``scope`` is
+        ``selection`` or ``source`` (a coding of the whole source). Two coders coding the
+        same span give two rows. Ordered like the records, then by offsets.
+    sources : DataFrame
+        One row per text source (:data:`SOURCE_COLUMNS`): its GUID, name (the file name when
+        the source has none), path and the text exactly as read (line ends, accents and
+        white space as in the file).
+    codes : DataFrame
+        GUID, name, colour and ``isCodable`` of every code (:data:`CODE_COLUMNS`).
+    users : DataFrame
+        The project's users (:data:`USER_COLUMNS`).
+    notes : DataFrame
+        Notes and memos (:data:`NOTE_COLUMNS`), one row per note and object it is attached
+        to (``target_kind``: ``TextSource``, ``PlainTextSelection``, ``Code``, ``Coding``,
+        ``Project``; no target: one row with ``<NA>``).
+    sets : DataFrame
+        Sets such as ATLAS.ti code groups (:data:`SET_COLUMNS`), one row per member
+        (``member_kind``: ``code``, ``source`` or ``note``).
+    meta : dict
+        ``name`` and ``origin`` of the project.
     """
 
     records: pd.DataFrame
     codebook: Codebook
     selections: pd.DataFrame
+    sources: pd.DataFrame = pd.DataFrame(columns=list(SOURCE_COLUMNS), dtype="string")
+    codes: pd.DataFrame = pd.DataFrame(columns=list(CODE_COLUMNS), dtype="string")
+    users: pd.DataFrame = pd.DataFrame(columns=list(USER_COLUMNS), dtype="string")
+    notes: pd.DataFrame = pd.DataFrame(columns=list(NOTE_COLUMNS), dtype="string")
+    sets: pd.DataFrame = pd.DataFrame(columns=list(SET_COLUMNS), dtype="string")
+    meta: dict[str, str] = {}  # noqa: RUF012 (a NamedTuple default, never mutated)
 
 
 # =========================================================================== codebook
@@ -523,22 +601,6 @@ def _zip_member(names: dict[str, str], ref: str) -> str | None:
     return None
 
 
-def _normalised_offsets(raw: str) -> tuple[str, Callable[[int], int]]:
-    """The record text (NFC, stripped, as ``normalise_records`` makes it) and a function
-    mapping a code-point offset in ``raw`` to the same place in that text."""
-    lead = len(raw) - len(raw.lstrip())
-    final = unicodedata.normalize("NFC", raw).strip()
-    same = unicodedata.normalize("NFC", raw) == raw
-
-    def pos(k: int) -> int:
-        if k <= lead:
-            return 0
-        n = (k - lead) if same else len(unicodedata.normalize("NFC", raw[lead:k]))
-        return min(n, len(final))
-
-    return final, pos
-
-
 def _variables(root: ET.Element) -> dict[str, str]:
     """GUID key → record column, for project variables whose name is a record column."""
     out: dict[str, str] = {}
@@ -568,6 +630,137 @@ def _codings(elem: ET.Element) -> Iterable[str | None]:
         yield guid_key(ref.get("targetGUID")) if ref is not None else None
 
 
+def _label(src: ET.Element, member: str | None = None) -> str:
+    """How a message names a source: ``source 'board_2017.txt' (GUID …)``."""
+    name = (src.get("name") or "").strip()
+    if not name:
+        path = src.get("plainTextPath") or src.get("path") or ""
+        name = re.split(r"[/\\]", path.replace("internal://", ""))[-1] if path else ""
+    guid = src.get("guid") or "?"
+    return f"source {name!r} (GUID {guid})" if name else f"source with GUID {guid}"
+
+
+def _source_name(src: ET.Element) -> str:
+    name = (src.get("name") or "").strip()
+    if name:
+        return name
+    path = (src.get("plainTextPath") or "").strip()
+    if path:
+        return re.split(r"[/\\]", re.sub(r"^[a-z]+://", "", path, flags=re.IGNORECASE))[-1]
+    return src.get("guid") or "source"
+
+
+class _Counter:
+    """Counts of what an import could not keep, for one warning."""
+
+    def __init__(self) -> None:
+        self.counts: dict[str, int] = {}
+        self.named: dict[str, list[str]] = {}
+
+    def add(self, what: str, n: int = 1, name: str | None = None) -> None:
+        if n <= 0:
+            return
+        self.counts[what] = self.counts.get(what, 0) + n
+        if name is not None:
+            self.named.setdefault(what, []).append(name)
+
+    def message(self) -> str:
+        parts = []
+        for what, n in self.counts.items():
+            names = self.named.get(what)
+            parts.append(f"{n} {what}" + (": " + "; ".join(names) if names else ""))
+        return " | ".join(parts)
+
+
+def _read_users(root: ET.Element) -> list[dict[str, object]]:
+    users = child(root, "Users")
+    return [
+        {"user_guid": u.get("guid"), "name": u.get("name"), "user_id": u.get("id")}
+        for u in (children(users, "User") if users is not None else ())
+    ]
+
+
+def _read_notes(root: ET.Element) -> list[dict[str, object]]:
+    """Every ``<Note>`` with the objects that reference it by ``<NoteRef>``."""
+    targets: dict[str, list[tuple[str | None, str]]] = {}
+    for elem in root.iter():
+        for ref in children(elem, "NoteRef"):
+            key = guid_key(ref.get("targetGUID"))
+            if key:
+                targets.setdefault(key, []).append((elem.get("guid"), local(elem.tag)))
+    rows: list[dict[str, object]] = []
+    notes = child(root, "Notes")
+    for note in children(notes, "Note") if notes is not None else ():
+        content, desc = child(note, "PlainTextContent"), child(note, "Description")
+        base = {
+            "note_guid": note.get("guid"),
+            "name": note.get("name"),
+            "text": content.text if content is not None else None,
+            "description": desc.text if desc is not None else None,
+            "creating_user": note.get("creatingUser"),
+        }
+        linked = targets.get(guid_key(note.get("guid")) or "", []) or [(None, None)]
+        for guid, kind in linked:
+            rows.append({**base, "target_guid": guid, "target_kind": kind})
+    return rows
+
+
+def _read_sets(root: ET.Element) -> list[dict[str, object]]:
+    rows: list[dict[str, object]] = []
+    sets = child(root, "Sets")
+    for st in children(sets, "Set") if sets is not None else ():
+        desc = child(st, "Description")
+        base = {
+            "set_guid": st.get("guid"),
+            "name": st.get("name"),
+            "description": desc.text if desc is not None else None,
+        }
+        members = [
+            (m.get("targetGUID"), kind)
+            for tag, kind in (("MemberCode", "code"), ("MemberSource", "source"), ("MemberNote", "note"))
+            for m in children(st, tag)
+        ] or [(None, None)]
+        for guid, kind in members:
+            rows.append({**base, "member_guid": guid, "member_kind": kind})
+    return rows
+
+
+def _code_rows(codes_elem: ET.Element | None, ids: list[str]) -> list[dict[str, object]]:
+    elems = [e for e in codes_elem.iter() if local(e.tag) == "Code"] if codes_elem is not None else []
+    return [
+        {
+            "code": cid,
+            "code_guid": e.get("guid"),
+            "name": e.get("name"),
+            "color": e.get("color"),
+            "is_codable": (e.get("isCodable") or "true").strip().lower() in ("true", "1"),
+        }
+        for e, cid in zip(elems, ids, strict=True)
+    ]
+
+
+def _not_kept(root: ET.Element, lost: _Counter) -> None:
+    """Count what the tables do not hold: other sources and selections, links, graphs…"""
+    counted = {
+        "PictureSelection": "picture selection(s)",
+        "PDFSelection": "PDF selection(s)",
+        "AudioSelection": "audio selection(s)",
+        "VideoSelection": "video selection(s)",
+        "TranscriptSelection": "transcript selection(s)",
+        "Link": "link(s)",
+        "Graph": "graph(s)",
+        "Case": "case(s) (their variables are read into the records)",
+    }
+    codings = 0
+    for elem in root.iter():
+        tag = local(elem.tag)
+        if tag in counted:
+            lost.add(counted[tag])
+            if tag.endswith("Selection"):
+                codings += sum(1 for _ in children(elem, "Coding"))
+    lost.add("coding(s) on those selections", codings)
+
+
 def import_qdpx(path: str | Path, *, workshop: str | None = None) -> QdpxProject:
     """Read a REFI-QDA project (``.qdpx``) coded in another tool.
 
@@ -582,22 +775,32 @@ def import_qdpx(path: str | Path, *, workshop: str | None = None) -> QdpxProject
     Returns
     -------
     QdpxProject
-        ``(records, codebook, selections)``; see :class:`QdpxProject`. ``records`` passes
-        :func:`~workshop_analysis.records.normalise_records` (text NFC-normalised and
-        stripped; selection offsets refer to that text).
+        Records, codebook, selections (one row per coder and coding), sources (with the
+        text exactly as in the file), codes (GUIDs, colours), users, notes and sets; see
+        :class:`QdpxProject`. :func:`export_project` writes it back without loss.
 
     Raises
     ------
     InputError
-        If the file is not a zip with a ``project.qde``, the XML is malformed, or the
-        records are invalid (e.g. a source text longer than the record limit).
+        If the file is not a zip with a ``project.qde`` or the XML is malformed.
 
     Warns
     -----
     RefiWarning
-        Once, naming every source that was skipped (and why), every coding of an unknown
-        code, every selection outside its text and every text file that was not UTF-8
-        (then read as Windows-1252).
+        Once, listing with counts everything that is not kept: every skipped source by name
+        and GUID (and why), the selections and codings on them, codings of unknown codes,
+        selections outside their text, text files not in UTF-8, other media, links, graphs.
+
+    Notes
+    -----
+    One record per text source, however long (up to
+    :data:`~workshop_analysis.config.MAX_IMPORT_TEXT_CHARS` characters; the record limit
+    :data:`~workshop_analysis.config.MAX_TEXT_CHARS` of typed statements does not apply).
+    Selection positions count Unicode code points of the source text as stored (a
+    ``\r\n`` is two, a decomposed accent two, an emoji one; a byte order mark at the
+    start of the file is not text and not counted). They are mapped onto the record text,
+    which is normalised like every record (``\n`` line ends, NFC, outer white space
+    stripped), so that ``text[start:end] == match`` holds.
     """
     path = Path(path)
     file = str(path)
@@ -638,6 +841,11 @@ def import_qdpx(path: str | Path, *, workshop: str | None = None) -> QdpxProject
     project_name = (root.get("name") or "").strip()
     codebook = Codebook(codes=tuple(codes), name=project_name or path.stem)
     code_of = {rc.guid: rc.id for rc in raw_codes if rc.guid}
+    code_rows = _code_rows(codes_elem, [rc.id for rc in raw_codes])
+    user_rows = _read_users(root)
+    user_name = {
+        guid_key(str(u["user_guid"])): str(u["name"] or u["user_guid"]) for u in user_rows
+    }
 
     variables = _variables(root)
     case_values: dict[str, dict[str, str]] = {}
@@ -650,136 +858,199 @@ def import_qdpx(path: str | Path, *, workshop: str | None = None) -> QdpxProject
                 case_values.setdefault(key, {}).update(values)
 
     default_ws = workshop or code_slug(project_name or path.stem).replace("_", "-")
-    skipped: list[str] = []
-    unknown_codes: set[str] = set()
-    bad_selections: list[str] = []
-    recoded: list[str] = []
+    lost = _Counter()
+    _not_kept(root, lost)
+    limit = config.MAX_IMPORT_TEXT_CHARS
     rows: list[dict[str, object]] = []
     sel_rows: list[dict[str, object]] = []
+    src_rows: list[dict[str, object]] = []
     taken: set[str] = set()
     sources = child(root, "Sources")
+
+    def coding_row(coding: ET.Element, **fields: object) -> dict[str, object] | None:
+        ref = child(coding, "CodeRef")
+        key = guid_key(ref.get("targetGUID")) if ref is not None else None
+        if key not in code_of:
+            lost.add(
+                "coding(s) of codes not in the codebook",
+                name=f"{(ref.get('targetGUID') if ref is not None else None) or '?'} in {fields['_where']}",
+            )
+            return None
+        coder_guid = coding.get("creatingUser") or fields.get("_sel_user")
+        fields = {k: v for k, v in fields.items() if not k.startswith("_")}
+        return {
+            **fields,
+            "code": code_of[key],
+            "coding_guid": coding.get("guid"),
+            "code_guid": ref.get("targetGUID") if ref is not None else None,
+            "coder_guid": coder_guid,
+            "coder": user_name.get(guid_key(coder_guid), coder_guid) if coder_guid else None,
+            "origin": "imported",
+        }
+
     for src in list(sources) if sources is not None else []:
         kind = local(src.tag)
-        label = src.get("name") or src.get("guid") or "?"
+        label = _label(src)
         if kind in _OTHER_SOURCES:
-            skipped.append(f"{label!r} ({kind}: only text sources are imported)")
+            lost.add(f"{kind}(s) (only text sources are imported)", name=label)
+            inner = [e for e in src.iter() if local(e.tag) == "PlainTextSelection"]
+            lost.add("text selection(s) on their text representations", len(inner))
+            lost.add(
+                "coding(s) on those text selections",
+                sum(1 for e in inner for _ in children(e, "Coding")),
+            )
             continue
         if kind != "TextSource":
             continue
+        n_sel = sum(1 for _ in children(src, "PlainTextSelection"))
+        n_cod = sum(1 for _ in src.iter() if local(_.tag) == "Coding")
         content = child(src, "PlainTextContent")
         text: str | None = None
+        why = ""
         if content is not None:
             text = content.text or ""
         elif src.get("plainTextPath"):
             member = _zip_member(names, src.get("plainTextPath", ""))
             if member is None:
-                skipped.append(
-                    f"{label!r} (text file {src.get('plainTextPath')} is not in the archive)"
-                )
-                continue
-            try:
-                text = files[member].decode("utf-8-sig")
-            except UnicodeDecodeError:
-                text = files[member].decode("cp1252", errors="replace")
-                recoded.append(f"{label!r} ({member})")
-        else:
-            rich = src.get("richTextPath") or "no text"
-            skipped.append(f"{label!r} (only {rich}, no plain text)")
-            continue
-        if not text.strip():
-            rich = (
-                f"; its rich text {src.get('richTextPath')} is not read"
-                if src.get("richTextPath")
-                else ""
-            )
-            skipped.append(f"{label!r} (empty plain text{rich})")
-            continue
-        final, pos = _normalised_offsets(text)
-        values = {**case_values.get(guid_key(src.get("guid")) or "", {}), **_values(src, variables)}
-        rid = values.get("record_id") or unique(code_slug(label).replace("_", "-"), taken)
-        taken.add(rid)
-        if len(final) > config.MAX_TEXT_CHARS:
-            raise InputError(
-                [
-                    Problem(
-                        file,
-                        None,
-                        f"TextSource {label!r}",
-                        f"text is {len(final):,} characters long; at most "
-                        f"{config.MAX_TEXT_CHARS:,} fit one record (split the source)",
-                    )
-                ]
-            )
-        found: set[str] = set()
-        for key in _codings(src):  # codes applied to the whole source
-            if key in code_of:
-                found.add(code_of[key])
-                sel_rows.append(
-                    {
-                        "record_id": rid,
-                        "code": code_of[key],
-                        "start": 0,
-                        "end": len(final),
-                        "match": final,
-                    }
-                )
+                why = f"its text file {src.get('plainTextPath')} is not in the archive"
             else:
-                unknown_codes.add(key or "?")
+                try:
+                    text = files[member].decode("utf-8")
+                except UnicodeDecodeError:
+                    text = files[member].decode("cp1252", errors="replace")
+                    lost.add("text file(s) not in UTF-8, read as Windows-1252", name=f"{label}: {member}")
+                text = text.removeprefix("\ufeff")
+        else:
+            why = f"only {src.get('richTextPath') or 'no text'}, no plain text"
+        if text is not None and not text.strip():
+            rich = f"; its rich text {src.get('richTextPath')} is not read" if src.get("richTextPath") else ""
+            why, text = f"empty plain text{rich}", None
+        if text is not None and len(text) > limit:
+            why, text = f"{len(text):,} characters, more than the {limit:,} an import takes", None
+        if text is None:
+            lost.add("source(s) skipped", name=f"{label}: {why}")
+            lost.add("selection(s) on skipped sources", n_sel)
+            lost.add("coding(s) on skipped sources", n_cod)
+            continue
+        final, pos = text_offsets(text)
+        sguid = src.get("guid")
+        values = {**case_values.get(guid_key(sguid) or "", {}), **_values(src, variables)}
+        name = _source_name(src)
+        rid = values.get("record_id") or unique(code_slug(name).replace("_", "-"), taken)
+        taken.add(rid)
+        desc = child(src, "Description")
+        src_rows.append(
+            {
+                "record_id": rid,
+                "source_guid": sguid,
+                "name": name,
+                "plain_text_path": src.get("plainTextPath"),
+                "source_text": text,
+                "description": desc.text if desc is not None else None,
+                "creating_user": src.get("creatingUser"),
+            }
+        )
+        base = {"record_id": rid, "source_guid": sguid, "_where": label}
+        found: set[str] = set()
+        for coding in children(src, "Coding"):  # codes applied to the whole source
+            row = coding_row(
+                coding,
+                **base,
+                start=0,
+                end=len(final),
+                match=final,
+                source_start=None,
+                source_end=None,
+                scope="source",
+            )
+            if row:
+                found.add(str(row["code"]))
+                sel_rows.append(row)
         for sel in children(src, "PlainTextSelection"):
             try:
                 start, end = int(sel.get("startPosition", "")), int(sel.get("endPosition", ""))
             except ValueError:
                 start, end = -1, -1
             if not 0 <= start <= end <= len(text):
-                bad_selections.append(
-                    f"{label!r} {sel.get('startPosition')}-{sel.get('endPosition')}"
+                lost.add(
+                    "selection(s) outside their text",
+                    name=f"{label} {sel.get('startPosition')}-{sel.get('endPosition')} "
+                    f"(text has {len(text):,} characters)",
                 )
+                lost.add("coding(s) on those", sum(1 for _ in children(sel, "Coding")))
                 continue
             s, e = pos(start), pos(end)
-            for key in _codings(sel):
-                if key not in code_of:
-                    unknown_codes.add(key or "?")
-                    continue
-                found.add(code_of[key])
-                sel_rows.append(
-                    {
-                        "record_id": rid,
-                        "code": code_of[key],
-                        "start": s,
-                        "end": e,
-                        "match": final[s:e],
-                    }
-                )
+            sdesc = child(sel, "Description")
+            fields = {
+                **base,
+                "start": s,
+                "end": e,
+                "match": final[s:e],
+                "source_start": start,
+                "source_end": end,
+                "scope": "selection",
+                "selection_guid": sel.get("guid"),
+                "selection_name": sel.get("name"),
+                "description": sdesc.text if sdesc is not None else None,
+                "_sel_user": sel.get("creatingUser"),
+            }
+            codings = list(children(sel, "Coding"))
+            if not codings:  # a quotation without code: kept, code <NA>
+                kept = {k: v for k, v in fields.items() if not k.startswith("_")}
+                sel_rows.append({**kept, "origin": "imported", "coder_guid": sel.get("creatingUser"),
+                                 "coder": user_name.get(guid_key(sel.get("creatingUser")))})
+            for coding in codings:
+                row = coding_row(coding, **fields)
+                if row:
+                    found.add(str(row["code"]))
+                    sel_rows.append(row)
         rows.append({**values, "record_id": rid, "text": final, "codes": sorted(found)})
 
-    problems = []
-    if skipped:
-        problems.append(f"{len(skipped)} source(s) skipped: " + "; ".join(skipped))
-    if unknown_codes:
-        problems.append(
-            "codings of codes not in the codebook ignored: " + ", ".join(sorted(unknown_codes))
+    if lost.counts:
+        warnings.warn(
+            f"{file}: not kept: " + lost.message(), RefiWarning, stacklevel=2
         )
-    if recoded:
-        problems.append("text files not in UTF-8, read as Windows-1252: " + "; ".join(recoded))
-    if bad_selections:
-        problems.append("selections outside their text ignored: " + "; ".join(bad_selections))
-    if problems:
-        warnings.warn(f"{file}: " + " | ".join(problems), RefiWarning, stacklevel=2)
 
-    if rows:
-        raw = pd.DataFrame(rows)
-        records = normalise_records(raw, workshop=default_ws, file=file)
-    else:
-        records = pd.DataFrame({c: pd.Series([], dtype=DTYPES[c]) for c in COLUMNS})
+    records = _records(rows, default_ws, file)
     order = {rid: i for i, rid in enumerate(records["record_id"])}
-    selections = pd.DataFrame(sel_rows, columns=list(_SELECTION_COLUMNS))
+    selections = _frame(sel_rows, SELECTION_COLUMNS)
     if len(selections):
         selections = (
-            selections.drop_duplicates()
-            .assign(_order=selections["record_id"].map(order))
+            selections.assign(_order=selections["record_id"].map(order))
             .sort_values(["_order", "start", "end", "code"], kind="stable")
             .drop(columns="_order")
             .reset_index(drop=True)
         )
-    selections = selections.astype(_SELECTION_COLUMNS)
-    return QdpxProject(records=records, codebook=codebook, selections=selections)
+    return QdpxProject(
+        records=records,
+        codebook=codebook,
+        selections=selections,
+        sources=_frame(src_rows, SOURCE_COLUMNS),
+        codes=_frame(code_rows, CODE_COLUMNS).astype({"is_codable": "boolean"}),
+        users=_frame(user_rows, USER_COLUMNS),
+        notes=_frame(_read_notes(root), NOTE_COLUMNS),
+        sets=_frame(_read_sets(root), SET_COLUMNS),
+        meta={"name": project_name or path.stem, "origin": root.get("origin") or ""},
+    )
+
+
+def _code_elems(codes_elem: ET.Element | None) -> list[ET.Element]:
+    if codes_elem is None:
+        return []
+    return [e for e in codes_elem.iter() if local(e.tag) == "Code"]
+
+
+def _records(rows: list[dict[str, object]], workshop: str, file: str) -> pd.DataFrame:
+    """Validated records whose text may be longer than typed statements may be.
+
+    :func:`~workshop_analysis.records.normalise_records` checks every field; the text is
+    already normalised (:func:`~workshop_analysis._refi_xml.text_offsets`), so a stand-in
+    is validated and the real text put back, which lifts the record length limit for
+    imported sources only.
+    """
+    if not rows:
+        return pd.DataFrame({c: pd.Series([], dtype=DTYPES[c]) for c in COLUMNS})
+    raw = pd.DataFrame(rows)
+    texts = raw["text"].tolist()
+    checked = normalise_records(raw.assign(text="x"), workshop=workshop, file=file)
+    return checked.assign(text=pd.array(texts, dtype=DTYPES["text"]))
