@@ -329,9 +329,10 @@ def text_offsets(raw: str) -> tuple[str, Callable[[int], int]]:
         m = k
         if pairs:
             m -= bisect.bisect_right(pairs, k - 2)  # pairs wholly before k
-            if bisect.bisect_left(pairs, k - 1) < len(pairs) and pairs[
-                bisect.bisect_left(pairs, k - 1)
-            ] == k - 1:
+            if (
+                bisect.bisect_left(pairs, k - 1) < len(pairs)
+                and pairs[bisect.bisect_left(pairs, k - 1)] == k - 1
+            ):
                 m -= 1  # k falls between \r and \n: the break starts here
         n = m if same else len(unicodedata.normalize("NFC", mid[:m]))
         return min(max(n - lead, 0), len(final))

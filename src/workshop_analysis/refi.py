@@ -72,12 +72,13 @@ Importing a project
 
 from __future__ import annotations
 
+import json
 import re
-import unicodedata
 import warnings
 import xml.etree.ElementTree as ET
 import zipfile
 from collections.abc import Callable, Iterable
+from dataclasses import asdict
 from pathlib import Path
 from typing import NamedTuple
 
@@ -110,10 +111,14 @@ from .records import COLUMNS, DTYPES, canonical_column, normalise_records
 __all__ = [
     "QdpxProject",
     "RefiWarning",
+    "export_project",
     "export_qdc",
     "export_qdpx",
     "import_qdc",
     "import_qdpx",
+    "load_project",
+    "project_file",
+    "save_project",
 ]
 
 _ORIGIN = f"workshop-analysis {__version__}"
@@ -403,18 +408,23 @@ def _code_list(value: object) -> list[str]:
 
 
 def export_qdpx(
-    records: pd.DataFrame,
-    codebook: Codebook,
-    evidence: pd.DataFrame | None,
-    path: str | Path,
+    records: pd.DataFrame | QdpxProject,
+    codebook: Codebook | str | Path,
+    evidence: pd.DataFrame | None = None,
+    path: str | Path | None = None,
     *,
     project_name: str | None = None,
+    selections: str = "imported",
 ) -> Path:
     """Write records, codebook and coding as a REFI-QDA project (``.qdpx``).
 
+    Called with a :class:`QdpxProject` instead (``export_qdpx(project, path,
+    selections=..., evidence=...)``), it is :func:`export_project`: the imported
+    selections go back as they are.
+
     Parameters
     ----------
-    records : DataFrame
+    records : DataFrame or QdpxProject
         Record table, plain or tagged (``tagging.tag(...).records``). Hand-assigned codes
         are taken from ``codes_manual`` if present, else from ``codes``. For tagged
         records, keyword evidence of a code no longer in the record's final ``codes``
@@ -429,6 +439,8 @@ def export_qdpx(
         The ``.qdpx`` file to write.
     project_name : str, optional
         Project name shown by the QDA tool; defaults to the workshop id(s).
+    selections : str, default "imported"
+        Only for a :class:`QdpxProject`; see :func:`export_project`.
 
     Returns
     -------
@@ -441,6 +453,17 @@ def export_qdpx(
         If a record id is duplicated, a code is not in the codebook, or an evidence row's
         offsets do not point at its ``match`` in the record text.
     """
+    if isinstance(records, QdpxProject):  # export_qdpx(project, path, ...)
+        target = path if path is not None else codebook
+        return export_project(
+            records,
+            target,  # type: ignore[arg-type]
+            selections=selections,
+            evidence=evidence,
+            project_name=project_name,
+        )
+    if path is None or not isinstance(codebook, Codebook):
+        raise WorkshopAnalysisError("export_qdpx(records, codebook, evidence, path) needs all four")
     path = Path(path)
     missing = [c for c in ("record_id", "text") if c not in records.columns]
     if missing:
@@ -584,6 +607,431 @@ def export_qdpx(
     return path
 
 
+# =========================================================================== project: tables out
+
+
+def _s(value: object) -> str | None:
+    """A cell as ``str``, or ``None`` when missing."""
+    if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)):
+        return None
+    return str(value)
+
+
+def _file_guid(guid: str) -> str:
+    return guid.strip().strip("{}")
+
+
+def _keyword_rows(
+    project: QdpxProject, evidence: pd.DataFrame, lost: _Counter
+) -> list[dict[str, object]]:
+    """Selection rows (origin ``keyword``/``manual``) from tagging evidence, with source
+    offsets mapped back onto the source text as stored."""
+    texts = dict(zip(project.records["record_id"], project.records["text"], strict=True))
+    raw = dict(zip(project.sources["record_id"], project.sources["source_text"], strict=True))
+    ws = dict(zip(project.records["record_id"], project.records["workshop"], strict=True))
+    user = stable_guid("user", "workshop-analysis")
+    rows: list[dict[str, object]] = []
+    for row in evidence.itertuples(index=False):
+        rid, origin, code = str(row.record_id), str(row.origin), str(row.code)
+        if rid not in texts or origin not in ("keyword", "manual"):
+            continue
+        text = texts[rid]
+        source = raw.get(rid)
+        base = {
+            "record_id": rid,
+            "code": code,
+            "coder": "workshop-analysis",
+            "coder_guid": user,
+            "origin": origin,
+        }
+        if origin == "manual":
+            guid = stable_guid("coding", ws[rid], rid, code, "manual")
+            rows.append(
+                {
+                    **base,
+                    "start": 0,
+                    "end": len(text),
+                    "match": text,
+                    "scope": "source",
+                    "coding_guid": guid,
+                }
+            )
+            continue
+        start, end = int(row.start), int(row.end)
+        if text[start:end] != str(row.match):
+            raise WorkshopAnalysisError(
+                f"evidence for record {rid!r}, code {code!r}: text[{start}:{end}] is "
+                f"{text[start:end]!r}, not the match {row.match!r}"
+            )
+        s_start, s_end = start, end
+        if source is not None and source != text:
+            _, pos = text_offsets(source)
+            s_start = source_offset(source, pos, start, end=False)
+            s_end = source_offset(source, pos, end, end=True)
+        rows.append(
+            {
+                **base,
+                "start": start,
+                "end": end,
+                "match": text[start:end],
+                "source_start": s_start,
+                "source_end": s_end,
+                "scope": "selection",
+                "selection_guid": stable_guid("selection", ws[rid], rid, start, end, "keyword"),
+                "coding_guid": stable_guid("coding", ws[rid], rid, code, start, end, "keyword"),
+                "selection_name": text[start:end][:80],
+            }
+        )
+    return rows
+
+
+def export_project(
+    project: QdpxProject,
+    path: str | Path,
+    *,
+    selections: str = "imported",
+    evidence: pd.DataFrame | None = None,
+    project_name: str | None = None,
+) -> Path:
+    """Write a project (e.g. from :func:`import_qdpx`) back as a REFI-QDA ``.qdpx``.
+
+    Parameters
+    ----------
+    project : QdpxProject
+        The tables; see :class:`QdpxProject`.
+    path : str or Path
+        The ``.qdpx`` file to write.
+    selections : {"imported", "keywords", "all"}, default "imported"
+        Which codings to write: ``imported`` the project's selections as they are (coder,
+        span, code and GUIDs unchanged, no re-tagging); ``keywords`` only the keyword hits
+        and manual codes of ``evidence`` (``tagging.tag(...).evidence``); ``all`` both. Keyword
+        hits become selections of their own (user ``workshop-analysis``), manual codes
+        codings of the whole source.
+    evidence : DataFrame, optional
+        Tagging evidence; required for ``keywords`` and ``all``.
+    project_name : str, optional
+        Defaults to the imported project's name.
+
+    Returns
+    -------
+    Path
+        ``path``.
+
+    Raises
+    ------
+    WorkshopAnalysisError
+        If ``selections`` is unknown, evidence is missing, a code is not in the codebook
+        or an evidence row's offsets miss its match.
+
+    Warns
+    -----
+    RefiWarning
+        With counts, for note links and set members whose target is not in the export
+        (e.g. a picture the import skipped).
+
+    Notes
+    -----
+    Sources keep their GUID, name and text byte for byte (``sources/<GUID>.txt``); codes
+    their GUID, name, colour, description and place in the tree; selections and codings
+    their GUIDs, positions and ``creatingUser``; users, notes (with the objects they are
+    attached to) and sets are written back. ``import_qdpx(export_project(p))`` gives the
+    same sources, codes, selections, codings, coders, notes and sets as ``p``. Record
+    fields are written as project variables (as :func:`export_qdpx` does).
+    """
+    if selections not in ("imported", "keywords", "all"):
+        raise WorkshopAnalysisError(
+            f"selections={selections!r}: expected 'imported', 'keywords' or 'all'"
+        )
+    if selections != "imported" and evidence is None:
+        raise WorkshopAnalysisError(f"selections={selections!r} needs the tagging evidence")
+    path = Path(path)
+    lost = _Counter()
+    codebook, records = project.codebook, project.records
+    sel = project.selections
+    rows = sel[sel["origin"] == "imported"] if selections != "keywords" else sel.iloc[0:0]
+    if selections != "imported":
+        extra = _frame(_keyword_rows(project, evidence, lost), SELECTION_COLUMNS)  # type: ignore[arg-type]
+        rows = pd.concat([rows, extra], ignore_index=True) if len(rows) else extra
+    unknown = sorted({c for c in rows["code"].dropna() if c not in codebook})
+    if unknown:
+        raise WorkshopAnalysisError(
+            f"code(s) not in the codebook: {', '.join(unknown)}; add them to the codebook "
+            "or remove them from the selections"
+        )
+
+    code_info = {
+        str(r["code"]): r for r in project.codes.to_dict("records") if _s(r.get("code_guid"))
+    }
+
+    def code_guid(cid: str) -> str:
+        info = code_info.get(cid)
+        return str(info["code_guid"]) if info else stable_guid("code", cid)
+
+    notes_by_target: dict[str, list[str]] = {}
+    for n in project.notes.to_dict("records"):
+        tg = guid_key(_s(n["target_guid"]))
+        if tg:
+            notes_by_target.setdefault(tg, [])
+            if str(n["note_guid"]) not in notes_by_target[tg]:
+                notes_by_target[tg].append(str(n["note_guid"]))
+    written: set[str] = set()  # GUID keys of objects in the export
+
+    def note_refs(elem: ET.Element, guid: str | None) -> None:
+        key = guid_key(guid)
+        if key:
+            written.add(key)
+            for note in notes_by_target.get(key, []):
+                ET.SubElement(elem, "NoteRef", {"targetGUID": note})
+
+    ours = stable_guid("user", "workshop-analysis")
+    user_rows = project.users.to_dict("records")
+    known_users = {guid_key(_s(u["user_guid"])) for u in user_rows}
+    if (rows["coder_guid"] == ours).any() and guid_key(ours) not in known_users:
+        user_rows.append({"user_guid": ours, "name": "workshop-analysis", "user_id": "WA"})
+        known_users.add(guid_key(ours))
+    for g in rows["coder_guid"].dropna().unique():
+        if guid_key(str(g)) not in known_users:
+            user_rows.append({"user_guid": str(g), "name": None, "user_id": None})
+            known_users.add(guid_key(str(g)))
+
+    workshops = sorted({str(w) for w in records["workshop"].dropna()}) if len(records) else []
+    name = project_name or project.meta.get("name") or ", ".join(workshops) or path.stem
+    attrs = {"xmlns": NS_PROJECT, "name": xml_text(name), "origin": _ORIGIN}
+    if user_rows:
+        attrs["creatingUserGUID"] = str(user_rows[0]["user_guid"])
+    root = ET.Element("Project", attrs)
+    if user_rows:
+        users = ET.SubElement(root, "Users")
+        for u in user_rows:
+            a = {"guid": str(u["user_guid"])}
+            for key, attr in (("name", "name"), ("user_id", "id")):
+                if _s(u.get(key)) is not None:
+                    a[attr] = xml_text(str(u[key]))
+            ET.SubElement(users, "User", a)
+
+    if len(codebook):
+        codes_elem = ET.SubElement(ET.SubElement(root, "CodeBook"), "Codes")
+        ids = set(codebook.ids)
+        done: set[str] = set()
+        palette = iter(PALETTE * (len(codebook) // len(PALETTE) + 1))
+
+        def emit(code: Code, into: ET.Element, colour: str | None) -> None:
+            done.add(code.id)
+            info = code_info.get(code.id)
+            a = {"guid": code_guid(code.id), "name": xml_text(code.label or code.id)}
+            if info is not None:
+                codable = info.get("is_codable")
+                a["isCodable"] = "false" if codable is False else "true"
+                colour = _s(info.get("color"))
+            else:
+                a["isCodable"] = "true"
+            if colour:
+                a["color"] = colour
+            elem = ET.SubElement(into, "Code", a)
+            plain = info is not None and not any(
+                (code.label_en, code.keywords, code.exclude, code.horizon, code.owner)
+            )
+            text = xml_text(code.description) if plain else encode_description(code)
+            if text:
+                ET.SubElement(elem, "Description").text = text
+            note_refs(elem, a["guid"])
+            for kid in codebook.children(code.id):
+                if kid.id not in done:
+                    emit(kid, elem, colour if info is None else None)
+
+        for code in codebook:
+            if code.id not in done and (code.parent is None or code.parent not in ids):
+                emit(code, codes_elem, next(palette))
+        for code in codebook:  # codes caught in a parent cycle: keep them, at the top
+            if code.id not in done:
+                emit(code, codes_elem, PALETTE[0])
+
+    present = [v for v in _VARIABLES if v in records.columns]
+    if len(records) and present:
+        variables = ET.SubElement(root, "Variables")
+        for var in present:
+            ET.SubElement(
+                variables,
+                "Variable",
+                {"guid": stable_guid("variable", var), "name": var, "typeOfVariable": "Text"},
+            )
+    entries: dict[str, bytes] = {}
+    src_info = {str(r["record_id"]): r for r in project.sources.to_dict("records")}
+    by_record = {rid: g for rid, g in rows.groupby("record_id", sort=False)}
+    if len(records):
+        sources = ET.SubElement(root, "Sources")
+        for rec in records.to_dict("records"):
+            rid = str(rec["record_id"])
+            info = src_info.get(rid)
+            ws = _value(rec.get("workshop")) or ""
+            if info is not None:
+                sguid, sname = str(info["source_guid"]), _s(info["name"]) or rid
+                text, desc = str(info["source_text"]), _s(info["description"])
+            else:
+                sguid, sname, text = stable_guid("source", ws, rid), rid, str(rec["text"])
+                meta_lines = [(v, _value(rec.get(v))) for v in present]
+                desc = "\n".join(f"{v}: {val}" for v, val in meta_lines if val is not None)
+            fname, ref = f"{_file_guid(sguid)}.txt", None
+            if info is not None:  # keep the original path when it names a file in the zip
+                ref = _s(info.get("plain_text_path"))
+                base = _internal_name(ref) if ref else None
+                if base and f"sources/{base}" not in entries:
+                    fname = base
+                else:
+                    ref = None
+            entries[f"sources/{fname}"] = text.encode("utf-8")
+            src = ET.SubElement(
+                sources,
+                "TextSource",
+                {
+                    "guid": sguid,
+                    "name": xml_text(sname),
+                    "plainTextPath": ref or f"internal://{fname}",
+                },
+            )
+            if info is not None and _s(info.get("creating_user")):
+                src.set("creatingUser", str(info["creating_user"]))
+            if desc:
+                ET.SubElement(src, "Description").text = xml_text(desc)
+            group = by_record.get(rid)
+            spans = group[group["scope"] == "selection"] if group is not None else None
+            whole = group[group["scope"] == "source"] if group is not None else None
+            if spans is not None and len(spans):
+                spans = spans.assign(
+                    _key=spans["selection_guid"].fillna(
+                        spans["source_start"].astype(str) + "-" + spans["source_end"].astype(str)
+                    )
+                )
+                order = spans.sort_values(["source_start", "source_end"], kind="stable")
+                for _, one in order.groupby("_key", sort=False):
+                    first = one.iloc[0]
+                    s_start, s_end = int(first["source_start"]), int(first["source_end"])
+                    sg = _s(first["selection_guid"]) or stable_guid(
+                        "selection", ws, rid, s_start, s_end
+                    )
+                    a = {
+                        "guid": sg,
+                        "name": xml_text(_s(first["selection_name"]) or text[s_start:s_end][:80]),
+                        "startPosition": str(s_start),
+                        "endPosition": str(s_end),
+                    }
+                    if _s(first["coder_guid"]):
+                        a["creatingUser"] = str(first["coder_guid"])
+                    sel_elem = ET.SubElement(src, "PlainTextSelection", a)
+                    if _s(first["description"]):
+                        ET.SubElement(sel_elem, "Description").text = xml_text(
+                            str(first["description"])
+                        )
+                    for r in one.to_dict("records"):
+                        if _s(r["code"]) is None:
+                            continue
+                        _coding(ET.SubElement(sel_elem, "Coding"), r, code_guid, note_refs, ws, rid)
+                    note_refs(sel_elem, sg)
+            if whole is not None:
+                for r in whole.to_dict("records"):
+                    _coding(ET.SubElement(src, "Coding"), r, code_guid, note_refs, ws, rid)
+            note_refs(src, sguid)
+            for var in present:
+                val = _value(rec.get(var))
+                if val is None:
+                    continue
+                vv = ET.SubElement(src, "VariableValue")
+                ET.SubElement(vv, "VariableRef", {"targetGUID": stable_guid("variable", var)})
+                ET.SubElement(vv, "TextValue").text = xml_text(val)
+
+    notes = project.notes
+    if len(notes):
+        notes_elem = ET.SubElement(root, "Notes")
+        for _, one in notes.groupby("note_guid", sort=False):
+            n = one.iloc[0]
+            a = {"guid": str(n["note_guid"])}
+            if _s(n["name"]):
+                a["name"] = xml_text(str(n["name"]))
+            if _s(n["creating_user"]):
+                a["creatingUser"] = str(n["creating_user"])
+            elem = ET.SubElement(notes_elem, "Note", a)
+            if _s(n["description"]) is not None:
+                ET.SubElement(elem, "Description").text = xml_text(str(n["description"]))
+            if _s(n["text"]) is not None:
+                ET.SubElement(elem, "PlainTextContent").text = xml_text(str(n["text"]))
+            written.add(guid_key(str(n["note_guid"])) or "")
+            for t in one.to_dict("records"):
+                tk = guid_key(_s(t["target_guid"]))
+                if tk and tk not in written and t["target_kind"] != "Project":
+                    lost.add(
+                        "note link(s) to objects not in the export",
+                        name=f"note {n['name']!r} → {t['target_kind']} {t['target_guid']}",
+                    )
+    sets = project.sets
+    if len(sets):
+        sets_elem = ET.SubElement(root, "Sets")
+        tags = {"code": "MemberCode", "source": "MemberSource", "note": "MemberNote"}
+        for _, one in sets.groupby("set_guid", sort=False):
+            st = one.iloc[0]
+            elem = ET.SubElement(
+                sets_elem, "Set", {"guid": str(st["set_guid"]), "name": xml_text(str(st["name"]))}
+            )
+            if _s(st["description"]) is not None:
+                ET.SubElement(elem, "Description").text = xml_text(str(st["description"]))
+            members = one.dropna(subset=["member_guid"])
+            for kind in ("code", "source", "note"):
+                for m in members[members["member_kind"] == kind]["member_guid"]:
+                    if guid_key(str(m)) in written:
+                        ET.SubElement(elem, tags[kind], {"targetGUID": str(m)})
+                    else:
+                        lost.add(
+                            f"set member(s) ({kind}) not in the export", name=f"{st['name']!r}: {m}"
+                        )
+    for t in notes[notes["target_kind"] == "Project"]["note_guid"].unique() if len(notes) else []:
+        ET.SubElement(root, "NoteRef", {"targetGUID": str(t)})
+    if lost.counts:
+        warnings.warn(f"{path}: not exported: " + lost.message(), RefiWarning, stacklevel=2)
+    entries["project.qde"] = serialise(root)
+    _write_zip(path, entries)
+    return path
+
+
+def _internal_name(ref: str) -> str | None:
+    """The file name of an ``internal://NAME`` or bare ``NAME`` path, if it is a plain one."""
+    name = ref.strip()
+    if name.lower().startswith("internal://"):
+        name = name[len("internal://") :]
+    elif re.match(r"^[a-z][a-z0-9+.-]*://", name, flags=re.IGNORECASE):
+        return None
+    if name.lower().startswith("sources/"):
+        name = name[len("sources/") :]
+    ok = re.fullmatch(r"[^/\\:*?\"<>|\x00-\x1f]+", name) and name not in (".", "..")
+    return name if ok else None
+
+
+def _coding(
+    elem: ET.Element,
+    row: dict[str, object],
+    code_guid: Callable[[str], str],
+    note_refs: Callable[[ET.Element, str | None], None],
+    ws: str,
+    rid: str,
+) -> None:
+    code = str(row["code"])
+    guid = _s(row["coding_guid"]) or stable_guid(
+        "coding", ws, rid, code, _s(row.get("source_start")), _s(row.get("source_end"))
+    )
+    elem.set("guid", guid)
+    if _s(row["coder_guid"]):
+        elem.set("creatingUser", str(row["coder_guid"]))
+    ET.SubElement(elem, "CodeRef", {"targetGUID": _s(row["code_guid"]) or code_guid(code)})
+    note_refs(elem, guid)
+
+
+def _write_zip(path: Path, entries: dict[str, bytes]) -> None:
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for entry in sorted(entries):
+            info = zipfile.ZipInfo(entry, date_time=_FIXED_ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            zf.writestr(info, entries[entry])
+
+
 # =========================================================================== project: import
 
 
@@ -624,13 +1072,7 @@ def _values(elem: ET.Element, variables: dict[str, str]) -> dict[str, str]:
     return out
 
 
-def _codings(elem: ET.Element) -> Iterable[str | None]:
-    for coding in children(elem, "Coding"):
-        ref = child(coding, "CodeRef")
-        yield guid_key(ref.get("targetGUID")) if ref is not None else None
-
-
-def _label(src: ET.Element, member: str | None = None) -> str:
+def _label(src: ET.Element) -> str:
     """How a message names a source: ``source 'board_2017.txt' (GUID …)``."""
     name = (src.get("name") or "").strip()
     if not name:
@@ -717,7 +1159,11 @@ def _read_sets(root: ET.Element) -> list[dict[str, object]]:
         }
         members = [
             (m.get("targetGUID"), kind)
-            for tag, kind in (("MemberCode", "code"), ("MemberSource", "source"), ("MemberNote", "note"))
+            for tag, kind in (
+                ("MemberCode", "code"),
+                ("MemberSource", "source"),
+                ("MemberNote", "note"),
+            )
             for m in children(st, tag)
         ] or [(None, None)]
         for guid, kind in members:
@@ -726,7 +1172,9 @@ def _read_sets(root: ET.Element) -> list[dict[str, object]]:
 
 
 def _code_rows(codes_elem: ET.Element | None, ids: list[str]) -> list[dict[str, object]]:
-    elems = [e for e in codes_elem.iter() if local(e.tag) == "Code"] if codes_elem is not None else []
+    elems = (
+        [e for e in codes_elem.iter() if local(e.tag) == "Code"] if codes_elem is not None else []
+    )
     return [
         {
             "code": cid,
@@ -749,7 +1197,7 @@ def _not_kept(root: ET.Element, lost: _Counter) -> None:
         "TranscriptSelection": "transcript selection(s)",
         "Link": "link(s)",
         "Graph": "graph(s)",
-        "Case": "case(s) (their variables are read into the records)",
+        "Case": "case(s) (only their variable values are kept, on the records)",
     }
     codings = 0
     for elem in root.iter():
@@ -843,9 +1291,7 @@ def import_qdpx(path: str | Path, *, workshop: str | None = None) -> QdpxProject
     code_of = {rc.guid: rc.id for rc in raw_codes if rc.guid}
     code_rows = _code_rows(codes_elem, [rc.id for rc in raw_codes])
     user_rows = _read_users(root)
-    user_name = {
-        guid_key(str(u["user_guid"])): str(u["name"] or u["user_guid"]) for u in user_rows
-    }
+    user_name = {guid_key(str(u["user_guid"])): str(u["name"] or u["user_guid"]) for u in user_rows}
 
     variables = _variables(root)
     case_values: dict[str, dict[str, str]] = {}
@@ -869,11 +1315,12 @@ def import_qdpx(path: str | Path, *, workshop: str | None = None) -> QdpxProject
 
     def coding_row(coding: ET.Element, **fields: object) -> dict[str, object] | None:
         ref = child(coding, "CodeRef")
-        key = guid_key(ref.get("targetGUID")) if ref is not None else None
+        target = ref.get("targetGUID") if ref is not None else None
+        key = guid_key(target)
         if key not in code_of:
             lost.add(
                 "coding(s) of codes not in the codebook",
-                name=f"{(ref.get('targetGUID') if ref is not None else None) or '?'} in {fields['_where']}",
+                name=f"{target or '?'} in {fields['_where']}",
             )
             return None
         coder_guid = coding.get("creatingUser") or fields.get("_sel_user")
@@ -918,12 +1365,18 @@ def import_qdpx(path: str | Path, *, workshop: str | None = None) -> QdpxProject
                     text = files[member].decode("utf-8")
                 except UnicodeDecodeError:
                     text = files[member].decode("cp1252", errors="replace")
-                    lost.add("text file(s) not in UTF-8, read as Windows-1252", name=f"{label}: {member}")
+                    lost.add(
+                        "text file(s) not in UTF-8, read as Windows-1252", name=f"{label}: {member}"
+                    )
                 text = text.removeprefix("\ufeff")
         else:
             why = f"only {src.get('richTextPath') or 'no text'}, no plain text"
         if text is not None and not text.strip():
-            rich = f"; its rich text {src.get('richTextPath')} is not read" if src.get("richTextPath") else ""
+            rich = (
+                f"; its rich text {src.get('richTextPath')} is not read"
+                if src.get("richTextPath")
+                else ""
+            )
             why, text = f"empty plain text{rich}", None
         if text is not None and len(text) > limit:
             why, text = f"{len(text):,} characters, more than the {limit:,} an import takes", None
@@ -997,8 +1450,14 @@ def import_qdpx(path: str | Path, *, workshop: str | None = None) -> QdpxProject
             codings = list(children(sel, "Coding"))
             if not codings:  # a quotation without code: kept, code <NA>
                 kept = {k: v for k, v in fields.items() if not k.startswith("_")}
-                sel_rows.append({**kept, "origin": "imported", "coder_guid": sel.get("creatingUser"),
-                                 "coder": user_name.get(guid_key(sel.get("creatingUser")))})
+                sel_rows.append(
+                    {
+                        **kept,
+                        "origin": "imported",
+                        "coder_guid": sel.get("creatingUser"),
+                        "coder": user_name.get(guid_key(sel.get("creatingUser"))),
+                    }
+                )
             for coding in codings:
                 row = coding_row(coding, **fields)
                 if row:
@@ -1007,9 +1466,7 @@ def import_qdpx(path: str | Path, *, workshop: str | None = None) -> QdpxProject
         rows.append({**values, "record_id": rid, "text": final, "codes": sorted(found)})
 
     if lost.counts:
-        warnings.warn(
-            f"{file}: not kept: " + lost.message(), RefiWarning, stacklevel=2
-        )
+        warnings.warn(f"{file}: not kept: " + lost.message(), RefiWarning, stacklevel=2)
 
     records = _records(rows, default_ws, file)
     order = {rid: i for i, rid in enumerate(records["record_id"])}
@@ -1034,12 +1491,6 @@ def import_qdpx(path: str | Path, *, workshop: str | None = None) -> QdpxProject
     )
 
 
-def _code_elems(codes_elem: ET.Element | None) -> list[ET.Element]:
-    if codes_elem is None:
-        return []
-    return [e for e in codes_elem.iter() if local(e.tag) == "Code"]
-
-
 def _records(rows: list[dict[str, object]], workshop: str, file: str) -> pd.DataFrame:
     """Validated records whose text may be longer than typed statements may be.
 
@@ -1054,3 +1505,114 @@ def _records(rows: list[dict[str, object]], workshop: str, file: str) -> pd.Data
     texts = raw["text"].tolist()
     checked = normalise_records(raw.assign(text="x"), workshop=workshop, file=file)
     return checked.assign(text=pd.array(texts, dtype=DTYPES["text"]))
+
+
+# =========================================================================== project: file
+
+
+_TABLES = ("selections", "sources", "codes", "users", "notes", "sets")
+_FORMAT = "workshop-analysis refi-project 1"
+
+
+def _rows(frame: pd.DataFrame) -> list[dict[str, object]]:
+    return [
+        {k: _plain(v) for k, v in row.items()} for row in frame.astype(object).to_dict("records")
+    ]
+
+
+def _plain(value: object) -> object:
+    if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)):
+        return None
+    if hasattr(value, "item"):  # numpy scalars
+        return value.item()  # type: ignore[union-attr]
+    return value
+
+
+def save_project(project: QdpxProject, path: str | Path) -> Path:
+    """Keep an imported project beside its records file, for a loss-free export later.
+
+    Parameters
+    ----------
+    project : QdpxProject
+        What :func:`import_qdpx` returned.
+    path : str or Path
+        A JSON file (UTF-8) with every table of the project, the codebook and the
+        metadata; texts exactly as read (line ends and all).
+
+    Returns
+    -------
+    Path
+        ``path``.
+    """
+    path = Path(path)
+    data = {
+        "format": _FORMAT,
+        "meta": dict(project.meta),
+        "codebook": {
+            "name": project.codebook.name,
+            "language": project.codebook.language,
+            "codes": [
+                {k: v for k, v in asdict(c).items() if k != "line"} for c in project.codebook
+            ],
+        },
+        "records": _rows(project.records.assign(codes=project.records["codes"].map(list))),
+        **{name: _rows(getattr(project, name)) for name in _TABLES},
+    }
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+    return path
+
+
+def load_project(path: str | Path) -> QdpxProject:
+    """Read a project written by :func:`save_project`.
+
+    Parameters
+    ----------
+    path : str or Path
+        The JSON file.
+
+    Returns
+    -------
+    QdpxProject
+        The project as it was saved.
+
+    Raises
+    ------
+    InputError
+        If the file cannot be read or is not such a project.
+    """
+    path = Path(path)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as err:
+        raise InputError([Problem(str(path), None, "", f"not a saved project: {err}")]) from None
+    if not isinstance(data, dict) or data.get("format") != _FORMAT:
+        raise InputError([Problem(str(path), None, "", f"not a saved project ({_FORMAT})")])
+    cb = data["codebook"]
+    codebook = Codebook(
+        codes=tuple(
+            Code(**{**c, "keywords": tuple(c["keywords"]), "exclude": tuple(c["exclude"])})
+            for c in cb["codes"]
+        ),
+        name=cb["name"],
+        language=cb["language"],
+    )
+    recs = pd.DataFrame(data["records"], columns=list(COLUMNS))
+    records = recs.astype({c: DTYPES[c] for c in COLUMNS if c != "codes"})
+    records["codes"] = [list(v or []) for v in recs["codes"]]
+    return QdpxProject(
+        records=records,
+        codebook=codebook,
+        selections=_frame(data["selections"], SELECTION_COLUMNS),
+        sources=_frame(data["sources"], SOURCE_COLUMNS),
+        codes=_frame(data["codes"], CODE_COLUMNS).astype({"is_codable": "boolean"}),
+        users=_frame(data["users"], USER_COLUMNS),
+        notes=_frame(data["notes"], NOTE_COLUMNS),
+        sets=_frame(data["sets"], SET_COLUMNS),
+        meta=data["meta"],
+    )
+
+
+def project_file(records_path: str | Path) -> Path:
+    """Where the CLI keeps the project of an imported records file: ``NAME.refi.json``."""
+    records_path = Path(records_path)
+    return records_path.with_name(records_path.stem + ".refi.json")
