@@ -630,11 +630,15 @@ def _keyword_rows(
     raw = dict(zip(project.sources["record_id"], project.sources["source_text"], strict=True))
     ws = dict(zip(project.records["record_id"], project.records["workshop"], strict=True))
     user = stable_guid("user", "workshop-analysis")
+    sel = project.selections
+    imported = set(zip(sel["record_id"], sel["code"], strict=True))
     rows: list[dict[str, object]] = []
     for row in evidence.itertuples(index=False):
         rid, origin, code = str(row.record_id), str(row.origin), str(row.code)
         if rid not in texts or origin not in ("keyword", "manual"):
             continue
+        if origin == "manual" and (rid, code) in imported:
+            continue  # the record's codes from the import itself, not an analyst's
         text = texts[rid]
         source = raw.get(rid)
         base = {
@@ -706,7 +710,8 @@ def export_project(
         span, code and GUIDs unchanged, no re-tagging); ``keywords`` only the keyword hits
         and manual codes of ``evidence`` (``tagging.tag(...).evidence``); ``all`` both. Keyword
         hits become selections of their own (user ``workshop-analysis``), manual codes
-        codings of the whole source.
+        codings of the whole source (except codes the record has from imported
+        selections, which tagging reports as ``manual``).
     evidence : DataFrame, optional
         Tagging evidence; required for ``keywords`` and ``all``.
     project_name : str, optional
@@ -909,12 +914,10 @@ def export_project(
                     sg = _s(first["selection_guid"]) or stable_guid(
                         "selection", ws, rid, s_start, s_end
                     )
-                    a = {
-                        "guid": sg,
-                        "name": xml_text(_s(first["selection_name"]) or text[s_start:s_end][:80]),
-                        "startPosition": str(s_start),
-                        "endPosition": str(s_end),
-                    }
+                    a = {"guid": sg}
+                    if _s(first["selection_name"]) is not None:
+                        a["name"] = xml_text(str(first["selection_name"]))
+                    a["startPosition"], a["endPosition"] = str(s_start), str(s_end)
                     if _s(first["coder_guid"]):
                         a["creatingUser"] = str(first["coder_guid"])
                     sel_elem = ET.SubElement(src, "PlainTextSelection", a)
