@@ -59,15 +59,40 @@ Project (``.qdpx``: a zip with ``project.qde`` and ``sources/``)
     and fixed time stamps.
 
 Importing a project
-    Text comes from ``PlainTextContent`` or the ``plainTextPath`` file inside the zip
-    (``internal://NAME``, a bare ``NAME`` or ``sources/NAME``). Every selection's codes
-    (and codes on a whole source) become the record's ``codes``; the selections are
-    returned too. Record fields come from variables on the source or on a ``Case`` that
-    references it (names as in the record table, English or German: ``Bereich``,
-    ``Quelle``…); otherwise the record id is the slugged source name. Sources that cannot
-    become records (no text inside the archive, e.g. NVivo's ``.docx``-only or empty
-    sources, pictures, PDFs, audio, video) are skipped with **one** :class:`RefiWarning`
-    naming every skipped source and the reason, so nothing is lost silently.
+    :func:`import_qdpx` returns a :class:`QdpxProject`: tables for records, selections
+    (one row per coder and coding, with ``coder``), sources, codes, users, notes and sets.
+    One record per text source, however long (up to
+    :data:`~workshop_analysis.config.MAX_IMPORT_TEXT_CHARS`; the 20,000-character limit of
+    typed statements does not apply). Text comes from ``PlainTextContent`` or the
+    ``plainTextPath`` file inside the zip (``internal://NAME``, a bare ``NAME`` or
+    ``sources/NAME``); a source without ``name`` is named by its file name. Record fields
+    come from variables on the source or on a ``Case`` that references it (names as in the
+    record table, English or German: ``Bereich``, ``Quelle``…); otherwise the record id is
+    the slugged source name.
+
+    *Offsets.* ``startPosition``/``endPosition`` count Unicode code points of the source
+    text as stored, end exclusive: ``\r\n`` is two, a decomposed ``ü`` two, an emoji one;
+    a byte order mark at the start of a file is not text and not counted. The record text
+    is normalised like every record (``\n`` line ends, NFC, outer white space stripped) and
+    each position is mapped onto it, so that ``text[start:end] == match``; the original
+    positions stay in ``source_start``/``source_end`` and the original text in ``sources``.
+
+    *Nothing dropped silently.* What the tables cannot hold (sources other than text, or
+    without text in the archive; PDF, picture, audio and video selections; links, graphs,
+    cases; codings of unknown codes; selections outside their text) is listed in **one**
+    :class:`RefiWarning` with counts, every skipped source by name and GUID:
+    ``source 'board_2017.txt' (GUID …): …``.
+
+Exporting an imported project
+    :func:`export_project` (or :func:`export_qdpx` called with a :class:`QdpxProject`)
+    writes the imported selections back as they are: same GUIDs for sources, codes,
+    selections, codings and users, same positions, coders, colours, descriptions, notes
+    and sets, the source texts byte for byte; no keyword re-tagging. Keyword hits of our
+    tagger can be added as selections of their own (``selections="all"``, user
+    ``workshop-analysis``). ``import → export → import`` gives the same tables.
+    :func:`save_project`/:func:`load_project` keep a project beside its records file
+    (``NAME.refi.json``, see :func:`project_file`); the CLI's ``export-qdpx`` uses it when
+    present, so that ``import-qdpx`` → ``export-qdpx`` loses nothing.
 """
 
 from __future__ import annotations
