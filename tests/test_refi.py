@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import tempfile
 import unicodedata
 import xml.etree.ElementTree as ET
@@ -935,3 +936,32 @@ def test_saved_project_loads_back_equal(refi_dir, tmp_path):
     bad.write_text("{}", encoding="utf-8")
     with pytest.raises(InputError, match="not a saved project"):
         load_project(bad)
+
+
+def test_qualitative_coding_reads_our_export_of_its_demo(refi_dir, tmp_path, monkeypatch):
+    """Optional: ``qualitative-coding`` (qc, AGPL, pulls in spaCy) reads the export back."""
+    reader = pytest.importorskip(
+        "qualitative_coding.refi_qda.reader", reason="qualitative-coding is not installed"
+    )
+    monkeypatch.setenv("PYTHONBREAKPOINT", "0")  # qc 1.7.8 left a breakpoint() in its reader
+    out = export_project(import_qdpx(refi_dir / QC_DEMO), tmp_path / "back.qdpx")
+    dest = tmp_path / "qc"
+    dest.mkdir()
+    monkeypatch.chdir(dest)  # qc writes its settings.yaml into the working directory
+    reader.REFIQDAReader(str(out)).unpack_project(dest)
+    root = _xml(refi_dir / QC_DEMO)
+    names = {c.get("guid"): c.get("name") for c in root.iter(f"{NS_PR}Code")}
+    users = {u.get("guid"): u.get("name") for u in root.iter(f"{NS_PR}User")}
+    expected = sorted(
+        (
+            int(s.get("name").split(":")[1]),
+            names[c.find(f"{NS_PR}CodeRef").get("targetGUID")],
+            users[c.get("creatingUser")],
+        )
+        for s in root.iter(f"{NS_PR}PlainTextSelection")
+        for c in s.iter(f"{NS_PR}Coding")
+    )
+    with sqlite3.connect(dest / "qualitative_coding.sqlite3") as con:
+        got = sorted(con.execute("select line, code_id, coder_id from coded_line").fetchall())
+    assert got == expected
+    assert len(got) == 205
