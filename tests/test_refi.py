@@ -965,3 +965,25 @@ def test_qualitative_coding_reads_our_export_of_its_demo(refi_dir, tmp_path, mon
         got = sorted(con.execute("select line, code_id, coder_id from coded_line").fetchall())
     assert got == expected
     assert len(got) == 205
+
+
+def test_export_names_codings_of_records_that_were_removed(refi_dir, tmp_path):
+    project = import_qdpx(refi_dir / QC_DEMO)
+    fewer = project._replace(records=project.records.iloc[1:].reset_index(drop=True))
+    with pytest.warns(RefiWarning, match=r"205 coding\(s\) of records not in the records table: "):
+        export_project(fewer, tmp_path / "x.qdpx")
+
+
+def test_project_import_keeps_dotted_code_names_flat(tmp_path):
+    qde = (
+        '<Project xmlns="urn:QDA-XML:project:1.0" name="Taguette-like"><CodeBook><Codes>'
+        '<Code guid="C0000000-0000-4000-8000-000000000001" name="needs.time" isCodable="true"/>'
+        "</Codes></CodeBook></Project>"
+    )
+    path = tmp_path / "t.qdpx"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("project.qde", qde)
+    project = import_qdpx(path)
+    assert [(c.id, c.parent) for c in project.codebook] == [("needs.time", None)]
+    back = import_qdpx(export_project(project, tmp_path / "back.qdpx"))
+    assert back.codes.values.tolist() == project.codes.values.tolist()

@@ -782,6 +782,12 @@ def export_project(
     if selections != "imported":
         extra = _frame(_keyword_rows(project, evidence, lost), SELECTION_COLUMNS)  # type: ignore[arg-type]
         rows = pd.concat([rows, extra], ignore_index=True) if len(rows) else extra
+    orphans = rows[~rows["record_id"].isin(records["record_id"])]
+    lost.add(
+        "coding(s) of records not in the records table",
+        len(orphans),
+        name=", ".join(sorted(set(orphans["record_id"].astype(str)))) or None,
+    )
     unknown = sorted({c for c in rows["code"].dropna() if c not in codebook})
     if unknown:
         raise WorkshopAnalysisError(
@@ -1313,7 +1319,7 @@ def import_qdpx(path: str | Path, *, workshop: str | None = None) -> QdpxProject
     cb_elem = child(root, "CodeBook")
     codes_elem = child(cb_elem, "Codes") if cb_elem is not None else None
     raw_codes = read_code_tree(codes_elem) if codes_elem is not None else []
-    codes = build_codes(raw_codes, split_dotted=True)
+    codes = build_codes(raw_codes, split_dotted=False)  # the tree as the tool wrote it
     project_name = (root.get("name") or "").strip()
     codebook = Codebook(codes=tuple(codes), name=project_name or path.stem)
     code_of = {rc.guid: rc.id for rc in raw_codes if rc.guid}
