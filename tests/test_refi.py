@@ -987,3 +987,28 @@ def test_project_import_keeps_dotted_code_names_flat(tmp_path):
     assert [(c.id, c.parent) for c in project.codebook] == [("needs.time", None)]
     back = import_qdpx(export_project(project, tmp_path / "back.qdpx"))
     assert back.codes.values.tolist() == project.codes.values.tolist()
+
+
+def test_a_bad_variable_value_is_named_not_fatal(tmp_path):
+    raw = "Die Wartezeit ist lang."
+    variables = (
+        '<Variables><Variable guid="D0000000-0000-4000-8000-000000000001" name="Datum" '
+        'typeOfVariable="Text"/></Variables>'
+    )
+    path = _crafted(tmp_path, raw.encode("utf-8"), [_span(raw, "Wartezeit")])
+    with zipfile.ZipFile(path) as zf:
+        qde = zf.read("project.qde").decode("utf-8")
+    qde = qde.replace("<Sources>", variables + "<Sources>").replace(
+        "</TextSource>",
+        '<VariableValue><VariableRef targetGUID="D0000000-0000-4000-8000-000000000001"/>'
+        "<TextValue>irgendwann</TextValue></VariableValue></TextSource>",
+    )
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("project.qde", qde)
+        zf.writestr("sources/interview.txt", raw)
+    with pytest.warns(
+        RefiWarning, match=r"source 'interview.txt' \(GUID F0000000-.*\): date 'irgendwann'"
+    ):
+        project = import_qdpx(path)
+    assert project.records["date"].isna().all()
+    assert project.selections["match"].tolist() == ["Wartezeit"]

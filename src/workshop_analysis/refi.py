@@ -1344,6 +1344,7 @@ def import_qdpx(path: str | Path, *, workshop: str | None = None) -> QdpxProject
     rows: list[dict[str, object]] = []
     sel_rows: list[dict[str, object]] = []
     src_rows: list[dict[str, object]] = []
+    labels: list[str] = []
     taken: set[str] = set()
     sources = child(root, "Sources")
 
@@ -1498,11 +1499,15 @@ def import_qdpx(path: str | Path, *, workshop: str | None = None) -> QdpxProject
                     found.add(str(row["code"]))
                     sel_rows.append(row)
         rows.append({**values, "record_id": rid, "text": final, "codes": sorted(found)})
+        labels.append(label)
 
+    records = _records(rows, default_ws, file, lost, labels)
+    new_id = dict(zip([r["source_guid"] for r in src_rows], records["record_id"], strict=True))
+    for r in (*sel_rows, *src_rows):  # ids made anew for fields that did not pass
+        r["record_id"] = new_id[r["source_guid"]]
     if lost.counts:
         warnings.warn(f"{file}: not kept: " + lost.message(), RefiWarning, stacklevel=2)
 
-    records = _records(rows, default_ws, file)
     order = {rid: i for i, rid in enumerate(records["record_id"])}
     selections = _frame(sel_rows, SELECTION_COLUMNS)
     if len(selections):
@@ -1525,19 +1530,44 @@ def import_qdpx(path: str | Path, *, workshop: str | None = None) -> QdpxProject
     )
 
 
-def _records(rows: list[dict[str, object]], workshop: str, file: str) -> pd.DataFrame:
+def _records(
+    rows: list[dict[str, object]], workshop: str, file: str, lost: _Counter, labels: list[str]
+) -> pd.DataFrame:
     """Validated records whose text may be longer than typed statements may be.
 
     :func:`~workshop_analysis.records.normalise_records` checks every field; the text is
     already normalised (:func:`~workshop_analysis._refi_xml.text_offsets`), so a stand-in
     is validated and the real text put back, which lifts the record length limit for
-    imported sources only.
+    imported sources only. A field value that does not pass (a variable ``date`` that is
+    no date, …) is left out and named in the warning, instead of refusing the project.
     """
     if not rows:
         return pd.DataFrame({c: pd.Series([], dtype=DTYPES[c]) for c in COLUMNS})
     raw = pd.DataFrame(rows)
     texts = raw["text"].tolist()
-    checked = normalise_records(raw.assign(text="x"), workshop=workshop, file=file)
+    raw = raw.assign(text="x")
+    for _ in range(len(COLUMNS)):
+        try:
+            checked = normalise_records(raw, workshop=workshop, file=file)
+            break
+        except InputError as err:
+            fixable = [
+                p
+                for p in err.problems
+                if p.row is not None and p.column in raw.columns and p.column != "text"
+            ]
+            if not fixable:
+                raise
+            raw = raw.astype(object)
+            for p in fixable:
+                i = int(p.row) - 2  # type: ignore[arg-type]
+                lost.add(
+                    "record field value(s) that do not pass as record fields",
+                    name=f"{labels[i]}: {p.column} {raw.loc[i, p.column]!r} ({p.message})",
+                )
+                raw.loc[i, p.column] = None
+    else:  # pragma: no cover - every round blanks at least one field
+        raise InputError([Problem(file, None, "", "record fields could not be validated")])
     return checked.assign(text=pd.array(texts, dtype=DTYPES["text"]))
 
 
