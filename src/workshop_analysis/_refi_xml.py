@@ -324,6 +324,12 @@ def text_offsets(raw: str) -> tuple[str, Callable[[int], int]]:
     lead = len(nfc) - len(nfc.lstrip())
     pairs = [m.start() for m in re.finditer("\r\n", raw)]
     same = nfc == mid
+    # NFC never composes across a line feed, so the NFC length of a prefix is the sum over
+    # its whole lines plus its last, partial line: one pass, then short work per offset.
+    starts = [0, *(m.end() for m in re.finditer("\n", mid))] if not same else [0]
+    done = [0]
+    for a, b in zip(starts, [*starts[1:], len(mid)], strict=True):
+        done.append(done[-1] + len(unicodedata.normalize("NFC", mid[a:b])) if not same else 0)
 
     def pos(k: int) -> int:
         m = k
@@ -334,7 +340,11 @@ def text_offsets(raw: str) -> tuple[str, Callable[[int], int]]:
                 and pairs[bisect.bisect_left(pairs, k - 1)] == k - 1
             ):
                 m -= 1  # k falls between \r and \n: the break starts here
-        n = m if same else len(unicodedata.normalize("NFC", mid[:m]))
+        if same:
+            n = m
+        else:
+            line = bisect.bisect_right(starts, m) - 1
+            n = done[line] + len(unicodedata.normalize("NFC", mid[starts[line] : m]))
         return min(max(n - lead, 0), len(final))
 
     return final, pos

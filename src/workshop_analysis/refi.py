@@ -657,6 +657,7 @@ def _keyword_rows(
     user = stable_guid("user", "workshop-analysis")
     sel = project.selections
     imported = set(zip(sel["record_id"], sel["code"], strict=True))
+    maps: dict[str, Callable[[int], int]] = {}
     rows: list[dict[str, object]] = []
     for row in evidence.itertuples(index=False):
         rid, origin, code = str(row.record_id), str(row.origin), str(row.code)
@@ -694,7 +695,9 @@ def _keyword_rows(
             )
         s_start, s_end = start, end
         if source is not None and source != text:
-            _, pos = text_offsets(source)
+            if rid not in maps:
+                maps[rid] = text_offsets(source)[1]
+            pos = maps[rid]
             s_start = source_offset(source, pos, start, end=False)
             s_end = source_offset(source, pos, end, end=True)
         rows.append(
