@@ -5,14 +5,16 @@ Nothing here is public API; see :mod:`workshop_analysis.refi` for the documented
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 import uuid
 import xml.etree.ElementTree as ET
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from .codebook import Code
+from .records import _CONTROL
 
 #: Namespace of the REFI-QDA codebook exchange format (``.qdc``).
 NS_CODEBOOK = "urn:QDA-XML:codebook:1.0"
@@ -301,3 +303,85 @@ def build_codes(raw: list[RawCode], *, split_dotted: bool) -> list[Code]:
             )
         )
     return codes
+
+
+# --------------------------------------------------------------------------- offsets
+
+
+def text_offsets(raw: str) -> tuple[str, Callable[[int], int]]:
+    """The record text made from a source text, and where each source offset lands in it.
+
+    The record text is :func:`~workshop_analysis.records.clean_text` of ``raw`` (``\\r\\n``
+    and ``\\r`` become ``\\n``, control characters a space, NFC, outer white space
+    stripped). The returned function maps a code-point offset into ``raw`` to the offset of
+    the same place in the record text (clamped to its ends), so that a selection
+    ``raw[s:e]`` becomes ``text[pos(s):pos(e)]``.
+    """
+    mid = raw.replace("\r\n", "\n").replace("\r", "\n")
+    mid = _CONTROL.sub(" ", mid)
+    nfc = unicodedata.normalize("NFC", mid)
+    final = nfc.strip()
+    lead = len(nfc) - len(nfc.lstrip())
+    pairs = [m.start() for m in re.finditer("\r\n", raw)]
+    same = nfc == mid
+    # NFC never composes across a line feed, so the NFC length of a prefix is the sum over
+    # its whole lines plus its last, partial line: one pass, then short work per offset.
+    starts = [0, *(m.end() for m in re.finditer("\n", mid))] if not same else [0]
+    done = [0]
+    for a, b in zip(starts, [*starts[1:], len(mid)], strict=True):
+        done.append(done[-1] + len(unicodedata.normalize("NFC", mid[a:b])) if not same else 0)
+
+    def pos(k: int) -> int:
+        m = k
+        if pairs:
+            m -= bisect.bisect_right(pairs, k - 2)  # pairs wholly before k
+            if (
+                bisect.bisect_left(pairs, k - 1) < len(pairs)
+                and pairs[bisect.bisect_left(pairs, k - 1)] == k - 1
+            ):
+                m -= 1  # k falls between \r and \n: the break starts here
+        if same:
+            n = m
+        else:
+            line = bisect.bisect_right(starts, m) - 1
+            n = done[line] + len(unicodedata.normalize("NFC", mid[starts[line] : m]))
+        return min(max(n - lead, 0), len(final))
+
+    return final, pos
+
+
+def source_offset(raw: str, pos: Callable[[int], int], target: int, *, end: bool) -> int:
+    """The source offset of record offset ``target`` (the inverse of ``pos``).
+
+    Several source offsets can land on one record offset (stripped white space, the two
+    halves of ``\r\n``, a decomposed accent). A start takes the last of them, an end the
+    first, so that a span takes in no white space the record text does not have; neither
+    splits ``\r\n`` or puts a combining mark on the wrong side.
+    """
+    lo, hi = 0, len(raw)
+    while lo < hi:  # smallest k with pos(k) >= target
+        mid = (lo + hi) // 2
+        if pos(mid) < target:
+            lo = mid + 1
+        else:
+            hi = mid
+    first = lo
+    lo, hi = first, len(raw)
+    while lo < hi:  # largest k with pos(k) <= target
+        mid = (lo + hi + 1) // 2
+        if pos(mid) > target:
+            hi = mid - 1
+        else:
+            lo = mid
+    last = lo
+
+    def whole(k: int) -> bool:
+        if 0 < k < len(raw) and raw[k - 1] == "\r" and raw[k] == "\n":
+            return False
+        return not (k < len(raw) and unicodedata.combining(raw[k]))
+
+    span = range(first, last + 1)
+    ok = [k for k in (reversed(span) if not end else span) if whole(k)]
+    if ok:
+        return ok[0]
+    return last if not end else first

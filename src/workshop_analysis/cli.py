@@ -59,8 +59,20 @@ def _warnings_printed() -> Iterator[list[warnings.WarningMessage]]:
 
 
 def _cmd_export_qdpx(args: argparse.Namespace) -> int:
-    from .refi import export_qdpx
+    from .refi import export_qdpx, load_project, project_file
 
+    saved = project_file(args.input)
+    if saved.is_file():  # records from import-qdpx: their selections go back as they are
+        with _warnings_printed():
+            project = load_project(saved)
+            path = export_qdpx(project, args.out, project_name=args.name)
+        sel = project.selections
+        print(
+            f"wrote {path}: {len(project.sources)} sources, {len(project.codebook)} codes, "
+            f"{sel['selection_guid'].nunique()} selections, {int(sel['code'].notna().sum())} "
+            f"codings by {sel['coder_guid'].nunique()} coder(s), as imported ({saved})"
+        )
+        return 0
     with _warnings_printed():
         analysis = _run_pipeline(args)
         codebook, evidence = analysis.codebook, analysis.evidence
@@ -74,16 +86,20 @@ def _cmd_export_qdpx(args: argparse.Namespace) -> int:
 
 def _cmd_import_qdpx(args: argparse.Namespace) -> int:
     from .io import write_records, write_table
-    from .refi import import_qdpx
+    from .refi import import_qdpx, project_file, save_project
 
     with _warnings_printed():
         project = import_qdpx(args.input, workshop=args.workshop)
+    sel = project.selections
+    notes, sets = project.notes["note_guid"].nunique(), project.sets["set_guid"].nunique()
     print(
         f"{args.input}: {len(project.records)} records, {len(project.codebook)} codes, "
-        f"{len(project.selections)} coded selections"
+        f"{sel['selection_guid'].nunique()} coded selections, {int(sel['code'].notna().sum())} "
+        f"codings by {sel['coder_guid'].nunique()} coder(s), {notes} notes, {sets} sets"
     )
     if len(project.records):
         print(f"wrote {write_records(project.records, args.out)}")
+        print(f"wrote {save_project(project, project_file(args.out))} (for export-qdpx)")
     else:
         print(f"no text sources: {args.out} not written")
     if args.codebook_out is not None:
