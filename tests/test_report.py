@@ -489,3 +489,18 @@ def test_report_of_a_fully_coded_workshop(tmp_path):
     assert records["codes"].notna().all()
     html = result.report.read_text(encoding="utf-8")
     assert report._h.esc(report._h.text("none_uncoded", "de")) in html
+
+
+def test_table_view_shows_whole_statements_left_aligned():
+    long = "Eine sehr lange Aussage über Wartezeiten, " * 4
+    frame = pd.DataFrame(
+        {"record_id": ["q1", "q2"], "codes": [["a", "b"], []], "text": [long, "x"]}
+    )
+    html = report.table_view(frame).to_html()
+    assert long.strip() in html  # not cut at 50 characters as pandas' default display does
+    assert "a, b" in html
+    assert "text-align: left" in html
+    assert "white-space: normal" in html
+    capped = report.table_view(pd.concat([frame] * 3), limit=4).to_html()
+    assert "the first 4 of 6 rows" in capped
+    assert capped.count(">q2<") == 2  # 4 of the 6 rows: q1, q2, q1, q2

@@ -67,6 +67,48 @@ def run_pipeline(
     return _pipeline.run(input, codebook=codebook, overrides=overrides, **options)
 
 
+def table_view(
+    data: pd.DataFrame, columns: Sequence[str] | None = None, *, limit: int | None = 300
+) -> Any:
+    """A table for a notebook: every cell in full, wrapped and left-aligned.
+
+    pandas' default display cuts text at 50 characters and right-aligns it; reading
+    statements needs them whole. Lists are shown joined with ``", "``.
+
+    Parameters
+    ----------
+    data : DataFrame
+        The table (not modified).
+    columns : sequence of str, optional
+        The columns to show, in this order (default: all).
+    limit : int or None
+        Show at most this many rows (a caption says how many there are); ``None``: all.
+
+    Returns
+    -------
+    pandas.io.formats.style.Styler
+    """
+    shown = (data.loc[:, list(columns)] if columns is not None else data).reset_index(drop=True)
+    caption = ""
+    if limit is not None and len(shown) > limit:
+        caption = f"the first {limit} of {len(shown)} rows (all of them are in the CSV files)"
+        shown = shown.head(limit)
+    shown = shown.apply(
+        lambda col: (
+            col.map(lambda v: ", ".join(map(str, v)) if isinstance(v, list) else v)
+            if col.dtype == object
+            else col
+        )
+    )
+    return (
+        shown.style.hide(axis="index")
+        .set_properties(**{"text-align": "left", "white-space": "normal", "vertical-align": "top"})
+        .set_table_styles([{"selector": "th", "props": [("text-align", "left")]}])
+        .format(na_rep="")
+        .set_caption(caption)
+    )
+
+
 def redaction_line(redaction: Any, *, lang: str = "de") -> str:
     """What was replaced before sharing, as plain text (counts only, no personal data)."""
     if redaction is None:
