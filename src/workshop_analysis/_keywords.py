@@ -17,10 +17,18 @@ Algorithm of :meth:`Matcher.find` (one pass, cost linear in the text size):
 
 1. *Fold the text* without moving letters: as Latin-1 bytes, ONE ``bytes.translate``
    lower-cases, turns every separator (``\\s``, ``-``) into a space and every other
-   non-word character that no keyword contains into one *marker* byte (texts with other
-   characters take a UTF-32 path with numpy instead, without the marker). Runs of several
-   separators are collapsed to one space; only where that happens are positions remembered
-   (``np.searchsorted`` maps them back to the original text).
+   non-word character that no keyword contains into one *marker* byte. Characters outside
+   Latin-1 (German typography: ``„ “ ‚ ‘ – — … €``, but also ``Σ``, emoji …) are replaced
+   by one byte each while encoding (a codec error handler, called once per run of such
+   characters, so offsets do not move): a separator by a space, a word character by a
+   *word placeholder* byte that no keyword contains, any other character by the marker,
+   and the few whose lower case is in Latin-1 (``K`` Kelvin → ``k``) by that letter. Only
+   when a keyword itself contains a character outside Latin-1 that occurs in the text, or
+   when such characters are so frequent that the handler would be called very often
+   (Greek or Cyrillic text), does the text take the UTF-32 path with numpy instead
+   (without the marker). Runs of several separators are collapsed to one space; only
+   where that happens are positions remembered (``np.searchsorted`` maps them back to
+   the original text).
 2. *Find all spellings at once*: one Aho–Corasick automaton (``ahocorasick_rs``, a DFA in
    Rust) reports every overlapping occurrence of every spelling. Spellings of word-start
    keywords are searched with a leading space or marker, so the automaton (almost) only
@@ -35,9 +43,11 @@ two characters, is first mapped to ``I``), so offsets refer to the original text
 
 from __future__ import annotations
 
+import codecs
 import functools
 import itertools
 import re
+import threading
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -230,9 +240,62 @@ def _walk(codes: np.ndarray, pos: np.ndarray, step: int) -> np.ndarray:
     return out
 
 
+def _has_double_space(data: bytes) -> bool:
+    """``b"  " in data``, as two vectorised comparisons of byte pairs (``bytes.find`` stops
+    at every space of a text, which costs about ten times as much)."""
+    if len(data) < 2:
+        return False
+    even = np.frombuffer(data, dtype=np.uint16, count=len(data) // 2)
+    odd = np.frombuffer(data, dtype=np.uint16, count=(len(data) - 1) // 2, offset=1)
+    return bool((even == 0x2020).any() or (odd == 0x2020).any())
+
+
 _EMPTY = np.zeros(0, dtype=np.int64)
 #: Candidate marker bytes (control characters that are neither word nor separator).
 _MARKERS = (*range(1, 9), *range(14, 28))
+#: Candidate word placeholder bytes (rare Latin-1 word characters that are their own lower
+#: case), tried in this order; the first that no keyword contains is taken.
+_WORD_PLACEHOLDERS = (0xAA, 0xBA, 0xB5, 0xB9, 0xB2, 0xB3, 0xFF, 0xFE, 0xF0, *range(0xDF, 0xF0))
+
+#: At most one call of the encoding error handler per this many characters of a text (one
+#: call per run of characters outside Latin-1, about 1 µs each); beyond, the UTF-32 path
+#: (about 60 ns per character) is cheaper and the text takes it.
+WIDE_RUN_CHARS = 64
+
+_ENCODE_ERRORS = "workshop_analysis.fold"
+_SIGMA = {"Σ": "σς"}  # str.lower() turns a final capital sigma into ς
+
+
+class _Fallback(Exception):
+    """Raised by the encoding error handler: this text takes the UTF-32 path."""
+
+
+#: The matcher and the remaining handler calls of the text being encoded (per thread).
+_ACTIVE = threading.local()
+
+
+def _encode_error(exc: UnicodeError) -> tuple[bytes, int]:
+    """Codec error handler: one placeholder byte per character outside Latin-1."""
+    if not isinstance(exc, UnicodeEncodeError):  # pragma: no cover - only used to encode
+        raise exc
+    state = _ACTIVE.state
+    state[1] -= 1
+    if state[1] < 0:
+        raise _Fallback
+    matcher = state[0]
+    wide = matcher._wide
+    out = bytearray()
+    for c in exc.object[exc.start : exc.end]:
+        b = wide.get(c, -1)
+        if b == -1:
+            b = wide[c] = matcher._placeholder(c)
+        if b is None:
+            raise _Fallback
+        out.append(b)
+    return bytes(out), exc.end
+
+
+codecs.register_error(_ENCODE_ERRORS, _encode_error)
 
 
 class Matcher:
@@ -276,6 +339,44 @@ class Matcher:
         self._marker = next((m for m in _MARKERS if chr(m) not in used), None)
         self._table = _latin1_table(keep, self._marker)
         self._automata: dict[str, tuple[Any, np.ndarray, np.ndarray]] = {}
+        # characters outside Latin-1: the byte that stands for each (None: UTF-32 path)
+        self._used_wide = frozenset(c for c in used if ord(c) > 0xFF)
+        self._word_byte = next(
+            (
+                b
+                for b in _WORD_PLACEHOLDERS
+                if self._table[b] == b and _WORD_CHAR.match(chr(b)) and chr(b) not in used
+            ),
+            None,
+        )
+        self._wide: dict[str, int | None] = {}
+
+    def _placeholder(self, char: str) -> int | None:
+        """The Latin-1 byte that stands for ``char`` (outside Latin-1) in the folded text,
+        or None when no byte can (a keyword contains the character)."""
+        if self._marker is None or self._word_byte is None:
+            return None
+        low = "i" if char == "İ" else char.lower()
+        if {char, low, *_SIGMA.get(char, "")} & self._used_wide:
+            return None
+        if ord(low) <= 0xFF:  # K (Kelvin) → k, Å (Ångström) → å, ẞ → ß, Ÿ → ÿ
+            return ord(low)
+        if _SEP_CHAR.match(low):
+            return 32
+        if low.isalnum() or low == "_":
+            return self._word_byte
+        return self._marker
+
+    def _latin1(self, text: str) -> bytes | None:
+        """``text`` as one byte per character (see the module docstring), not yet
+        translated; None when it must take the UTF-32 path."""
+        _ACTIVE.state = [self, len(text) // WIDE_RUN_CHARS + 8]
+        try:
+            return text.encode("latin-1", _ENCODE_ERRORS)
+        except _Fallback:
+            return None
+        finally:
+            _ACTIVE.state = None
 
     def _automaton(self, encoding: str) -> tuple[Any, np.ndarray, np.ndarray]:
         """The automaton over ``encoding`` bytes, the key of each of its patterns and the
@@ -331,20 +432,22 @@ class Matcher:
         if not self.keywords or not text:
             return _EMPTY, _EMPTY, _EMPTY, _EMPTY
         lead = 0  # characters put before the text (a marker: the text starts a word)
-        try:
-            data = text.encode("latin-1").translate(self._table)
+        raw = self._latin1(text)
+        if raw is not None:
+            data = raw.translate(self._table)
+            del raw
             if self._marker is not None:
                 data = bytes((self._marker,)) + data
                 lead = 1
             codes: np.ndarray = np.frombuffer(data, dtype=np.uint8)
             encoding, width = "latin-1", 1
-        except UnicodeEncodeError:
+        else:
             codes = np.frombuffer(lower_text(text).encode("utf-32-le"), dtype=np.uint32).copy()
             codes[np.isin(codes, _sep_codes())] = 32
             data = b""
             encoding, width = "utf-32-le", 4
         shift: np.ndarray | None = None
-        if width == 4 or b"  " in data:
+        if width == 4 or _has_double_space(data):
             space = codes == 32
             drop = np.flatnonzero(space[1:] & space[:-1]) + 1
             if len(drop):

@@ -51,8 +51,10 @@ bounded by the chunk size plus the evidence. See ``benchmarks/bench_tagging.py``
 from __future__ import annotations
 
 import gc
+import os
 import warnings
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from itertools import pairwise
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -141,23 +143,57 @@ class _Hits(NamedTuple):
 #: Characters of text joined and scanned at once (bounds the temporary memory).
 CHUNK_CHARS = 1 << 22
 
+#: Below this many records, chunks are matched in the calling thread only (threads would
+#: cost more than they save; a table this small is one or two chunks anyway).
+PARALLEL_MIN_RECORDS = 10_000
+
+#: Threads that match chunks at once (None: one per available core, at most 4). The
+#: Aho–Corasick scan and most numpy steps release the GIL, so a second core overlaps
+#: one chunk's scan with the Python work (folding, match strings) of another.
+THREADS: int | None = None
+
+
+def _threads(records: int, chunks: int) -> int:
+    """Number of threads that match chunks (1: stay in the calling thread)."""
+    if records < PARALLEL_MIN_RECORDS or chunks < 2:
+        return 1
+    if THREADS is not None:
+        return max(1, min(THREADS, chunks))
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not on Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(cores, 4, chunks))
+
 
 def _keyword_hits(texts: list[str], codebook: Codebook) -> _Hits:
-    """Run the matcher over the texts joined in chunks; map hits back to records."""
+    """Run the matcher over the texts joined in chunks; map hits back to records.
+
+    Chunks are independent: with several threads (see :data:`THREADS`) they are matched
+    at once and their hits concatenated in chunk order, so the result is the same.
+    """
     matcher, owners = compile_codebook(codebook)
     lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
     ends = np.cumsum(lengths + len(_SEPARATOR))
     cuts = np.unique(np.searchsorted(ends, np.arange(CHUNK_CHARS, ends[-1], CHUNK_CHARS)))
     bounds = [0, *(int(c) + 1 for c in cuts if c + 1 < len(texts)), len(texts)]
-    parts: list[tuple[np.ndarray, ...]] = []
-    for a, b in pairwise(bounds):
+
+    def chunk_hits(a: int, b: int) -> tuple[np.ndarray, ...]:
         joined = _SEPARATOR.join(texts[a:b])
         entry, _core, wstart, wend = matcher.find(joined)
         offsets = ends[a:b] - lengths[a:b] - len(_SEPARATOR) - (ends[a] - lengths[a] - 1)
         local = np.searchsorted(offsets, wstart, side="right") - 1
         match = np.empty(len(entry), dtype=object)
         match[:] = list(map(joined.__getitem__, map(slice, wstart.tolist(), wend.tolist())))
-        parts.append((local + a, entry, wstart - offsets[local], wend - offsets[local], match))
+        return (local + a, entry, wstart - offsets[local], wend - offsets[local], match)
+
+    spans = list(pairwise(bounds))
+    threads = _threads(len(texts), len(spans))
+    if threads == 1:
+        parts = [chunk_hits(a, b) for a, b in spans]
+    else:
+        with ThreadPoolExecutor(threads, thread_name_prefix="tag") as pool:
+            parts = list(pool.map(chunk_hits, *zip(*spans, strict=True)))
     rec, ent, start, end, match = (np.concatenate(col) for col in zip(*parts, strict=True))
     rec, ent, start, end = (x.astype(np.int64, copy=False) for x in (rec, ent, start, end))
     owner_code = np.asarray([o[0] for o in owners] or [0], dtype=np.int64)
