@@ -370,7 +370,7 @@ class Matcher:
     def _latin1(self, text: str) -> bytes | None:
         """``text`` as one byte per character (see the module docstring), not yet
         translated; None when it must take the UTF-32 path."""
-        _ACTIVE.state = [self, len(text) // WIDE_RUN_CHARS + 8]
+        _ACTIVE.state = [self, len(text) // WIDE_RUN_CHARS + 256]
         try:
             return text.encode("latin-1", _ENCODE_ERRORS)
         except _Fallback:
