@@ -559,9 +559,9 @@ def test_threads_give_the_same_rows_in_the_same_order(
     serial = tag(records, cb)
     assert pools == []
     monkeypatch.setattr(tagging, "PARALLEL_MIN_RECORDS", 0)
-    monkeypatch.setattr(tagging, "THREADS", 3)
+    monkeypatch.setattr(tagging, "THREADS", 2)
     parallel = tag(records, cb)
-    assert pools == [3]
+    assert pools == [1]  # one thread scans while the calling thread folds and resolves
     pd.testing.assert_frame_equal(serial.evidence, parallel.evidence)
     pd.testing.assert_frame_equal(serial.records, parallel.records)
     assert len(serial.evidence) == 20 * len(tag(records.iloc[:211], cb).evidence) > 1000

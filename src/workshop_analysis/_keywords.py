@@ -51,7 +51,7 @@ import threading
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import ahocorasick_rs
 import numpy as np
@@ -251,6 +251,21 @@ def _has_double_space(data: bytes) -> bool:
 
 
 _EMPTY = np.zeros(0, dtype=np.int64)
+
+
+class Folded(NamedTuple):
+    """A text folded for the automaton (see :meth:`Matcher.fold`)."""
+
+    data: bytes  # what the automaton scans
+    codes: np.ndarray  # the same as code points (uint8 or uint32)
+    width: int  # bytes per character of ``data`` (1 or 4)
+    shift: np.ndarray | None  # where collapsed separator runs dropped characters
+    lead: int  # characters put before the text
+    auto: Any  # the automaton
+    owner: np.ndarray  # key of each pattern
+    before: np.ndarray  # length of each pattern's leading word-start character
+
+
 #: Candidate marker bytes (control characters that are neither word nor separator).
 _MARKERS = (*range(1, 9), *range(14, 28))
 #: Candidate word placeholder bytes (rare Latin-1 word characters that are their own lower
@@ -428,9 +443,19 @@ class Matcher:
         -----
         See the module docstring (fold, one automaton pass, numpy checks). ``text`` may
         be a single text or many joined with a non-word separator such as ``"\\x00"``.
+        The three steps are also available one by one (:meth:`fold`, :meth:`search`,
+        :meth:`resolve`) so that a caller can scan one text in another thread (the
+        automaton releases the GIL) while it folds or resolves the next.
         """
-        if not self.keywords or not text:
+        folded = self.fold(text)
+        if folded is None:
             return _EMPTY, _EMPTY, _EMPTY, _EMPTY
+        return self.resolve(folded, self.search(folded))
+
+    def fold(self, text: str) -> Folded | None:
+        """Step 1 of :meth:`find`: the folded text (None when nothing can match)."""
+        if not self.keywords or not text:
+            return None
         lead = 0  # characters put before the text (a marker: the text starts a word)
         raw = self._latin1(text)
         if raw is not None:
@@ -459,8 +484,21 @@ class Matcher:
                 data = codes.tobytes()
         auto, owner, before = self._automaton(encoding)
         if auto is None:
-            return _EMPTY, _EMPTY, _EMPTY, _EMPTY
-        found = auto.find_matches_as_indexes(data, overlapping=True)
+            return None
+        return Folded(data, codes, width, shift, lead, auto, owner, before)
+
+    @staticmethod
+    def search(folded: Folded) -> list[tuple[int, int, int]]:
+        """Step 2 of :meth:`find`: every occurrence of every pattern (the GIL is released
+        while the automaton runs)."""
+        return folded.auto.find_matches_as_indexes(folded.data, overlapping=True)
+
+    def resolve(
+        self, folded: Folded, found: list[tuple[int, int, int]]
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Step 3 of :meth:`find`: entries, word boundaries and offsets of the matches."""
+        codes, width, shift, lead = folded.codes, folded.width, folded.shift, folded.lead
+        owner, before = folded.owner, folded.before
         flat = np.fromiter(
             itertools.chain.from_iterable(found), dtype=np.int64, count=3 * len(found)
         )
