@@ -213,11 +213,25 @@ def _is_word(codes: np.ndarray) -> np.ndarray:
     return out
 
 
-def _walk(codes: np.ndarray, pos: np.ndarray, step: int) -> np.ndarray:
+def _walk(codes: np.ndarray, pos: np.ndarray, step: int, *, fenced: bool = False) -> np.ndarray:
     """Move each position over word characters: forward (``step=1``) to the first
     non-word character at or after it, backward (``step=-1``) to the start of the word
-    that ends just before it."""
+    that ends just before it.
+
+    ``fenced``: ``codes`` are Latin-1 bytes that start and end with a non-word character,
+    so no walk can leave them (no bounds checks needed).
+    """
     n = len(codes)
+    if fenced and len(pos):
+        word = _word_table()[:256]
+        cur = pos.copy() if step > 0 else pos - 1  # the character looked at
+        active = np.flatnonzero(word[codes[cur]])
+        for _ in range(_WALK_STEPS):
+            if not len(active):
+                return cur if step > 0 else cur + 1
+            cur[active] += step
+            active = active[word[codes[cur[active]]]]
+        pos = cur if step > 0 else cur + 1  # very long words: finish below
     out = pos.copy()
     active = np.arange(len(pos))
     for _ in range(_WALK_STEPS):
@@ -459,11 +473,13 @@ class Matcher:
         lead = 0  # characters put before the text (a marker: the text starts a word)
         raw = self._latin1(text)
         if raw is not None:
-            data = raw.translate(self._table)
-            del raw
-            if self._marker is not None:
-                data = bytes((self._marker,)) + data
+            if self._marker is not None:  # fenced by markers: every text starts a word
+                fence = bytes((self._marker,))
+                data = b"".join((fence, raw.translate(self._table), fence))
                 lead = 1
+            else:
+                data = raw.translate(self._table)
+            del raw
             codes: np.ndarray = np.frombuffer(data, dtype=np.uint8)
             encoding, width = "latin-1", 1
         else:
@@ -525,10 +541,11 @@ class Matcher:
         at_end = (end > last) | ~_is_word(codes[np.minimum(end, last)])
         ok = (at_start | self._infix[entry]) & (at_end | ~self._exact[entry])
         entry, start, end = entry[ok], start[ok], end[ok]
-        word_end = _walk(codes, end, 1)
+        fenced = width == 1 and lead == 1
+        word_end = _walk(codes, end, 1, fenced=fenced)
         word_start = start.copy()
         infix = np.flatnonzero(self._infix[entry])
-        word_start[infix] = _walk(codes, start[infix], -1)
+        word_start[infix] = _walk(codes, start[infix], -1, fenced=fenced)
         if shift is not None:
 
             def back(pos: np.ndarray) -> np.ndarray:
