@@ -324,7 +324,10 @@ def _encode_error(exc: UnicodeError) -> tuple[bytes, int]:
     return bytes(out), exc.end
 
 
-codecs.register_error(_ENCODE_ERRORS, _encode_error)
+@functools.cache
+def _register_encode_error() -> None:
+    """Register :func:`_encode_error` (once, when the first matcher is built)."""
+    codecs.register_error(_ENCODE_ERRORS, _encode_error)
 
 
 class Matcher:
@@ -343,6 +346,7 @@ class Matcher:
     """
 
     def __init__(self, keywords: list[Keyword]):
+        _register_encode_error()
         self.keywords = keywords
         keys = sorted({k.key for k in keywords})
         key_index = {key: i for i, key in enumerate(keys)}
