@@ -66,7 +66,7 @@ from typing import Any, NamedTuple
 import numpy as np
 import pandas as pd
 
-from ._keywords import _EMPTY, Folded, Keyword, Matcher, parse_keyword
+from ._keywords import Folded, Keyword, Matcher, parse_keyword
 from .codebook import Codebook
 from .errors import InputError, Problem
 from .overrides import load_overrides
@@ -200,7 +200,7 @@ def _keyword_hits(texts: list[str], codebook: Codebook) -> _Hits:
             joined = _SEPARATOR.join(texts[a:b])
             parts.append(hits(a, b, joined, matcher.find(joined)))
     else:
-        empty = (_EMPTY,) * 4
+        empty = (np.zeros(0, dtype=np.int64),) * 4
         with ThreadPoolExecutor(1, thread_name_prefix="tag-scan") as scanner:
             pending: list[tuple[int, int, str, Folded | None, Future[Any] | None]] = []
             for a, b in [*spans, (-1, -1)]:
