@@ -182,6 +182,13 @@ def write_csv(path: Path, rows: int, *, encoding: str = "cp1252") -> Path:
     return path
 
 
+def typographic_share(rows: int, sample: int = 100_000) -> float:
+    """Share of the first statements with characters outside Latin-1 („…“: the tagger
+    maps them to placeholder bytes, see ``benchmarks/bench_tagging.py``)."""
+    k = max(1, min(rows, sample))
+    return sum(max(statement(i)) > "\xff" for i in range(k)) / k
+
+
 def _peak_gb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2  # Linux: KiB
 
@@ -272,7 +279,8 @@ def main(argv: list[str] | None = None) -> int:
         size = os.path.getsize(path)
         print(
             f"scale benchmark: {args.rows:,} rows, {size / 1e6:,.1f} MB {args.encoding} CSV "
-            f"(written in {time.perf_counter() - t0:.1f} s), {os.cpu_count()} cores",
+            f"(written in {time.perf_counter() - t0:.1f} s), {os.cpu_count()} cores, "
+            f"{typographic_share(args.rows):.0%} of statements with „…“",
             flush=True,
         )
         results = []

@@ -410,3 +410,174 @@ def test_keyword_with_a_control_character_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="control character"):
         tag(recs("xa", "bx"), book("*a\x00b"))
     assert tag(recs("xa", "bx"), book("*a\tb")).evidence.empty  # white space is a separator
+
+
+# --- typographic text on the Latin-1 path (issue 18) ----------------------------------
+
+
+def _utf32_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Send every text with a character outside Latin-1 down the UTF-32 path (as before
+    the placeholder bytes), to compare the two paths."""
+    from workshop_analysis import _keywords
+
+    def strict(self: _keywords.Matcher, text: str) -> bytes | None:
+        try:
+            return text.encode("latin-1")
+        except UnicodeEncodeError:
+            return None
+
+    monkeypatch.setattr(_keywords.Matcher, "_latin1", strict)
+
+
+def _no_utf32(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fail the test if any text takes the UTF-32 path (it lower-cases with lower_text)."""
+    from workshop_analysis import _keywords
+
+    def refuse(text: str) -> str:
+        raise AssertionError(f"UTF-32 path taken for {text[:40]!r}")
+
+    monkeypatch.setattr(_keywords, "lower_text", refuse)
+
+
+GERMAN_TYPOGRAPHY = [
+    "„Weiterbildung“ – für Führungskräfte … und ‚Quereinsteiger‘ — 500 € pro Kopf",
+    "Change‑Management (geschütztes Minus) oder Change\u2009-\u2009Management?",
+    "Straße → Weiterbildungsangebote, KELVIN: \u212a-Werte, Ångström \u212bngström",
+    "ΣΟΦΟΣ sagt: „Fortbildung“ 👍🏽 und 🇩🇪 Weiterbildung…",
+]
+
+
+def test_german_typography_stays_on_the_latin1_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    cb = Codebook(
+        (
+            Code("w", "W", keywords=("weiterbildung", "*bildung!")),
+            Code("f", "F", keywords=("fuehrungskraefte!", "quereinsteiger")),
+            Code("c", "C", keywords=("change management", "kopf!", "kelvin", "k-werte")),
+            Code("s", "S", keywords=("strasse", "angstrom")),
+        )
+    )
+    _no_utf32(monkeypatch)
+    result = tag(recs(*GERMAN_TYPOGRAPHY), cb)
+    check_offsets(result)
+    kw = result.evidence[result.evidence["origin"] == "keyword"]
+    t1, t2, t3, t4 = GERMAN_TYPOGRAPHY
+    assert kw[["record_id", "code", "match", "start"]].values.tolist() == [
+        ["r1", "w", "Weiterbildung", t1.index("Weiterbildung")],  # *bildung!
+        ["r1", "w", "Weiterbildung", t1.index("Weiterbildung")],  # weiterbildung
+        ["r1", "f", "Führungskräfte", t1.index("Führungskräfte")],
+        ["r1", "f", "Quereinsteiger", t1.index("Quereinsteiger")],
+        ["r1", "c", "Kopf", t1.index("Kopf")],
+        # U+2011 (non-breaking hyphen) is no separator; the thin spaces and '-' are
+        ["r2", "c", "Change\u2009-\u2009Management", t2.index("Change\u2009")],
+        ["r3", "s", "Straße", 0],
+        ["r3", "w", "Weiterbildungsangebote", t3.index("Weiterbildungsangebote")],
+        ["r3", "c", "KELVIN", t3.index("KELVIN")],
+        ["r3", "c", "\u212a-Werte", t3.index("\u212a-Werte")],  # Kelvin sign: lower case k
+        # Å (Ångström sign) is å, not a: 'angstrom' matches nothing
+        ["r4", "w", "Fortbildung", t4.index("Fortbildung")],
+        ["r4", "w", "Weiterbildung", t4.index("Weiterbildung…")],  # *bildung!
+        ["r4", "w", "Weiterbildung", t4.index("Weiterbildung…")],  # weiterbildung
+    ]
+
+
+def test_keyword_outside_latin1_takes_the_utf32_path_and_matches() -> None:
+    cb = Codebook((Code("e", "E", keywords=("e–learning",)), Code("g", "G", keywords=("σοφος!",))))
+    texts = ["E–Learning-Kurse und E-Learning", "ΣΟΦΟΣ und „σοφος“, σοφοςx"]
+    assert code_matches(texts, cb) == [
+        ["e", "E–Learning", 0, 10],
+        ["g", "ΣΟΦΟΣ", 0, 5],
+        ["g", "σοφος", 11, 16],
+    ]
+
+
+def test_text_mostly_outside_latin1_gives_the_same_evidence_on_both_paths(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from workshop_analysis import _keywords
+
+    unit = "Αθήνα Θεσσαλονίκη – Weiterbildung in Σπάρτη, Fortbildung „Ηράκλειο“ "
+    text = unit * 80  # 400 runs of characters outside Latin-1
+    cb = book("*bildung!", "in sparta")  # Σπάρτη is not sparta
+    at = unit.index("Weiterbildung")
+    expected = [[i * len(unit) + at, i * len(unit) + at + 13] for i in range(80)]
+    lowered: list[str] = []
+    with monkeypatch.context() as patch:  # too many handler calls: UTF-32 path
+        patch.setattr(_keywords, "WIDE_RUN_CHARS", 1_000_000)
+        patch.setattr(_keywords, "lower_text", lambda t: lowered.append(t) or t.lower())
+        utf32 = tag(recs(text), cb).evidence
+    assert lowered == [text]
+    with monkeypatch.context() as patch:  # as many calls as needed: Latin-1 path
+        patch.setattr(_keywords, "WIDE_RUN_CHARS", 1)
+        _no_utf32(patch)
+        latin1 = tag(recs(text), cb).evidence
+    pd.testing.assert_frame_equal(utf32, latin1)
+    assert utf32[["start", "end"]].values.tolist()[::2] == expected
+
+
+def test_real_statements_with_dashes_give_the_same_evidence_on_both_paths(
+    monkeypatch: pytest.MonkeyPatch, fixtures: Path
+) -> None:
+    records = read_records(fixtures / "kinds_dev.csv")  # 211 real statements, some with –
+    cb = load_codebook(fixtures / "codebooks" / "qualifizierung.yaml")
+    fast = tag(records, cb)
+    _utf32_only(monkeypatch)
+    slow = tag(records, cb)
+    pd.testing.assert_frame_equal(fast.evidence, slow.evidence)
+    pd.testing.assert_frame_equal(fast.records, slow.records)
+    assert len(fast.evidence) > 20
+
+
+# --- chunks on several threads (issue 18) ---------------------------------------------
+
+
+def _many_records(fixtures: Path, copies: int) -> pd.DataFrame:
+    records = read_records(fixtures / "kinds_dev.csv")
+    big = pd.concat([records] * copies, ignore_index=True)
+    big["record_id"] = pd.array([f"r{i}" for i in range(len(big))], dtype="string")
+    return big
+
+
+def test_threads_give_the_same_rows_in_the_same_order(
+    monkeypatch: pytest.MonkeyPatch, fixtures: Path
+) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from workshop_analysis import tagging
+
+    pools: list[int] = []
+
+    class Spy(ThreadPoolExecutor):
+        def __init__(self, workers: int, **kwargs: object) -> None:
+            pools.append(workers)
+            super().__init__(workers, **kwargs)  # type: ignore[arg-type]
+
+    records = _many_records(fixtures, 20)
+    cb = load_codebook(fixtures / "codebooks" / "qualifizierung.yaml")
+    monkeypatch.setattr(tagging, "CHUNK_CHARS", 2_000)  # about 130 chunks
+    monkeypatch.setattr(tagging, "ThreadPoolExecutor", Spy)
+    monkeypatch.setattr(tagging, "THREADS", 1)
+    serial = tag(records, cb)
+    assert pools == []
+    monkeypatch.setattr(tagging, "PARALLEL_MIN_RECORDS", 0)
+    monkeypatch.setattr(tagging, "THREADS", 2)
+    parallel = tag(records, cb)
+    assert pools == [1]  # one thread scans while the calling thread folds and resolves
+    pd.testing.assert_frame_equal(serial.evidence, parallel.evidence)
+    pd.testing.assert_frame_equal(serial.records, parallel.records)
+    assert len(serial.evidence) == 20 * len(tag(records.iloc[:211], cb).evidence) > 1000
+
+
+def test_small_tables_stay_in_the_calling_thread(
+    monkeypatch: pytest.MonkeyPatch, fixtures: Path
+) -> None:
+    from workshop_analysis import tagging
+
+    def no_pool(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a thread pool was started for a small table")
+
+    records = _many_records(fixtures, 2)  # 422 records, far below PARALLEL_MIN_RECORDS
+    monkeypatch.setattr(tagging, "CHUNK_CHARS", 2_000)  # many chunks all the same
+    monkeypatch.setattr(tagging, "THREADS", 4)
+    monkeypatch.setattr(tagging, "ThreadPoolExecutor", no_pool)
+    result = tag(records, load_codebook(fixtures / "codebooks" / "qualifizierung.yaml"))
+    assert len(result.evidence) > 0

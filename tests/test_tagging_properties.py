@@ -11,6 +11,8 @@ Properties
   start unless ``*``, at its end with ``!``).
 * Tagging a record alone gives the same evidence as tagging it among others, in any row
   order, whatever the chunk sizes of the matcher (patched small to cross chunks).
+* Texts with characters outside Latin-1 give the same evidence on the fast path (one
+  placeholder byte per such character) as on the UTF-32 path.
 * :func:`infer_kinds` never crashes, never changes a given kind, and reports a source and
   a confidence in 0..1 for every row.
 """
@@ -190,3 +192,24 @@ def test_infer_kinds_never_crashes_and_keeps_given_kinds(values, kinds):
             assert row.kind_source in ("inferred", "none")
             assert 0.0 <= row.kind_confidence <= 1.0
             assert pd.isna(row.kind) or row.kind in KINDS
+
+
+@settings(max_examples=80)
+@given(book=codebooks(), values=record_texts)
+def test_latin1_placeholders_and_utf32_path_give_the_same_evidence(book, values):
+    # characters outside Latin-1 become one placeholder byte each (fast path) unless a
+    # keyword contains them; the UTF-32 path is the reference (issue 18)
+    records = _frame(values)
+    fast = tag(records, book)
+
+    def strict(self, text):
+        try:
+            return text.encode("latin-1")
+        except UnicodeEncodeError:
+            return None
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_keywords.Matcher, "_latin1", strict)
+        reference = tag(records, book)
+    pd.testing.assert_frame_equal(fast.evidence, reference.evidence)
+    pd.testing.assert_frame_equal(fast.records, reference.records)

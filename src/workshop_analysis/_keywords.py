@@ -17,10 +17,18 @@ Algorithm of :meth:`Matcher.find` (one pass, cost linear in the text size):
 
 1. *Fold the text* without moving letters: as Latin-1 bytes, ONE ``bytes.translate``
    lower-cases, turns every separator (``\\s``, ``-``) into a space and every other
-   non-word character that no keyword contains into one *marker* byte (texts with other
-   characters take a UTF-32 path with numpy instead, without the marker). Runs of several
-   separators are collapsed to one space; only where that happens are positions remembered
-   (``np.searchsorted`` maps them back to the original text).
+   non-word character that no keyword contains into one *marker* byte. Characters outside
+   Latin-1 (German typography: ``„ “ ‚ ‘ – — … €``, but also ``Σ``, emoji …) are replaced
+   by one byte each while encoding (a codec error handler, called once per run of such
+   characters, so offsets do not move): a separator by a space, a word character by a
+   *word placeholder* byte that no keyword contains, any other character by the marker,
+   and the few whose lower case is in Latin-1 (``K`` Kelvin → ``k``) by that letter. Only
+   when a keyword itself contains a character outside Latin-1 that occurs in the text, or
+   when such characters are so frequent that the handler would be called very often
+   (Greek or Cyrillic text), does the text take the UTF-32 path with numpy instead
+   (without the marker). Runs of several separators are collapsed to one space; only
+   where that happens are positions remembered (``np.searchsorted`` maps them back to
+   the original text).
 2. *Find all spellings at once*: one Aho–Corasick automaton (``ahocorasick_rs``, a DFA in
    Rust) reports every overlapping occurrence of every spelling. Spellings of word-start
    keywords are searched with a leading space or marker, so the automaton (almost) only
@@ -35,13 +43,15 @@ two characters, is first mapped to ``I``), so offsets refer to the original text
 
 from __future__ import annotations
 
+import codecs
 import functools
 import itertools
 import re
+import threading
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import ahocorasick_rs
 import numpy as np
@@ -203,11 +213,25 @@ def _is_word(codes: np.ndarray) -> np.ndarray:
     return out
 
 
-def _walk(codes: np.ndarray, pos: np.ndarray, step: int) -> np.ndarray:
+def _walk(codes: np.ndarray, pos: np.ndarray, step: int, *, fenced: bool = False) -> np.ndarray:
     """Move each position over word characters: forward (``step=1``) to the first
     non-word character at or after it, backward (``step=-1``) to the start of the word
-    that ends just before it."""
+    that ends just before it.
+
+    ``fenced``: ``codes`` are Latin-1 bytes that start and end with a non-word character,
+    so no walk can leave them (no bounds checks needed).
+    """
     n = len(codes)
+    if fenced and len(pos):
+        word = _word_table()[:256]
+        cur = pos.copy() if step > 0 else pos - 1  # the character looked at
+        active = np.flatnonzero(word[codes[cur]])
+        for _ in range(_WALK_STEPS):
+            if not len(active):
+                return cur if step > 0 else cur + 1
+            cur[active] += step
+            active = active[word[codes[cur[active]]]]
+        pos = cur if step > 0 else cur + 1  # very long words: finish below
     out = pos.copy()
     active = np.arange(len(pos))
     for _ in range(_WALK_STEPS):
@@ -230,9 +254,80 @@ def _walk(codes: np.ndarray, pos: np.ndarray, step: int) -> np.ndarray:
     return out
 
 
+def _has_double_space(data: bytes) -> bool:
+    """``b"  " in data``, as two vectorised comparisons of byte pairs (``bytes.find`` stops
+    at every space of a text, which costs about ten times as much)."""
+    if len(data) < 2:
+        return False
+    even = np.frombuffer(data, dtype=np.uint16, count=len(data) // 2)
+    odd = np.frombuffer(data, dtype=np.uint16, count=(len(data) - 1) // 2, offset=1)
+    return bool((even == 0x2020).any() or (odd == 0x2020).any())
+
+
 _EMPTY = np.zeros(0, dtype=np.int64)
+
+
+class Folded(NamedTuple):
+    """A text folded for the automaton (see :meth:`Matcher.fold`)."""
+
+    data: bytes  # what the automaton scans
+    codes: np.ndarray  # the same as code points (uint8 or uint32)
+    width: int  # bytes per character of ``data`` (1 or 4)
+    shift: np.ndarray | None  # where collapsed separator runs dropped characters
+    lead: int  # characters put before the text
+    auto: Any  # the automaton
+    owner: np.ndarray  # key of each pattern
+    before: np.ndarray  # length of each pattern's leading word-start character
+
+
 #: Candidate marker bytes (control characters that are neither word nor separator).
 _MARKERS = (*range(1, 9), *range(14, 28))
+#: Candidate word placeholder bytes (rare Latin-1 word characters that are their own lower
+#: case), tried in this order; the first that no keyword contains is taken.
+_WORD_PLACEHOLDERS = (0xAA, 0xBA, 0xB5, 0xB9, 0xB2, 0xB3, 0xFF, 0xFE, 0xF0, *range(0xDF, 0xF0))
+
+#: At most one call of the encoding error handler per this many characters of a text (one
+#: call per run of characters outside Latin-1, about 1 µs each); beyond, the UTF-32 path
+#: (about 60 ns per character) is cheaper and the text takes it.
+WIDE_RUN_CHARS = 64
+
+_ENCODE_ERRORS = "workshop_analysis.fold"
+_SIGMA = {"Σ": "σς"}  # str.lower() turns a final capital sigma into ς
+
+
+class _Fallback(Exception):
+    """Raised by the encoding error handler: this text takes the UTF-32 path."""
+
+
+#: The matcher and the remaining handler calls of the text being encoded (per thread).
+_ACTIVE = threading.local()
+
+
+def _encode_error(exc: UnicodeError) -> tuple[bytes, int]:
+    """Codec error handler: one placeholder byte per character outside Latin-1."""
+    if not isinstance(exc, UnicodeEncodeError):  # pragma: no cover - only used to encode
+        raise exc
+    state = _ACTIVE.state
+    state[1] -= 1
+    if state[1] < 0:
+        raise _Fallback
+    matcher = state[0]
+    wide = matcher._wide
+    out = bytearray()
+    for c in exc.object[exc.start : exc.end]:
+        b = wide.get(c, -1)
+        if b == -1:
+            b = wide[c] = matcher._placeholder(c)
+        if b is None:
+            raise _Fallback
+        out.append(b)
+    return bytes(out), exc.end
+
+
+@functools.cache
+def _register_encode_error() -> None:
+    """Register :func:`_encode_error` (once, when the first matcher is built)."""
+    codecs.register_error(_ENCODE_ERRORS, _encode_error)
 
 
 class Matcher:
@@ -251,6 +346,7 @@ class Matcher:
     """
 
     def __init__(self, keywords: list[Keyword]):
+        _register_encode_error()
         self.keywords = keywords
         keys = sorted({k.key for k in keywords})
         key_index = {key: i for i, key in enumerate(keys)}
@@ -276,6 +372,44 @@ class Matcher:
         self._marker = next((m for m in _MARKERS if chr(m) not in used), None)
         self._table = _latin1_table(keep, self._marker)
         self._automata: dict[str, tuple[Any, np.ndarray, np.ndarray]] = {}
+        # characters outside Latin-1: the byte that stands for each (None: UTF-32 path)
+        self._used_wide = frozenset(c for c in used if ord(c) > 0xFF)
+        self._word_byte = next(
+            (
+                b
+                for b in _WORD_PLACEHOLDERS
+                if self._table[b] == b and _WORD_CHAR.match(chr(b)) and chr(b) not in used
+            ),
+            None,
+        )
+        self._wide: dict[str, int | None] = {}
+
+    def _placeholder(self, char: str) -> int | None:
+        """The Latin-1 byte that stands for ``char`` (outside Latin-1) in the folded text,
+        or None when no byte can (a keyword contains the character)."""
+        if self._marker is None or self._word_byte is None:
+            return None
+        low = "i" if char == "İ" else char.lower()
+        if {char, low, *_SIGMA.get(char, "")} & self._used_wide:
+            return None
+        if ord(low) <= 0xFF:  # K (Kelvin) → k, Å (Ångström) → å, ẞ → ß, Ÿ → ÿ
+            return ord(low)
+        if _SEP_CHAR.match(low):
+            return 32
+        if low.isalnum() or low == "_":
+            return self._word_byte
+        return self._marker
+
+    def _latin1(self, text: str) -> bytes | None:
+        """``text`` as one byte per character (see the module docstring), not yet
+        translated; None when it must take the UTF-32 path."""
+        _ACTIVE.state = [self, len(text) // WIDE_RUN_CHARS + 256]
+        try:
+            return text.encode("latin-1", _ENCODE_ERRORS)
+        except _Fallback:
+            return None
+        finally:
+            _ACTIVE.state = None
 
     def _automaton(self, encoding: str) -> tuple[Any, np.ndarray, np.ndarray]:
         """The automaton over ``encoding`` bytes, the key of each of its patterns and the
@@ -327,24 +461,38 @@ class Matcher:
         -----
         See the module docstring (fold, one automaton pass, numpy checks). ``text`` may
         be a single text or many joined with a non-word separator such as ``"\\x00"``.
+        The three steps are also available one by one (:meth:`fold`, :meth:`search`,
+        :meth:`resolve`) so that a caller can scan one text in another thread (the
+        automaton releases the GIL) while it folds or resolves the next.
         """
-        if not self.keywords or not text:
+        folded = self.fold(text)
+        if folded is None:
             return _EMPTY, _EMPTY, _EMPTY, _EMPTY
+        return self.resolve(folded, self.search(folded))
+
+    def fold(self, text: str) -> Folded | None:
+        """Step 1 of :meth:`find`: the folded text (None when nothing can match)."""
+        if not self.keywords or not text:
+            return None
         lead = 0  # characters put before the text (a marker: the text starts a word)
-        try:
-            data = text.encode("latin-1").translate(self._table)
-            if self._marker is not None:
-                data = bytes((self._marker,)) + data
+        raw = self._latin1(text)
+        if raw is not None:
+            if self._marker is not None:  # fenced by markers: every text starts a word
+                fence = bytes((self._marker,))
+                data = b"".join((fence, raw.translate(self._table), fence))
                 lead = 1
+            else:
+                data = raw.translate(self._table)
+            del raw
             codes: np.ndarray = np.frombuffer(data, dtype=np.uint8)
             encoding, width = "latin-1", 1
-        except UnicodeEncodeError:
+        else:
             codes = np.frombuffer(lower_text(text).encode("utf-32-le"), dtype=np.uint32).copy()
             codes[np.isin(codes, _sep_codes())] = 32
             data = b""
             encoding, width = "utf-32-le", 4
         shift: np.ndarray | None = None
-        if width == 4 or b"  " in data:
+        if width == 4 or _has_double_space(data):
             space = codes == 32
             drop = np.flatnonzero(space[1:] & space[:-1]) + 1
             if len(drop):
@@ -356,8 +504,21 @@ class Matcher:
                 data = codes.tobytes()
         auto, owner, before = self._automaton(encoding)
         if auto is None:
-            return _EMPTY, _EMPTY, _EMPTY, _EMPTY
-        found = auto.find_matches_as_indexes(data, overlapping=True)
+            return None
+        return Folded(data, codes, width, shift, lead, auto, owner, before)
+
+    @staticmethod
+    def search(folded: Folded) -> list[tuple[int, int, int]]:
+        """Step 2 of :meth:`find`: every occurrence of every pattern (the GIL is released
+        while the automaton runs)."""
+        return folded.auto.find_matches_as_indexes(folded.data, overlapping=True)
+
+    def resolve(
+        self, folded: Folded, found: list[tuple[int, int, int]]
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Step 3 of :meth:`find`: entries, word boundaries and offsets of the matches."""
+        codes, width, shift, lead = folded.codes, folded.width, folded.shift, folded.lead
+        owner, before = folded.owner, folded.before
         flat = np.fromiter(
             itertools.chain.from_iterable(found), dtype=np.int64, count=3 * len(found)
         )
@@ -384,10 +545,11 @@ class Matcher:
         at_end = (end > last) | ~_is_word(codes[np.minimum(end, last)])
         ok = (at_start | self._infix[entry]) & (at_end | ~self._exact[entry])
         entry, start, end = entry[ok], start[ok], end[ok]
-        word_end = _walk(codes, end, 1)
+        fenced = width == 1 and lead == 1
+        word_end = _walk(codes, end, 1, fenced=fenced)
         word_start = start.copy()
         infix = np.flatnonzero(self._infix[entry])
-        word_start[infix] = _walk(codes, start[infix], -1)
+        word_start[infix] = _walk(codes, start[infix], -1, fenced=fenced)
         if shift is not None:
 
             def back(pos: np.ndarray) -> np.ndarray:
