@@ -43,6 +43,7 @@ import gc
 import io
 import re
 import zipfile
+import zlib
 from collections.abc import Callable, Iterable
 from operator import itemgetter
 from pathlib import Path
@@ -591,28 +592,189 @@ def _unneutralised(cells: Iterable[str]) -> list[str]:
     return [unneutralise(c) if c[:1] == "'" else c for c in cells]
 
 
+#: Most bytes all members of an XLSX file may unpack to (checked from the zip directory
+#: before anything is unpacked: a decompression bomb is refused, not read).
+MAX_XLSX_UNPACKED = 1_000_000_000
+#: A member that unpacks to more than this is refused when it is also compressed more
+#: than :data:`_BOMB_RATIO` times (spreadsheet XML compresses 5-20 times).
+_BOMB_MEMBER = 100_000_000
+_BOMB_RATIO = 200
+#: Most sheets (work and chart sheets) in a workbook.
+MAX_XLSX_SHEETS = 500
+#: Most cells read from a sheet (empty cells inside the used range count).
+MAX_XLSX_CELLS = 20_000_000
+#: Workbooks that unpack to at most this many bytes are loaded fully, so that merged
+#: cells are known (merged header cells are an error, merged section cells fill down).
+_XLSX_FULL_LOAD_BYTES = 60_000_000
+
+_NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_NS_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+
+
+#: What openpyxl raises on damaged parts (XML ParseError and lxml's errors are SyntaxErrors).
+_DAMAGED = (
+    SyntaxError,
+    AttributeError,
+    TypeError,
+    ValueError,
+    KeyError,
+    IndexError,
+    EOFError,
+    OSError,
+    zipfile.BadZipFile,
+    zlib.error,
+)
+
+
+class _Sheet:
+    """A sheet as listed in ``xl/workbook.xml``: name, state and whether it holds cells."""
+
+    def __init__(self, name: str, state: str, chart: bool) -> None:
+        self.name, self.state, self.chart = name, state, chart
+
+
+def _xlsx_problem(name: str, message: str, row: int | None = None, column: str = "") -> InputError:
+    return InputError([Problem(name, row, column, message)])
+
+
+def _inspect_xlsx(path: Path) -> tuple[list[_Sheet], int]:
+    """Sheets of the workbook and its unpacked size, from the zip directory and the
+    (small) workbook part; refuses bombs and damaged files before openpyxl sees them."""
+    import xml.etree.ElementTree as ET
+
+    name = str(path)
+    try:
+        with zipfile.ZipFile(path) as archive:
+            infos = archive.infolist()
+            total = sum(i.file_size for i in infos)
+            if total > MAX_XLSX_UNPACKED:
+                raise _xlsx_problem(
+                    name,
+                    f"the workbook unpacks to {total:,} bytes; at most {MAX_XLSX_UNPACKED:,} "
+                    "are read (a decompression bomb?): save the statements as CSV",
+                )
+            for info in infos:
+                ratio = info.file_size / max(info.compress_size, 1)
+                if info.file_size > _BOMB_MEMBER and ratio > _BOMB_RATIO:
+                    raise _xlsx_problem(
+                        name,
+                        f"{info.filename} unpacks to {info.file_size:,} bytes from "
+                        f"{info.compress_size:,} ({ratio:,.0f} times; a decompression bomb?); "
+                        "the file is not read",
+                    )
+            names = {i.filename for i in infos}
+            if "xl/workbook.xml" not in names:
+                raise _xlsx_problem(name, "not a readable .xlsx file (no xl/workbook.xml)")
+            parts = {"xl/workbook.xml": 0, "xl/_rels/workbook.xml.rels": 0}
+            for part in parts:
+                if part in names and archive.getinfo(part).file_size > 50_000_000:
+                    raise _xlsx_problem(name, f"{part} is too large to be a workbook part")
+            workbook = ET.fromstring(archive.read("xl/workbook.xml"))
+            rels = (
+                ET.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+                if "xl/_rels/workbook.xml.rels" in names
+                else None
+            )
+    except InputError:
+        raise
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, KeyError) as err:
+        raise _xlsx_problem(name, f"not a readable .xlsx file ({err})") from None
+    except ET.ParseError as err:
+        raise _xlsx_problem(
+            name, f"not a readable .xlsx file: xl/workbook.xml is damaged XML ({err})"
+        ) from None
+    targets: dict[str, str] = {}
+    if rels is not None:
+        for rel in rels.iter(f"{_NS_PKG_REL}Relationship"):
+            targets[rel.get("Id", "")] = rel.get("Type", "")
+    sheets = [
+        _Sheet(
+            str(el.get("name", "")),
+            str(el.get("state", "visible")),
+            targets.get(el.get(f"{_NS_REL}id", ""), "").endswith("/chartsheet"),
+        )
+        for el in workbook.iter(f"{_NS_MAIN}sheet")
+    ]
+    if len(sheets) > MAX_XLSX_SHEETS:
+        raise _xlsx_problem(
+            name,
+            f"the workbook has {len(sheets):,} sheets; at most {MAX_XLSX_SHEETS} are read",
+        )
+    return sheets, total
+
+
+def _without_chartsheets(path: Path) -> io.BytesIO:
+    """The workbook with its chart sheets left out of ``xl/workbook.xml`` (openpyxl fails
+    on some chart sheets, and they never hold statements)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        rels = src.read("xl/_rels/workbook.xml.rels").decode("utf-8")
+        chart_ids = set(
+            re.findall(r'<Relationship\b[^>]*?Id="([^"]+)"[^>]*?/chartsheet"', rels)
+            + re.findall(r'<Relationship\b[^>]*?/chartsheet"[^>]*?Id="([^"]+)"', rels)
+        )
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "xl/workbook.xml":
+                text = data.decode("utf-8")
+                for rid in chart_ids:
+                    text = re.sub(rf'<sheet\b[^>]*?"{re.escape(rid)}"[^>]*?/>', "", text)
+                data = text.encode("utf-8")
+            dst.writestr(info, data)
+    out.seek(0)
+    return out
+
+
 def _read_xlsx(path: Path) -> tuple[pd.DataFrame, list[int]]:
     import openpyxl
 
     name = str(path)
+    sheets, unpacked = _inspect_xlsx(path)
     # merged cells are only known to a fully loaded workbook: fine for usual sizes
-    full = path.stat().st_size <= _XLSX_FULL_LOAD_BYTES
+    full = unpacked <= _XLSX_FULL_LOAD_BYTES
+    source: Path | io.BytesIO = path
+    if any(s.chart for s in sheets):
+        source = _without_chartsheets(path)
     try:
-        book = openpyxl.load_workbook(path, read_only=not full, data_only=True)
+        book = openpyxl.load_workbook(source, read_only=not full, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as err:
-        raise InputError([Problem(name, None, "", f"not a readable .xlsx file ({err})")]) from None
+        raise _xlsx_problem(name, f"not a readable .xlsx file ({err})") from None
+    except _DAMAGED as err:  # openpyxl on damaged parts: XML ParseError, AttributeError …
+        raise _xlsx_problem(
+            name, f"not a readable .xlsx file: a part of it is damaged ({_reason(err)})"
+        ) from None
     try:
-        sheet_name = _records_sheet(book, name)
+        sheet_name = _records_sheet(book, name, sheets)
         sheet = book[sheet_name]
         merged = list(sheet.merged_cells.ranges) if full else []
-        values = []
-        for row in sheet.iter_rows(values_only=True):
-            values.append([_cell_text(v) for v in row])
+        values: list[list[str]] = []
+        cells = 0
+        try:
+            for row in sheet.iter_rows(values_only=True):
+                cells += len(row)
+                if cells > MAX_XLSX_CELLS:
+                    raise _xlsx_problem(
+                        name,
+                        f"sheet {sheet_name!r} has more than {MAX_XLSX_CELLS:,} cells "
+                        "(empty ones inside the used range count); delete unused rows and "
+                        "columns or save the statements as CSV",
+                    )
+                values.append(_trimmed([_cell_text(v) for v in row]))
+        except InputError:
+            raise
+        except _DAMAGED as err:  # damaged sheet XML
+            raise _xlsx_problem(
+                name,
+                f"sheet {sheet_name!r} cannot be read: its XML is damaged ({_reason(err)}); "
+                "open and save the file in Excel or LibreOffice, or save it as CSV",
+                row=len(values) + 1 if values else None,
+            ) from None
     finally:
         book.close()
     numbered = [(i, r) for i, r in enumerate(values, start=1) if any(c.strip() for c in r)]
     if not numbered:
-        raise InputError([Problem(name, None, "", f"sheet {sheet_name!r} is empty")])
+        raise _xlsx_problem(name, f"sheet {sheet_name!r} is empty")
     header_row, header = numbered[0]
     spans = [m for m in merged if m.min_row <= header_row <= m.max_row]
     if spans:
@@ -629,49 +791,111 @@ def _read_xlsx(path: Path) -> tuple[pd.DataFrame, list[int]]:
                 for m in spans
             ]
         )
+    _fill_merged(values, merged)
+    numbered = [(i, values[i - 1]) for i, _ in numbered]
     header = [h.strip() for h in header]
     width = max(i for i, h in enumerate(header, start=1) if h) if any(header) else 0
-    header = header[:width]
+    header = [h or get_column_letter(j) for j, h in enumerate(header[:width], start=1)]
+    seen: dict[str, int] = {}
+    problems = []
+    for j, h in enumerate(header, start=1):
+        key = h.lower()
+        if key in seen:
+            problems.append(
+                Problem(
+                    name,
+                    header_row,
+                    get_column_letter(j),
+                    f"column name {h!r} appears twice (first in column "
+                    f"{get_column_letter(seen[key])}); rename or delete one of them",
+                )
+            )
+        else:
+            seen[key] = j
+    if problems:
+        raise InputError(problems)
     body = [[unneutralise(c) for c in (r + [""] * width)[:width]] for _, r in numbered[1:]]
     rows = [i for i, _ in numbered[1:]]
-    if header_row != 1:
-        rows = list(rows)
     return pd.DataFrame(body, columns=header, dtype=object), rows
 
 
-#: Workbooks up to this size are loaded fully, so that merged header cells are found.
-_XLSX_FULL_LOAD_BYTES = 5_000_000
+def _reason(err: BaseException) -> str:
+    text = str(err).strip().splitlines()[0] if str(err).strip() else ""
+    return f"{type(err).__name__}: {text}"[:200] if text else type(err).__name__
 
 
-def _records_sheet(book: Any, name: str) -> str:
+def _trimmed(cells: list[str]) -> list[str]:
+    """``cells`` without trailing empty cells (a used range of 16,384 columns costs nothing)."""
+    end = len(cells)
+    while end and not cells[end - 1]:
+        end -= 1
+    return cells if end == len(cells) else cells[:end]
+
+
+def _fill_merged(values: list[list[str]], merged: list[Any]) -> None:
+    """Fill cells merged over several rows with the value of the merged block (in place).
+
+    A section (``Bereich``) cell merged over the rows of its statements belongs to each
+    of them; openpyxl gives the value only to the first row. Only the block's first
+    column is filled, so a block merged across columns does not copy a title into the
+    text or kind column.
+    """
+    for block in merged:
+        if block.max_row <= block.min_row:
+            continue
+        col = block.min_col - 1
+        top = values[block.min_row - 1] if block.min_row - 1 < len(values) else []
+        value = top[col] if col < len(top) else ""
+        if not value:
+            continue
+        for r in range(block.min_row, min(block.max_row, len(values))):
+            row = values[r]
+            if len(row) <= col:
+                row.extend([""] * (col + 1 - len(row)))
+            if not row[col]:
+                row[col] = value
+
+
+def _records_sheet(book: Any, name: str, listed: list[_Sheet] | None = None) -> str:
     """The sheet to read: ``records``/``Aussagen``, else the only sheet with statements.
 
-    A sheet holds statements when its first row with content names a text column
-    (``text``, ``Aussage``, …) and a row follows. With no such sheet the first sheet is
-    read (and its missing column reported); with several, InputError lists them.
+    Only work sheets count (a chart sheet never holds statements), and visible sheets
+    come first: a hidden sheet is read only when no visible one qualifies. A sheet holds
+    statements when its first row with content names a text column (``text``,
+    ``Aussage``, …) and a row follows. With no such sheet the first visible sheet is read
+    (and its missing column reported); with several, InputError lists them.
     """
-    by_lower = {s.lower(): s for s in book.sheetnames}
-    for wanted in ("records", "aussagen"):
-        if wanted in by_lower:
-            return by_lower[wanted]
-    if len(book.sheetnames) == 1:
-        return book.sheetnames[0]
-    candidates = [s for s in book.sheetnames if _holds_statements(book[s])]
-    if len(candidates) > 1:
-        listed = ", ".join(repr(s) for s in candidates)
-        raise InputError(
-            [
-                Problem(
-                    name,
-                    None,
-                    "",
-                    f"the workbook has {len(candidates)} sheets with statements ({listed}) "
-                    "and none is named 'records' or 'Aussagen': rename the sheet to read to "
-                    "'records', or put all statements on one sheet",
-                )
-            ]
-        )
-    return candidates[0] if candidates else book.sheetnames[0]
+    states = {s.name: s.state for s in listed or []}
+    work = [s.title for s in book.worksheets]
+    if not work:
+        raise _xlsx_problem(name, "the workbook has no work sheet (only chart sheets?)")
+    visible = [s for s in work if states.get(s, "visible") == "visible"]
+    hidden = [s for s in work if s not in visible]
+    for group in (visible, hidden):
+        by_lower = {s.strip().lower(): s for s in group}
+        for wanted in ("records", "aussagen"):
+            if wanted in by_lower:
+                return by_lower[wanted]
+        if len(group) == 1 and group is visible and not hidden:
+            return group[0]
+        candidates = [s for s in group if _holds_statements(book[s])]
+        if len(candidates) > 1:
+            listed_names = ", ".join(repr(s) for s in candidates)
+            raise InputError(
+                [
+                    Problem(
+                        name,
+                        None,
+                        "",
+                        f"the workbook has {len(candidates)} sheets with statements "
+                        f"({listed_names}) and none is named 'records' or 'Aussagen': rename "
+                        "the sheet to read to 'records', or put all statements on one sheet",
+                    )
+                ]
+            )
+        if candidates:
+            return candidates[0]
+    return (visible or work)[0]
 
 
 def _holds_statements(sheet: Any) -> bool:
