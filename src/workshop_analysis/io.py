@@ -78,6 +78,101 @@ def _control_count(data: bytes, encoding: str) -> int:
     return count  # cp1252 decodes no byte to a C1 control (five bytes are undefined)
 
 
+#: Legacy encodings told apart by :func:`_legacy_encoding` (the first wins a tie).
+_LEGACY = ("cp1252", "mac_roman", "cp1250", "cp850")
+_GERMAN_LETTERS = frozenset("äöüÄÖÜß")
+_OTHER_LETTERS = frozenset(
+    "áàâãåæçéèêëíìîïñóòôõøœúùûýÿÁÀÂÃÅÆÇÉÈÊËÍÌÎÏÑÓÒÔÕØŒÚÙÛÝ"  # Western European
+    "ąćęłńśźżĄĆĘŁŃŚŹŻčďěňřšťůžČĎĚŇŘŠŤŮŽőűŐŰășțĂȘȚşţŞŢ"  # Central European
+)
+_PUNCTUATION = frozenset("„“”‚‘’‹›«»–—…•·€£¥¢°§¶×÷±²³¹µ¼½¾‰©®™¡¿\xa0")
+#: Non-ASCII bytes looked at to tell the encodings apart.
+_LEGACY_SAMPLE = 20_000
+
+
+def _legacy_char_tables() -> dict[str, list[str | None]]:
+    tables: dict[str, list[str | None]] = {}
+    for enc in _LEGACY:
+        table: list[str | None] = []
+        for b in range(256):
+            try:
+                table.append(bytes([b]).decode(enc))
+            except UnicodeDecodeError:
+                table.append(None)
+        tables[enc] = table
+    return tables
+
+
+_LEGACY_TABLES = _legacy_char_tables()
+_NON_ASCII_BYTE = re.compile(rb"[\x80-\xff]")
+_ASCII_LETTERS = bytes(range(65, 91)) + bytes(range(97, 123))
+
+
+def _legacy_encoding(data: bytes, name: str) -> str:
+    """The legacy encoding of a file that is not UTF-8: cp1252 (Windows), MacRoman (Excel
+    for Mac), cp1250 (Central European Windows) or cp850 (DOS), whichever reads the
+    non-ASCII bytes as the most plausible letters (umlauts count most, punctuation inside
+    a word counts against). InputError when none reads them plausibly: the user must
+    save the file as UTF-8 instead of getting garbled text.
+    """
+    found = zip(_NON_ASCII_BYTE.finditer(data), range(_LEGACY_SAMPLE), strict=False)
+    positions = [m.start() for m, _ in found]
+    if not positions:
+        return "cp1252"
+    # Latin-script text has far more ASCII letters than others (German: about 1 in 50);
+    # text of another script (Greek, Cyrillic in a legacy code page) is refused.
+    stretch = data[: positions[-1] + 1]
+    ascii_letters = len(stretch) - len(stretch.translate(None, _ASCII_LETTERS))
+    foreign = len(positions) > max(8, ascii_letters // 3)
+    best: tuple[float, int, str] | None = None
+    bad_example: tuple[int, int] | None = None
+    for enc in _LEGACY:
+        table = _LEGACY_TABLES[enc]
+        score, bad, first_bad = 0.0, 0, None
+        for pos in positions:
+            char = table[data[pos]]
+            if char is None:
+                break
+            left = table[data[pos - 1]] if pos else " "
+            right = table[data[pos + 1]] if pos + 1 < len(data) else " "
+            in_word = bool(left and left.isalpha()) and bool(right and right.isalpha())
+            if char in _GERMAN_LETTERS:
+                score += 3
+            elif char in _OTHER_LETTERS:
+                score += 1
+            elif char in _PUNCTUATION and (not in_word or char in "’‘"):
+                score += 0.5
+            else:
+                score -= 3
+                bad += 1
+                first_bad = pos if first_bad is None else first_bad
+        else:
+            if best is None or score > best[0]:
+                best = (score, bad, enc)
+                bad_example = (first_bad, bad) if first_bad is not None else None
+    if best is None:
+        return "cp1252"  # undecodable bytes: the caller tries latin-1 and refuses binary
+    score, bad, enc = best
+    if foreign or (bad > max(2, len(positions) // 50) and bad_example is not None):
+        pos = bad_example[0] if bad_example is not None and not foreign else positions[0]
+        line = data.count(b"\n", 0, pos) + 1
+        start = data.rfind(b"\n", 0, pos) + 1
+        snippet = data[max(start, pos - 15) : pos + 15].split(b"\n")[0]
+        readings = "; ".join(f"{e}: {snippet.decode(e, 'replace')!r}" for e in _LEGACY[:3])
+        raise InputError(
+            [
+                Problem(
+                    name,
+                    line,
+                    "",
+                    "the file is not UTF-8 and no legacy encoding reads it as plausible text "
+                    f"({readings}); save it as UTF-8 (in Excel: 'CSV UTF-8')",
+                )
+            ]
+        )
+    return enc
+
+
 def default_workshop_id(path: Path) -> str:
     """Workshop id for a file without one: its folder's name for generic file names
     (``records.csv``, ``protokoll.md`` …) as in the archive layout, else the file stem."""
@@ -263,6 +358,10 @@ def _decode(
         hint = " (an Excel file? name it .xlsx)" if data[:4] == b"PK\x03\x04" else ""
         raise InputError([Problem(name, None, "", f"this is a binary file, not CSV text{hint}")])
     for encoding in _ENCODINGS:
+        if encoding == "cp1252":  # not UTF-8: which legacy encoding?
+            legacy = _legacy_encoding(data, name)
+            if legacy != "cp1252":
+                return data.decode(legacy)
         try:
             text = data.decode(encoding)
         except UnicodeDecodeError:
@@ -403,6 +502,22 @@ def _first_line(text: str) -> str:
     return text[start : end if end >= 0 else len(text)].rstrip("\r")
 
 
+_SEP_LINE = re.compile(r"[ \t]*sep=(.)[ \t]*\r?(?:\n|$)", re.IGNORECASE)
+
+
+def _sep_line(text: str) -> tuple[str, str | None]:
+    """Excel's ``sep=;`` first line: the text after it and the delimiter it names.
+
+    Excel writes and reads that line but never shows it, so rows are counted without it
+    (the header is row 1, as in Excel).
+    """
+    body = text.lstrip("\ufeff")
+    found = _SEP_LINE.match(body)
+    if found is None or found[1] in "\r\n\"":
+        return text, None
+    return body[found.end() :], found[1]
+
+
 def _detect_delimiter(header: str) -> str:
     counts = {d: header.count(d) for d in (";", "\t", ",")}
     best = max(counts, key=lambda d: (counts[d], d == ";"))
@@ -412,7 +527,12 @@ def _detect_delimiter(header: str) -> str:
 def _read_csv(path: Path) -> tuple[pd.DataFrame, list[int]]:
     name = str(path)
     text = _decode(path, locate=lambda mixed: _not_utf8_cells(name, mixed))
-    delimiter = _detect_delimiter(_first_line(text))
+    text, delimiter = _sep_line(text)
+    header_line = _first_line(text)
+    delimiter = delimiter or _detect_delimiter(header_line)
+    if delimiter not in header_line and not any(d in header_line for d in ";\t,"):
+        # one column (e.g. only "Aussage"): each line is one cell, commas and all
+        delimiter = next(c for c in "\x1f\x1e\x1d\x1c\x01" if c not in text)
     csv.field_size_limit(2**31 - 1)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
