@@ -50,7 +50,6 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import pandas as pd
-import yaml
 from openpyxl.utils import get_column_letter
 
 from . import config
@@ -1043,76 +1042,237 @@ def _cell_text(value: object) -> str:
 
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
-_BULLET = re.compile(r"^(?P<indent>\s*)(?:[-*+]|\d+[.)])\s+(?P<body>.*)$")
-_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(?P<title>.*?)\s*#*\s*$")
+#: A bullet: ``-``, ``*``, ``+`` or ``1.``/``1)`` and a space, or a bullet character as
+#: Word writes it (``•``, ``–``, ``▪``, ``◦``, Symbol-font private-use bullets, …).
+_BULLET = re.compile(
+    r"^(?P<indent>[ \t]*)(?:(?:[-*+]|\d{1,3}[.)])[ \t\u00a0]+"
+    r"|[•–—·▪◦‣⁃●○■□►➢\uf0b7\uf0a7\uf076\uf0d8][ \t\u00a0]*)(?P<body>.*)$"
+)
+_HEADING = re.compile(r"^ {0,3}(?P<marks>#{1,6})(?:[ \t]+(?P<title>.*))?$")
 _KIND_MARK = re.compile(r"^\[(?P<kind>[^\]]+)\]\s*")
-_CODES_MARK = re.compile(r"\s*\{\s*(?:codes|kodes|codes?)\s*:\s*(?P<codes>[^}]*)\}\s*$", re.I)
-_SOURCE_MARK = re.compile(r"\s*\((?:quelle|source|wer)\s*:\s*(?P<source>[^)]*)\)\s*$", re.I)
+_CODES_MARK = re.compile(r"\{\s*(?:codes?|kodes)\s*:\s*(?P<codes>[^}]*)\}\s*", re.I)
+_SOURCE_MARK = re.compile(r"\((?:quelle|source|wer)\s*:\s*(?P<source>[^)]*)\)\s*", re.I)
+_FENCE = re.compile(r"^ {0,3}(?P<fence>`{3,}|~{3,})")
+_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?\s*$")
+_CELL_SPLIT = re.compile(r"(?<!\\)\|")
+_EMPHASIS_RUN = re.compile(r"\*{1,3}|_{1,3}")
+
+
+def _trailing_mark(text: str, opener: str, pattern: re.Pattern[str]) -> re.Match[str] | None:
+    """``pattern`` matched from the last ``opener`` to the end of ``text`` (linear: one
+    attempt, never a search from every position)."""
+    at = text.rfind(opener)
+    if at < 0:
+        return None
+    return pattern.fullmatch(text, at)
+
+
+def strip_emphasis(text: str) -> str:
+    """Remove Markdown emphasis markers (``*x*``, ``_x_``, ``**x**``, ``__x__``) from ``text``.
+
+    A run of ``*`` or ``_`` opens when a non-space follows it and closes a matching open
+    run when a non-space precedes it; ``_`` inside a word (``theorie_praxis``) is kept.
+    Linear in the length of the text.
+
+    Examples
+    --------
+    >>> strip_emphasis("Wir _wollen_ **mehr** Zeit für theorie_praxis")
+    'Wir wollen mehr Zeit für theorie_praxis'
+    """
+    if "*" not in text and "_" not in text:
+        return text
+    runs = list(_EMPHASIS_RUN.finditer(text))
+    drop: list[tuple[int, int]] = []
+    open_runs: dict[str, list[tuple[int, int]]] = {}
+    for run in runs:
+        a, b = run.span()
+        mark = run.group()
+        before = text[a - 1] if a else " "
+        after = text[b] if b < len(text) else " "
+        word = mark[0] == "_"
+        can_open = not after.isspace() and not (word and before.isalnum())
+        can_close = not before.isspace() and not (word and after.isalnum())
+        stack = open_runs.setdefault(mark, [])
+        if can_close and stack:
+            drop += [stack.pop(), (a, b)]
+        elif can_open:
+            stack.append((a, b))
+    if not drop:
+        return text
+    drop.sort()
+    parts, pos = [], 0
+    for a, b in drop:
+        parts.append(text[pos:a])
+        pos = b
+    parts.append(text[pos:])
+    return "".join(parts)
+
+
+def _cells(line: str) -> list[str]:
+    body = line.strip()
+    body = body[1:] if body.startswith("|") else body
+    body = body[:-1] if body.endswith("|") and not body.endswith("\\|") else body
+    return [c.strip().replace("\\|", "|") for c in _CELL_SPLIT.split(body)]
+
+
+def _front_matter(name: str, lines: list[str]) -> tuple[dict[str, str], int]:
+    """The front matter (``---`` … ``---``) as strings, and the index of the first line
+    after it (0 without front matter)."""
+    if not lines or lines[0].strip() != "---":
+        return {}, 0
+    try:
+        end = next(i for i in range(1, len(lines)) if lines[i].strip() in {"---", "..."})
+    except StopIteration:
+        raise InputError([Problem(name, 1, "", "front matter '---' is not closed")]) from None
+    from . import _yaml
+
+    loaded = _yaml.load_text("\n".join(lines[1:end]), name, first_line=2, lines=False)
+    if loaded is None:
+        return {}, end + 1
+    if not isinstance(loaded, dict):
+        raise InputError([Problem(name, 2, "", "front matter must be 'key: value' lines")])
+    meta: dict[str, str] = {}
+    problems = []
+    for key, value in loaded.items():
+        if value is None:
+            continue
+        line = next(
+            (i + 1 for i in range(1, end) if lines[i].lstrip().startswith(f"{key}:")), 2
+        )
+        if isinstance(value, dict | list):
+            problems.append(Problem(name, line, str(key), "expected a single value"))
+            continue
+        meta[str(key).lower()] = str(value)
+        if str(key).lower() == "date":
+            _, message = _date_problem(str(value))
+            if message:
+                problems.append(Problem(name, line, "date", message))
+    if problems:
+        raise InputError(problems)
+    return meta, end + 1
+
+
+def _date_problem(value: str) -> tuple[str | None, str | None]:
+    from .records import _date_or_problem
+
+    return _date_or_problem(value)
 
 
 def _read_markdown(path: Path) -> tuple[pd.DataFrame, list[int], dict[str, str]]:
     name = str(path)
     # only \n, \r\n and \r end a line (str.splitlines also splits at U+2028, \x0c, …)
     lines = _LINE_BREAK.split(_decode(path, expected="Markdown text").lstrip("\ufeff"))
-    meta: dict[str, str] = {}
-    start = 0
-    if lines and lines[0].strip() == "---":
-        try:
-            end = next(i for i in range(1, len(lines)) if lines[i].strip() == "---")
-        except StopIteration:
-            raise InputError([Problem(name, 1, "", "front matter '---' is not closed")]) from None
-        try:
-            loaded = yaml.safe_load("\n".join(lines[1:end])) or {}
-        except yaml.YAMLError as err:
-            raise InputError([Problem(name, 2, "", f"front matter is not YAML: {err}")]) from None
-        if not isinstance(loaded, dict):
-            raise InputError([Problem(name, 2, "", "front matter must be 'key: value' lines")])
-        meta = {str(k).lower(): str(v) for k, v in loaded.items() if v is not None}
-        start = end + 1
+    meta, start = _front_matter(name, lines)
 
     records: list[dict[str, str]] = []
     rows: list[int] = []
+    problems: list[Problem] = []
     section = ""
     first_heading: int | None = None
     current: dict[str, str] | None = None
+    fence: str | None = None
+    table: list[str] | None = None  # canonical column of each cell, or None: not read
+    table_start = 0
+    unread: list[int] = []
+    in_table: set[int] = set()  # records read from a table (their columns are split)
+
+    def close_table() -> None:
+        if unread:
+            problems.append(
+                Problem(
+                    name,
+                    table_start,
+                    "",
+                    f"a table without a column of statements: its {len(unread)} row"
+                    f"{'s' if len(unread) != 1 else ''} (lines {unread[0]}–{unread[-1]}) "
+                    "were not read; name the column of the statements 'Aussage' or 'text' "
+                    "in the table's first row, or write the statements as bullets ('- …')",
+                )
+            )
+            unread.clear()
+
+    skip = 0
     for number, line in enumerate(lines[start:], start=start + 1):
+        if number == skip:
+            continue
+        marker = _FENCE.match(line)
+        if fence is not None:  # inside a code block: nothing is read
+            if marker and marker["fence"][0] == fence[0] and len(marker["fence"]) >= len(fence):
+                fence = None
+            continue
+        if marker:
+            fence, current = marker["fence"], None
+            continue
+        stripped = line.strip()
+        if table is not None:
+            if "|" in stripped and stripped:
+                cells = _cells(line)
+                if "text" in table:
+                    values = {
+                        c: strip_emphasis(v) for c, v in zip(table, cells, strict=False) if c
+                    }
+                    values.setdefault("section", section)
+                    values.setdefault("text", "")
+                    in_table.add(len(records))
+                    records.append(values)
+                    rows.append(number)
+                else:
+                    unread.append(number)
+                continue
+            close_table()
+            table = None
         heading = _HEADING.match(line)
-        bullet = _BULLET.match(line)
         if heading:
-            section, current = heading["title"], None
+            title = (heading["title"] or "").strip()
+            title = title.rstrip("#").rstrip() if title.endswith("#") else title
+            section, current = strip_emphasis(title), None
             first_heading = first_heading or number
-        elif bullet and len(bullet["indent"]) < 2:
+            continue
+        if (
+            "|" in stripped
+            and number < len(lines)
+            and _TABLE_RULE.match(lines[number])
+            and "-" in lines[number]
+        ):
+            table = [canonical_column(c) or "" for c in _cells(line)]
+            table_start = number
+            skip = number + 1  # the rule line under the header
+            continue
+        bullet = _BULLET.match(line)
+        if bullet and len(bullet["indent"].expandtabs(4)) < 2 and bullet["body"].strip():
             current = {"section": section, "text": bullet["body"]}
             records.append(current)
             rows.append(number)
-        elif current is not None and line.strip() and line[:1].isspace():
-            current["text"] += " " + line.strip()
+        elif current is not None and stripped and line[:1].isspace():
+            current["text"] += " " + stripped
         else:
             current = None
+    close_table()
     early = [r for r in rows if first_heading is not None and r < first_heading]
-    if early:
-        raise InputError(
-            [
-                Problem(
-                    name,
-                    r,
-                    "section",
-                    f"statement before the first heading (line {first_heading}): move it "
-                    "under a heading, or add one above it (e.g. '## Allgemein')",
-                )
-                for r in early
-            ]
+    problems += [
+        Problem(
+            name,
+            r,
+            "section",
+            f"statement before the first heading (line {first_heading}): move it "
+            "under a heading, or add one above it (e.g. '## Allgemein')",
         )
-    for rec in records:
-        text = rec["text"].strip()
+        for r in early
+    ]
+    if problems:
+        raise InputError(problems)
+    for at, rec in enumerate(records):
+        if at in in_table:
+            continue
+        text = strip_emphasis(rec["text"].strip())
         mark = _KIND_MARK.match(text)
-        if mark:
+        if mark and "kind" not in rec:
             rec["kind"], text = mark["kind"], text[mark.end() :]
-        codes = _CODES_MARK.search(text)
-        if codes:
+        codes = _trailing_mark(text, "{", _CODES_MARK)
+        if codes and "codes" not in rec:
             rec["codes"], text = codes["codes"], text[: codes.start()]
-        source = _SOURCE_MARK.search(text)
-        if source:
+        source = _trailing_mark(text.rstrip(), "(", _SOURCE_MARK)
+        if source and "source" not in rec:
             rec["source"], text = source["source"].strip(), text[: source.start()]
         rec["text"] = text.strip()
     if not records:
