@@ -77,13 +77,20 @@ def _control_count(data: bytes, encoding: str) -> int:
     return count  # cp1252 decodes no byte to a C1 control (five bytes are undefined)
 
 
-#: Legacy encodings told apart by :func:`_legacy_encoding` (the first wins a tie).
-_LEGACY = ("cp1252", "mac_roman", "cp1250", "cp850")
-_GERMAN_LETTERS = frozenset("äöüÄÖÜß")
-_OTHER_LETTERS = frozenset(
-    "áàâãåæçéèêëíìîïñóòôõøœúùûýÿÁÀÂÃÅÆÇÉÈÊËÍÌÎÏÑÓÒÔÕØŒÚÙÛÝ"  # Western European
-    "ąćęłńśźżĄĆĘŁŃŚŹŻčďěňřšťůžČĎĚŇŘŠŤŮŽőűŐŰășțĂȘȚşţŞŢ"  # Central European
-)
+#: Legacy encodings told apart by :func:`_legacy_encoding`.
+_LEGACY = ("cp1252", "mac_roman", "cp1250")
+#: How plausible a non-ASCII character is in a workshop protocol (German first):
+#: umlauts and ß 3, common accented letters 1, rare ones 0.5; typographic punctuation
+#: 0.5 (but not inside a word); anything else counts against the encoding.
+_WEIGHTS: dict[str, float] = {
+    **dict.fromkeys("äöüÄÖÜß", 3.0),
+    **dict.fromkeys("áàâçéèêëíîïñóôúûÁÀÂÇÉÈÊËÍÎÏÑÓÔÚÛœŒ", 1.0),  # Western European
+    **dict.fromkeys("ąćęłńśźżĄĆĘŁŃŚŹŻčďěňřšťůžČĎĚŇŘŠŤŮŽőűŐŰ", 1.0),  # Central European
+    **dict.fromkeys("åæøãõìòùýÿþðÅÆØÃÕÌÒÙÝÞÐªºăşţĂŞŢĺľŕĹĽŔ", 0.5),  # rarer letters
+}
+#: Non-ASCII characters that are plausible as a word of their own ("Ø 3 Teilnehmer");
+#: any other letter standing alone scores 0.
+_ALONE = frozenset("Øà")
 _PUNCTUATION = frozenset("„“”‚‘’‹›«»–—…•·€£¥¢°§¶×÷±²³¹µ¼½¾‰©®™¡¿\xa0")
 #: Non-ASCII bytes looked at to tell the encodings apart.
 _LEGACY_SAMPLE = 20_000
@@ -107,69 +114,103 @@ _NON_ASCII_BYTE = re.compile(rb"[\x80-\xff]")
 _ASCII_LETTERS = bytes(range(65, 91)) + bytes(range(97, 123))
 
 
+def _legacy_score(data: bytes, positions: list[int], enc: str) -> list[float] | None:
+    """The plausibility of each sampled byte read in ``enc`` (negative: implausible);
+    None when ``enc`` cannot decode one of them."""
+    table = _LEGACY_TABLES[enc]
+    weights = []
+    for pos in positions:
+        char = table[data[pos]]
+        if char is None:
+            return None
+        left = (table[data[pos - 1]] or "") if pos else " "
+        right = (table[data[pos + 1]] or "") if pos + 1 < len(data) else " "
+        weight = _WEIGHTS.get(char)
+        if weight is not None:
+            if not left.isalpha() and not right.isalpha():  # a letter as a word of its own
+                weight = 1.0 if char in _ALONE else 0.0
+        elif char in _PUNCTUATION and (not (left.isalpha() and right.isalpha()) or char in "’‘"):
+            weight = 0.5
+        else:
+            weight = -3.0
+        weights.append(weight)
+    return weights
+
+
 def _legacy_encoding(data: bytes, name: str) -> str:
-    """The legacy encoding of a file that is not UTF-8: cp1252 (Windows), MacRoman (Excel
-    for Mac), cp1250 (Central European Windows) or cp850 (DOS), whichever reads the
-    non-ASCII bytes as the most plausible letters (umlauts count most, punctuation inside
-    a word counts against). InputError when none reads them plausibly: the user must
-    save the file as UTF-8 instead of getting garbled text.
+    """The legacy encoding of a file that is not UTF-8, or InputError when it is unclear.
+
+    Candidates: cp1252 (Windows), MacRoman (Excel for Mac) and cp1250 (Central European
+    Windows). Each reads the non-ASCII bytes (the first :data:`_LEGACY_SAMPLE`) as
+    characters scored by :data:`_WEIGHTS` (punctuation inside a word and unlikely
+    characters count against it). cp1252 wins when it scores best (also on a tie: it is
+    by far the most common). Another encoding wins when it scores best and every other
+    plausible reading scores far lower (less than 40 %) on the bytes where the two
+    differ: German umlauts read as MacRoman beat the "Š"/"š"/"€" that cp1252 makes of
+    them. Otherwise the file is refused with both readings (cp1250 "Dvořák" against
+    cp1252 "Dvoøák"). Text in another script (Greek, Cyrillic) and text that no encoding
+    reads plausibly are refused too. Known limit: Central European text whose only
+    special letters read as equally plausible cp1252 letters (cp1250 "Č" is cp1252 "È")
+    is read as cp1252.
     """
     found = zip(_NON_ASCII_BYTE.finditer(data), range(_LEGACY_SAMPLE), strict=False)
     positions = [m.start() for m, _ in found]
     if not positions:
         return "cp1252"
-    # Latin-script text has far more ASCII letters than others (German: about 1 in 50);
-    # text of another script (Greek, Cyrillic in a legacy code page) is refused.
+    scored = []
+    for enc in _LEGACY:
+        weights = _legacy_score(data, positions, enc)
+        if weights is not None:
+            scored.append((sum(weights), enc, weights))
+    if not scored:
+        return "cp1252"  # undecodable bytes: the caller tries latin-1 and refuses binary
+    scored.sort(key=lambda item: -item[0])  # stable: the order of _LEGACY breaks ties
+    _, enc, weights = scored[0]
+    bad = [p for p, w in zip(positions, weights, strict=True) if w < 0]
+    # Latin-script text has far more ASCII letters than others (German: about 1 in 50)
     stretch = data[: positions[-1] + 1]
     ascii_letters = len(stretch) - len(stretch.translate(None, _ASCII_LETTERS))
-    foreign = len(positions) > max(8, ascii_letters // 3)
-    best: tuple[float, int, str] | None = None
-    bad_example: tuple[int, int] | None = None
-    for enc in _LEGACY:
-        table = _LEGACY_TABLES[enc]
-        score, bad, first_bad = 0.0, 0, None
-        for pos in positions:
-            char = table[data[pos]]
-            if char is None:
-                break
-            left = table[data[pos - 1]] if pos else " "
-            right = table[data[pos + 1]] if pos + 1 < len(data) else " "
-            in_word = bool(left and left.isalpha()) and bool(right and right.isalpha())
-            if char in _GERMAN_LETTERS:
-                score += 3
-            elif char in _OTHER_LETTERS:
-                score += 1
-            elif char in _PUNCTUATION and (not in_word or char in "’‘"):
-                score += 0.5
-            else:
-                score -= 3
-                bad += 1
-                first_bad = pos if first_bad is None else first_bad
-        else:
-            if best is None or score > best[0]:
-                best = (score, bad, enc)
-                bad_example = (first_bad, bad) if first_bad is not None else None
-    if best is None:
-        return "cp1252"  # undecodable bytes: the caller tries latin-1 and refuses binary
-    score, bad, enc = best
-    if foreign or (bad > max(2, len(positions) // 50) and bad_example is not None):
-        pos = bad_example[0] if bad_example is not None and not foreign else positions[0]
-        line = data.count(b"\n", 0, pos) + 1
-        start = data.rfind(b"\n", 0, pos) + 1
-        snippet = data[max(start, pos - 15) : pos + 15].split(b"\n")[0]
-        readings = "; ".join(f"{e}: {snippet.decode(e, 'replace')!r}" for e in _LEGACY[:3])
-        raise InputError(
-            [
-                Problem(
-                    name,
-                    line,
-                    "",
-                    "the file is not UTF-8 and no legacy encoding reads it as plausible text "
-                    f"({readings}); save it as UTF-8 (in Excel: 'CSV UTF-8')",
-                )
-            ]
-        )
+    if len(positions) > max(8, ascii_letters // 3) or len(bad) > max(2, len(positions) // 50):
+        _refuse_encoding(data, name, bad[0] if bad else positions[0], [])
+    if enc == "cp1252":
+        return enc  # the usual case, and the prior: cp1252 wins every tie
+    table = _LEGACY_TABLES[enc]
+    for _, other, other_weights in scored[1:]:
+        if sum(w < 0 for w in other_weights) > len(bad):
+            continue  # less plausible than the best reading
+        other_table = _LEGACY_TABLES[other]
+        differ = [i for i, p in enumerate(positions) if table[data[p]] != other_table[data[p]]]
+        if not differ:
+            continue
+        mine = sum(weights[i] for i in differ)
+        theirs = sum(other_weights[i] for i in differ)
+        if theirs >= 0.4 * mine or mine <= 0:
+            _refuse_encoding(data, name, positions[differ[0]], [enc, other])
     return enc
+
+
+def _refuse_encoding(data: bytes, name: str, pos: int, rivals: list[str]) -> None:
+    line = data.count(b"\n", 0, pos) + 1
+    start = data.rfind(b"\n", 0, pos) + 1
+    snippet = data[max(start, pos - 15) : pos + 15].split(b"\n")[0].rstrip(b"\r")
+    shown = rivals or list(_LEGACY[:3])
+    readings = "; ".join(f"{e}: {snippet.decode(e, 'replace')!r}" for e in shown)
+    what = (
+        "it reads as plausible text in more than one legacy encoding"
+        if rivals
+        else "no legacy encoding reads it as plausible text"
+    )
+    raise InputError(
+        [
+            Problem(
+                name,
+                line,
+                "",
+                f"cannot tell the encoding: the file is not UTF-8 and {what} ({readings}); "
+                "save it as UTF-8 (in Excel: 'CSV UTF-8')",
+            )
+        ]
+    )
 
 
 def default_workshop_id(path: Path) -> str:
@@ -512,7 +553,7 @@ def _sep_line(text: str) -> tuple[str, str | None]:
     """
     body = text.lstrip("\ufeff")
     found = _SEP_LINE.match(body)
-    if found is None or found[1] in "\r\n\"":
+    if found is None or found[1] in '\r\n"':
         return text, None
     return body[found.end() :], found[1]
 
@@ -1136,9 +1177,7 @@ def _front_matter(name: str, lines: list[str]) -> tuple[dict[str, str], int]:
     for key, value in loaded.items():
         if value is None:
             continue
-        line = next(
-            (i + 1 for i in range(1, end) if lines[i].lstrip().startswith(f"{key}:")), 2
-        )
+        line = next((i + 1 for i in range(1, end) if lines[i].lstrip().startswith(f"{key}:")), 2)
         if isinstance(value, dict | list):
             problems.append(Problem(name, line, str(key), "expected a single value"))
             continue
@@ -1208,9 +1247,7 @@ def _read_markdown(path: Path) -> tuple[pd.DataFrame, list[int], dict[str, str]]
             if "|" in stripped and stripped:
                 cells = _cells(line)
                 if "text" in table:
-                    values = {
-                        c: strip_emphasis(v) for c, v in zip(table, cells, strict=False) if c
-                    }
+                    values = {c: strip_emphasis(v) for c, v in zip(table, cells, strict=False) if c}
                     values.setdefault("section", section)
                     values.setdefault("text", "")
                     in_table.add(len(records))
