@@ -242,3 +242,34 @@ def test_debug_shows_the_traceback() -> None:
     assert result.returncode == 1
     assert "Traceback (most recent call last)" in result.stderr
     assert "InputError" in result.stderr
+
+
+# --- labels with mathtext characters ------------------------------------------------------
+
+
+@pytest.mark.parametrize("label", ["Kosten $5–$10", "$\\frac{x", "a_b^c \\n $x_1^2$", "\\$"])
+def test_chart_labels_are_drawn_literally(label: str) -> None:
+    import io as _io
+
+    import pandas as pd
+
+    from workshop_analysis.codebook import Code, Codebook
+    from workshop_analysis.plots import plot_top_fields
+
+    codebook = Codebook((Code("c1", label), Code("c2", "Zweites $ Feld")))
+    tagged = pd.DataFrame(
+        {
+            "record_id": ["r1", "r2"],
+            "kind": pd.array(["need", "wish"], dtype="string"),
+            "text": ["Aussage 1", "Aussage 2"],
+            "codes": [["c1"], ["c2"]],
+        }
+    )
+    fig = plot_top_fields(tagged, codebook=codebook)
+    shown = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    assert label in shown
+    # drawn outside the theme (as a notebook does later): mathtext would parse "$…$" and
+    # fail on "\frac{x" or render "x_1^2" as a formula
+    fig.savefig(_io.BytesIO(), format="svg")
+    ticks = {t.get_text(): t for t in fig.axes[0].get_yticklabels()}
+    assert ticks[label]._preprocess_math(label) == (label, False)
