@@ -901,9 +901,7 @@ def _read_xlsx(path: Path) -> tuple[pd.DataFrame, list[int]]:
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as err:
         raise _xlsx_problem(name, f"not a readable .xlsx file ({err})") from None
     except _DAMAGED as err:  # openpyxl on damaged parts: XML ParseError, AttributeError …
-        raise _xlsx_problem(
-            name, f"not a readable .xlsx file: a part of it is damaged ({_reason(err)})"
-        ) from None
+        raise _xlsx_problem(name, _damaged_message(source, err, sheets)) from None
     try:
         sheet_name = _records_sheet(book, name, sheets)
         sheet = book[sheet_name]
@@ -977,6 +975,37 @@ def _read_xlsx(path: Path) -> tuple[pd.DataFrame, list[int]]:
     body = [[unneutralise(c) for c in (r + [""] * width)[:width]] for _, r in numbered[1:]]
     rows = [i for i, _ in numbered[1:]]
     return pd.DataFrame(body, columns=header, dtype=object), rows
+
+
+def _damaged_message(source: Path | io.BytesIO, err: BaseException, sheets: list[_Sheet]) -> str:
+    """Say which part of a workbook openpyxl could not read: the first XML part that is
+    not well-formed (parsed as a stream), with the sheet it holds where known."""
+    import xml.etree.ElementTree as ET
+
+    hint = "open and save the file in Excel or LibreOffice, or save the statements as CSV"
+    try:
+        with zipfile.ZipFile(source) as archive:
+            for info in archive.infolist():
+                if not info.filename.endswith((".xml", ".rels")):
+                    continue
+                try:
+                    with archive.open(info) as stream:
+                        for _ in ET.iterparse(stream):
+                            pass
+                except ET.ParseError as bad:
+                    line, column = bad.position
+                    where = info.filename
+                    found = re.fullmatch(r"xl/worksheets/sheet(\d+)\.xml", where)
+                    work = [s for s in sheets if not s.chart]
+                    if found and int(found[1]) <= len(work):
+                        where += f" (sheet {work[int(found[1]) - 1].name!r})"
+                    return (
+                        f"not a readable .xlsx file: {where} is damaged XML (line {line}, "
+                        f"column {column}); {hint}"
+                    )
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, zlib.error):
+        pass
+    return f"not a readable .xlsx file: a part of it is damaged ({_reason(err)}); {hint}"
 
 
 def _reason(err: BaseException) -> str:

@@ -406,8 +406,8 @@ def normalise_records(
                     file,
                     rows[i],
                     col_name("text"),
-                    "text has no visible character (only invisible ones such as zero-width "
-                    f"spaces: {', '.join(f'U+{ord(c):04X}' for c in sorted(set(text))[:5])})",
+                    "text has no visible character (only white space or invisible characters "
+                    "such as zero-width spaces, soft hyphens or joiners)",
                 )
             )
         elif len(text) > limit:
