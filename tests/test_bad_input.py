@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +31,21 @@ def generate(name: str, folder: Path) -> Path:
     """Write one of the large inputs that are generated instead of committed."""
     path = folder / name
     lines = ["Art;Aussage"]
-    if name == "huge-cell.csv":
+    if name == "xlsx-bomb.xlsx":
+        return _xlsx_bomb(path)
+    if name == "deep-chain-codebook.yaml":  # c0 <- c1 <- … <- c2999, each with a keyword
+        lines = ["codes:"]
+        for i in range(3000):
+            lines += [f"  - id: c{i}", f"    label: Code {i}", f"    keywords: [wort{i}]"]
+            lines += [f"    parent: c{i - 1}"] if i else []
+    elif name == "regex-bomb.md":  # long runs of what the patterns look for, never closed
+        body = "a@" * 100_000 + "." * 100_000 + "-" * 100_000 + "1" * 100_000
+        body += " (quelle:" * 30_000 + " {codes:" * 30_000 + "_x *y " * 30_000 + " " * 100_000
+        lines = ["## Tisch 1", f"- [Bedarf {'[' * 1000} {body} x"]
+    elif name == "regex-bomb.csv":
+        body = "a@" * 100_000 + "." * 100_000 + "-" * 100_000 + "1" * 100_000
+        lines += ["Bedarf;" + body + "\u200b\u00ad" * 50_000 + " " * 100_000 + "x"]
+    elif name == "huge-cell.csv":
         lines += ["Lob;kurz", "Bedarf;" + "x" * 10_000_000]
     elif name == "many-bad-rows.csv":
         lines += [f"Begeisterung;Aussage Nummer {i}" for i in range(1, 1001)]
@@ -48,6 +63,55 @@ def generate(name: str, folder: Path) -> Path:
     else:
         raise ValueError(name)
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def _xlsx_bomb(path: Path) -> Path:
+    """A valid workbook whose sheet unpacks to 150 MB of blanks (about 150 KB packed)."""
+    import zipfile
+
+    ns = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    parts = {
+        "[Content_Types].xml": (
+            '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/'
+            '2006/content-types"><Default Extension="rels" ContentType="application/'
+            'vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" '
+            'ContentType="application/xml"/><Override PartName="/xl/workbook.xml" '
+            'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.'
+            'sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType='
+            '"application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+            "</Types>"
+        ),
+        "_rels/.rels": (
+            '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/'
+            'package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.'
+            'openxmlformats.org/officeDocument/2006/relationships/officeDocument" '
+            'Target="xl/workbook.xml"/></Relationships>'
+        ),
+        "xl/workbook.xml": (
+            f'<?xml version="1.0"?><workbook xmlns="{ns}" xmlns:r="{rel}"><sheets>'
+            '<sheet name="records" sheetId="1" r:id="rId1"/></sheets></workbook>'
+        ),
+        "xl/_rels/workbook.xml.rels": (
+            '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/'
+            'package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.'
+            'openxmlformats.org/officeDocument/2006/relationships/worksheet" '
+            'Target="worksheets/sheet1.xml"/></Relationships>'
+        ),
+    }
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for member, content in parts.items():
+            archive.writestr(member, content)
+        head = f'<?xml version="1.0"?><worksheet xmlns="{ns}"><sheetData>'.encode()
+        tail = b"</sheetData></worksheet>"
+        blanks = 150_000_000 - len(head) - len(tail)
+        with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet:
+            sheet.write(head)
+            chunk = b" " * 1_000_000
+            for _ in range(blanks // len(chunk)):
+                sheet.write(chunk)
+            sheet.write(b" " * (blanks % len(chunk)) + tail)
     return path
 
 
@@ -99,14 +163,18 @@ def test_case(
         monkeypatch.setattr(config, name, value)
     file = generate(case["file"], tmp_path) if case.get("generated") else BAD / case["file"]
     out = tmp_path / "out"
+    started = time.perf_counter()
     status = main(argv(case, file, out))
+    seconds = time.perf_counter() - started
     captured = capsys.readouterr()
     assert "Traceback" not in captured.err
     assert status == case.get("exit", 1), captured.err
     text = captured.err if status else captured.out
     assert case["message"] in text
+    if case["file"] != "million-rows.csv":  # 7-19 s, see cases.yaml
+        assert seconds < 10, f"{seconds:.1f} s"
     if status:
-        where = str(file)
+        where = str(BAD / case["where"]) if "where" in case else str(file)
         if "row" in case:
             where += f", row {case['row']}"
         if "column" in case:
@@ -123,7 +191,8 @@ def test_docs_list_every_case_once() -> None:
     committed = {p.name for p in BAD.iterdir() if p.name not in {"cases.yaml", "make_fixtures.py"}}
     assert len(committed) >= 28
     assert committed <= {c["file"] for c in CASES}  # every committed file is a case
-    assert max(p.stat().st_size for p in BAD.iterdir()) < 10_000
+    fixtures = [p for p in BAD.rglob("*") if p.is_file() and p.name not in {"cases.yaml"}]
+    assert max(p.stat().st_size for p in fixtures if p.suffix != ".py") < 10_000
 
 
 def test_readme_links_the_table() -> None:
