@@ -290,9 +290,9 @@ def has_visible_text(text: str) -> bool:
     (True, False)
     """
     for ch in text:
-        if ch.isalnum():
-            return True
-        if unicodedata.category(ch)[0] in "LNPS" and ch not in _BLANK_LOOKING:
+        if ch in _BLANK_LOOKING:
+            continue
+        if ch.isalnum() or unicodedata.category(ch)[0] in "LNPS":
             return True
     return False
 
