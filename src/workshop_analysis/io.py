@@ -2,14 +2,22 @@
 
 CSV
     UTF-8 (with or without BOM), UTF-16 (with BOM, or without when every other byte is
-    NUL), or cp1252/latin-1 as German Excel saves it; a file that is UTF-8 except for some
-    bytes of another encoding is refused, naming the cells. The delimiter (``,``, ``;``
-    or tab) is detected from the header line, the first row that is not blank.
+    NUL), or a legacy encoding told apart by the plausibility of its non-ASCII characters:
+    cp1252 as German Excel saves it (wins every tie), MacRoman (Excel for Mac), cp1250
+    (Central European); an unclear one is refused with both readings, never read garbled
+    (:func:`_legacy_encoding`). A file that is UTF-8 except for some bytes of another
+    encoding is refused, naming the cells. Excel's ``sep=;`` first line names the
+    delimiter (and is not counted as a row); otherwise the delimiter (``,``, ``;`` or tab)
+    is detected from the header line, the first row that is not blank. A header with a
+    single column name makes every line one cell (commas included).
 XLSX
-    The sheet named ``records``/``Aussagen``, else the only sheet whose header names a
-    text column, else the first sheet (several such sheets: an error listing them); the
-    first row with content is the header (merged header cells are an error). Dates are
-    written as ISO strings.
+    Checked before reading (zip directory: unpacked size, decompression ratio, sheet
+    count; while reading: cell count). Of the work sheets (chart sheets never count),
+    visible ones first: the sheet named ``records``/``Aussagen``, else the only sheet
+    whose header names a text column, else the first sheet (several such sheets: an
+    error listing them); the first row with content is the header (merged header cells
+    and duplicate column names are errors). Cells merged over several rows give their
+    value to every row. Dates are written as ISO strings. A damaged part is named.
 Markdown protocol (``.md``)
     For typing a photo protocol::
 
@@ -22,13 +30,21 @@ Markdown protocol (``.md``)
           (eingerückte Zeilen setzen den Punkt fort)
         - Mehr Praxisbezug (Quelle: JC Köln) {codes: theorie_praxis}
 
+        | Art   | Aussage           | Quelle   |   <- a table with a text column:
+        |-------|-------------------|----------|      one statement per row
+        | Lob   | Gute Moderation   | JC Essen |
+
     The front matter (``workshop``, ``date``, ``source``) is optional and applies to every
-    statement. A bullet is a line starting with ``-``, ``*``, ``+`` or ``1.``; indented
-    lines continue it. ``[kind]`` right after the bullet gives the kind in English or
-    German; a trailing ``(Quelle: …)``/``(source: …)`` the source; a trailing
-    ``{codes: a; b}`` hand-assigned codes. Other lines are ignored. When the protocol
-    has headings, a statement above the first one is an error. Row numbers in messages
-    are line numbers.
+    statement (read with the bounded YAML loader; a bad date names its line). A bullet
+    is a line starting with ``-``, ``*``, ``+``, ``1.`` or ``1)`` and a space, or with a
+    bullet character as Word writes it (``•``, ``–``, ``▪``, …); indented lines continue
+    it. ``[kind]`` right after the bullet gives the kind in English or German; a trailing
+    ``(Quelle: …)``/``(source: …)`` the source; a trailing ``{codes: a; b}``
+    hand-assigned codes. Emphasis markers (``_x_``, ``**x**``) are removed. Lines in code
+    blocks (```` ``` ````, ``~~~``) and other lines are ignored; a table without a text
+    column is an error saying how many rows were not read. When the protocol has
+    headings, a statement above the first one is an error. Row numbers in messages are
+    line numbers.
 
 Every reader returns the validated record table described in :mod:`workshop_analysis.records`
 or raises :class:`~workshop_analysis.errors.InputError` naming file, row and column.
