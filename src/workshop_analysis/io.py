@@ -781,7 +781,7 @@ MAX_XLSX_SHEETS = 500
 MAX_XLSX_CELLS = 20_000_000
 #: Workbooks that unpack to at most this many bytes are loaded fully, so that merged
 #: cells are known (merged header cells are an error, merged section cells fill down).
-_XLSX_FULL_LOAD_BYTES = 60_000_000
+_XLSX_FULL_LOAD_BYTES = 40_000_000
 
 _NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"

@@ -400,7 +400,7 @@ def normalise_records(
     for i, text in enumerate(texts):
         if not text:
             problems.append(Problem(file, rows[i], col_name("text"), "text is empty"))
-        elif not has_visible_text(text):
+        elif not (text[0].isascii() and text[0].isalnum()) and not has_visible_text(text):
             problems.append(
                 Problem(
                     file,
