@@ -298,6 +298,13 @@ def read_records_with_rows(
     if not path.is_file():
         raise InputError([Problem(name, None, "", "file not found")])
     _check_size(path)
+    try:
+        with path.open("rb") as handle:
+            handle.read(1)
+    except OSError as err:  # permission denied, a device, …: name the file, no traceback
+        raise InputError(
+            [Problem(name, None, "", f"cannot read the file ({err.strerror})")]
+        ) from None
     suffix = path.suffix.lower()
     fallback = workshop or default_workshop_id(path)
     if suffix in {".xlsx", ".xlsm"}:
