@@ -67,7 +67,8 @@ def generate(name: str, folder: Path) -> Path:
 
 
 def _xlsx_bomb(path: Path) -> Path:
-    """A valid workbook whose sheet unpacks to 150 MB of blanks (about 150 KB packed)."""
+    """A valid workbook whose one sheet unpacks to 150 MB: 2.9 million cells "lol" (about
+    150 KB packed; openpyxl would build every cell)."""
     import zipfile
 
     ns = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -105,13 +106,15 @@ def _xlsx_bomb(path: Path) -> Path:
             archive.writestr(member, content)
         head = f'<?xml version="1.0"?><worksheet xmlns="{ns}"><sheetData>'.encode()
         tail = b"</sheetData></worksheet>"
-        blanks = 150_000_000 - len(head) - len(tail)
+        row = b'<row><c t="inlineStr"><is><t>lol</t></is></c></row>'
+        rows, rest = divmod(150_000_000 - len(head) - len(tail), len(row))
         with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet:
             sheet.write(head)
-            chunk = b" " * 1_000_000
-            for _ in range(blanks // len(chunk)):
+            chunk = row * (1_000_000 // len(row))
+            per_chunk = 1_000_000 // len(row)
+            for _ in range(rows // per_chunk):
                 sheet.write(chunk)
-            sheet.write(b" " * (blanks % len(chunk)) + tail)
+            sheet.write(row * (rows % per_chunk) + b" " * rest + tail)
     return path
 
 

@@ -785,7 +785,7 @@ _BOMB_RATIO = 200
 #: Most sheets (work and chart sheets) in a workbook.
 MAX_XLSX_SHEETS = 500
 #: Most cells read from a sheet (empty cells inside the used range count).
-MAX_XLSX_CELLS = 20_000_000
+MAX_XLSX_CELLS = 10_000_000
 #: Workbooks that unpack to at most this many bytes are loaded fully, so that merged
 #: cells are known (merged header cells are an error, merged section cells fill down).
 _XLSX_FULL_LOAD_BYTES = 40_000_000
