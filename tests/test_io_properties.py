@@ -11,8 +11,11 @@ Properties
   looks binary (more than 3 control characters, e.g. NUL).
 * Texts come back as written, up to the documented normalisation (:func:`expected`):
   a spreadsheet's ``'`` before a formula start is removed, line breaks become ``\\n``,
-  other control characters (and U+FFFE/U+FFFF) become a space, NFC, outer white space
-  stripped.
+  other control characters (and U+FFFE/U+FFFF) become a space, soft hyphens and
+  zero-width characters inside the text are removed, NFC, outer white space stripped; a
+  text without a visible character is a rejected row. A cp1252 file may also be refused
+  as "cannot tell the encoding" when its bytes read as plausible text in another legacy
+  encoding too.
 * ``write_records`` → ``read_records`` (CSV and XLSX) gives the same table; cells starting
   with ``=``, ``+``, ``-``, ``@`` are neutralised on write and restored on read; writing
   raw, unnormalised text to XLSX never crashes.
