@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +31,21 @@ def generate(name: str, folder: Path) -> Path:
     """Write one of the large inputs that are generated instead of committed."""
     path = folder / name
     lines = ["Art;Aussage"]
-    if name == "huge-cell.csv":
+    if name == "xlsx-bomb.xlsx":
+        return _xlsx_bomb(path)
+    if name == "deep-chain-codebook.yaml":  # c0 <- c1 <- … <- c2999, each with a keyword
+        lines = ["codes:"]
+        for i in range(3000):
+            lines += [f"  - id: c{i}", f"    label: Code {i}", f"    keywords: [wort{i}]"]
+            lines += [f"    parent: c{i - 1}"] if i else []
+    elif name == "regex-bomb.md":  # long runs of what the patterns look for, never closed
+        body = "a@" * 100_000 + "." * 100_000 + "-" * 100_000 + "1" * 100_000
+        body += " (quelle:" * 30_000 + " {codes:" * 30_000 + "_x *y " * 30_000 + " " * 100_000
+        lines = ["## Tisch 1", f"- [Bedarf {'[' * 1000} {body} x"]
+    elif name == "regex-bomb.csv":
+        body = "a@" * 100_000 + "." * 100_000 + "-" * 100_000 + "1" * 100_000
+        lines += ["Bedarf;" + body + "\u200b\u00ad" * 50_000 + " " * 100_000 + "x"]
+    elif name == "huge-cell.csv":
         lines += ["Lob;kurz", "Bedarf;" + "x" * 10_000_000]
     elif name == "many-bad-rows.csv":
         lines += [f"Begeisterung;Aussage Nummer {i}" for i in range(1, 1001)]
@@ -48,6 +63,58 @@ def generate(name: str, folder: Path) -> Path:
     else:
         raise ValueError(name)
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def _xlsx_bomb(path: Path) -> Path:
+    """A valid workbook whose one sheet unpacks to 150 MB: 2.9 million cells "lol" (about
+    150 KB packed; openpyxl would build every cell)."""
+    import zipfile
+
+    ns = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    parts = {
+        "[Content_Types].xml": (
+            '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/'
+            '2006/content-types"><Default Extension="rels" ContentType="application/'
+            'vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" '
+            'ContentType="application/xml"/><Override PartName="/xl/workbook.xml" '
+            'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.'
+            'sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType='
+            '"application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+            "</Types>"
+        ),
+        "_rels/.rels": (
+            '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/'
+            'package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.'
+            'openxmlformats.org/officeDocument/2006/relationships/officeDocument" '
+            'Target="xl/workbook.xml"/></Relationships>'
+        ),
+        "xl/workbook.xml": (
+            f'<?xml version="1.0"?><workbook xmlns="{ns}" xmlns:r="{rel}"><sheets>'
+            '<sheet name="records" sheetId="1" r:id="rId1"/></sheets></workbook>'
+        ),
+        "xl/_rels/workbook.xml.rels": (
+            '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/'
+            'package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.'
+            'openxmlformats.org/officeDocument/2006/relationships/worksheet" '
+            'Target="worksheets/sheet1.xml"/></Relationships>'
+        ),
+    }
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for member, content in parts.items():
+            archive.writestr(member, content)
+        head = f'<?xml version="1.0"?><worksheet xmlns="{ns}"><sheetData>'.encode()
+        tail = b"</sheetData></worksheet>"
+        row = b'<row><c t="inlineStr"><is><t>lol</t></is></c></row>'
+        rows, rest = divmod(150_000_000 - len(head) - len(tail), len(row))
+        with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet:
+            sheet.write(head)
+            chunk = row * (1_000_000 // len(row))
+            per_chunk = 1_000_000 // len(row)
+            for _ in range(rows // per_chunk):
+                sheet.write(chunk)
+            sheet.write(row * (rows % per_chunk) + b" " * rest + tail)
     return path
 
 
@@ -99,14 +166,18 @@ def test_case(
         monkeypatch.setattr(config, name, value)
     file = generate(case["file"], tmp_path) if case.get("generated") else BAD / case["file"]
     out = tmp_path / "out"
+    started = time.perf_counter()
     status = main(argv(case, file, out))
+    seconds = time.perf_counter() - started
     captured = capsys.readouterr()
     assert "Traceback" not in captured.err
     assert status == case.get("exit", 1), captured.err
     text = captured.err if status else captured.out
     assert case["message"] in text
+    if case["file"] != "million-rows.csv":  # 7-19 s, see cases.yaml
+        assert seconds < 10, f"{seconds:.1f} s"
     if status:
-        where = str(file)
+        where = str(BAD / case["where"]) if "where" in case else str(file)
         if "row" in case:
             where += f", row {case['row']}"
         if "column" in case:
@@ -123,7 +194,8 @@ def test_docs_list_every_case_once() -> None:
     committed = {p.name for p in BAD.iterdir() if p.name not in {"cases.yaml", "make_fixtures.py"}}
     assert len(committed) >= 28
     assert committed <= {c["file"] for c in CASES}  # every committed file is a case
-    assert max(p.stat().st_size for p in BAD.iterdir()) < 10_000
+    fixtures = [p for p in BAD.rglob("*") if p.is_file() and p.name not in {"cases.yaml"}]
+    assert max(p.stat().st_size for p in fixtures if p.suffix != ".py") < 10_000
 
 
 def test_readme_links_the_table() -> None:
@@ -242,3 +314,34 @@ def test_debug_shows_the_traceback() -> None:
     assert result.returncode == 1
     assert "Traceback (most recent call last)" in result.stderr
     assert "InputError" in result.stderr
+
+
+# --- labels with mathtext characters ------------------------------------------------------
+
+
+@pytest.mark.parametrize("label", ["Kosten $5–$10", "$\\frac{x", "a_b^c \\n $x_1^2$", "\\$"])
+def test_chart_labels_are_drawn_literally(label: str) -> None:
+    import io as _io
+
+    import pandas as pd
+
+    from workshop_analysis.codebook import Code, Codebook
+    from workshop_analysis.plots import plot_top_fields
+
+    codebook = Codebook((Code("c1", label), Code("c2", "Zweites $ Feld")))
+    tagged = pd.DataFrame(
+        {
+            "record_id": ["r1", "r2"],
+            "kind": pd.array(["need", "wish"], dtype="string"),
+            "text": ["Aussage 1", "Aussage 2"],
+            "codes": [["c1"], ["c2"]],
+        }
+    )
+    fig = plot_top_fields(tagged, codebook=codebook)
+    shown = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    assert label in shown
+    # drawn outside the theme (as a notebook does later): mathtext would parse "$…$" and
+    # fail on "\frac{x" or render "x_1^2" as a formula
+    fig.savefig(_io.BytesIO(), format="svg")
+    ticks = {t.get_text(): t for t in fig.axes[0].get_yticklabels()}
+    assert ticks[label]._preprocess_math(label) == (label, False)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import warnings
 from pathlib import Path
 
@@ -193,3 +194,121 @@ def test_no_corpus_no_warnings(books: Path) -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         load_codebook(books / "qualifizierung.yaml")
+
+
+# --- issue 12: bounded YAML, keyword expansion, deep chains --------------------------------
+
+BAD = Path(__file__).resolve().parent / "fixtures" / "bad"
+
+
+def test_alias_bomb_is_refused_quickly() -> None:
+    import time
+
+    started = time.perf_counter()
+    with pytest.raises(InputError, match="an alias bomb") as err:
+        load_codebook(BAD / "codebook-alias-bomb.yaml")
+    assert time.perf_counter() - started < 1
+    assert err.value.problems[0].row == 33  # code h's exclude: the anchor over the budget
+
+
+def test_small_anchors_and_merge_keys_still_work(tmp_path: Path) -> None:
+    path = tmp_path / "codebook.yaml"
+    path.write_text(
+        "codes:\n"
+        "  - &base {id: a, label: A, keywords: &kw [wartezeit, kursbeginn], horizon: short}\n"
+        "  - {<<: *base, id: b, label: B}\n"
+        "  - {id: c, label: C, keywords: *kw}\n",
+        encoding="utf-8",
+    )
+    book = load_codebook(path)
+    assert [c.keywords for c in book] == [("wartezeit", "kursbeginn")] * 3
+    assert book["b"].horizon == "short"
+
+
+def test_recursive_alias_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "codebook.yaml"
+    path.write_text("codes: &c\n  - id: a\n    label: A\n    keywords: *c\n", encoding="utf-8")
+    with pytest.raises(InputError, match="recursive alias"):
+        load_codebook(path)
+
+
+def test_duplicate_top_level_key_names_both_lines() -> None:
+    assert problems_of(BAD / "codebook-duplicate-key.yaml") == [
+        (
+            7,
+            "codes",
+            "key 'codes' appears twice in this mapping (first on line 2); YAML would silently "
+            "keep only the last one: merge them",
+        )
+    ]
+
+
+def test_dates_and_big_numbers_are_text_or_a_message(tmp_path: Path) -> None:
+    path = tmp_path / "codebook.yaml"
+    path.write_text(
+        "name: 2017-13-45\ncodes:\n  - {id: a, label: 2017-11-22, keywords: [a]}\n",
+        encoding="utf-8",
+    )
+    book = load_codebook(path)
+    assert (book.name, book["a"].label) == ("2017-13-45", "2017-11-22")
+    path.write_text("name: " + "9" * 5000 + "\ncodes: []\n", encoding="utf-8")
+    with pytest.raises(InputError, match="cannot read a value"):
+        load_codebook(path)
+
+
+def test_keyword_expansion_is_bounded_per_keyword_and_per_codebook(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from workshop_analysis import codebook as cbmod
+
+    [(row, column, message)] = problems_of(BAD / "codebook-umlaut-expansion.yaml")
+    assert (row, column) == (2, "keywords")
+    assert "(2,048 spellings); at most 8 per keyword" in message
+    path = tmp_path / "codebook.yaml"
+    words = ", ".join(f"grüße{i}" for i in range(10))  # 10 keywords, 4 spellings each
+    path.write_text(f"codes:\n  - {{id: a, label: A, keywords: [{words}]}}\n", encoding="utf-8")
+    assert len(load_codebook(path)["a"].keywords) == 10
+    monkeypatch.setattr(cbmod, "MAX_SPELLINGS", 39)
+    [(row, column, message)] = problems_of(path)
+    assert (row, column) == (1, "codes")
+    assert "have 40 spellings together" in message
+
+
+def test_codebook_check_reports_the_expansion(capsys: pytest.CaptureFixture[str]) -> None:
+    from workshop_analysis.cli import main
+
+    assert main(["codebook", "check", str(BAD / "codebook-umlaut-expansion.yaml")]) == 1
+    assert "at most 8 per keyword" in capsys.readouterr().err
+
+
+def test_three_thousand_deep_parent_chain_is_checked_fast(tmp_path: Path) -> None:
+    import time
+
+    lines = ["codes:"]
+    for i in range(3000):
+        lines += [f"  - id: c{i}", f"    label: C{i}", f"    keywords: [w{i}]"]
+        lines += [f"    parent: c{i - 1}"] if i else []
+    path = tmp_path / "deep.yaml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    started = time.perf_counter()
+    book = load_codebook(path)
+    frame = book.to_frame()
+    assert time.perf_counter() - started < 5
+    assert frame["level"].tolist()[-1] == 2999
+    assert set(frame["field"]) == {"c0"}
+    assert book.ancestors("c3")[::-1] == ["c0", "c1", "c2"]
+    # a cycle at the end of the long chain is still found, once
+    path.write_text(
+        path.read_text().replace("    keywords: [w0]\n", "    keywords: [w0]\n    parent: c2999\n")
+    )
+    [(row, column, message)] = problems_of(path)
+    assert (row, column) == (2, "parent")
+    assert message.startswith("cycle of parents: c0 → c2999 → c2998")
+
+
+def test_codebook_does_not_reach_into_tagging() -> None:
+    """Issue 11 point 8: the shared matcher helper lives in _text, not in tagging."""
+    import workshop_analysis.codebook as cbmod
+
+    source = Path(cbmod.__file__).read_text(encoding="utf-8")
+    assert not re.search(r"^\s*(from \.tagging|import .*tagging)", source, re.M)

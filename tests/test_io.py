@@ -316,3 +316,192 @@ def test_cli_reports_a_limit_without_traceback(
     err = capsys.readouterr().err
     assert "5 rows; the limit is 2 statements per workshop" in err
     assert "Traceback" not in err
+
+
+# --- issue 12: bounded parsing and real-world quirks --------------------------------------
+
+BAD = Path(__file__).resolve().parent / "fixtures" / "bad"
+
+
+def test_excel_sep_line_sets_the_delimiter_and_is_not_a_row() -> None:
+    records = read_records(BAD / "sep-line.csv")
+    assert records["text"].tolist() == ["Mehr Zeit, mehr Geld", "Gute Moderation"]
+    assert records["kind"].tolist() == ["need", "praise"]
+
+
+def test_one_column_csv_keeps_commas_and_semicolons(tmp_path: Path) -> None:
+    records = read_records(BAD / "one-column-commas.csv")
+    assert records["text"].tolist() == [
+        "Mehr Zeit, mehr Geld, mehr Personal",
+        "Gute Moderation, klare Ziele",
+    ]
+    path = tmp_path / "records.csv"
+    path.write_text('Aussage\nWeniger Papier; mehr Praxis\n"Zitat, mit ""Quote"""\n')
+    assert read_records(path)["text"].tolist() == [
+        "Weniger Papier; mehr Praxis",
+        'Zitat, mit "Quote"',
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "texts"),
+    [
+        ("macroman.csv", ["Mehr Zeit für Übungen", "Größere Räume, schöne Straße"]),
+        ("cp1250.csv", ["Mehr Zeit für Übungen", "Schöne Übung"]),
+    ],
+)
+def test_legacy_encodings_are_detected(name: str, texts: list[str]) -> None:
+    records = read_records(BAD / name)
+    assert records["text"].tolist() == texts
+    if name == "cp1250.csv":
+        assert records["source"].tolist() == ["Łódź", "Kraków"]
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "Mehr Zeit für Übungen, größere Räume",  # umlauts: the same bytes in cp1252/cp1250
+        "Café crème à la française",
+        "Ø 3 Teilnehmer – „gut“ … 5 € § 16i",
+    ],
+)
+def test_german_cp1252_is_still_read_as_cp1252(tmp_path: Path, statement: str) -> None:
+    path = tmp_path / "records.csv"
+    path.write_bytes(f"Art;Aussage\nLob;{statement}\n".encode("cp1252"))
+    assert read_records(path)["text"].tolist() == [statement]
+
+
+@pytest.mark.parametrize(
+    ("statement", "encoding"),
+    [("Dvořák", "cp1250"), ("Smørrebrød", "cp1252"), ("Άλφα βήτα γάμμα", "cp1253")],
+)
+def test_unclear_legacy_encoding_is_refused_not_garbled(
+    tmp_path: Path, statement: str, encoding: str
+) -> None:
+    path = tmp_path / "records.csv"
+    path.write_bytes(f"Art;Aussage\nLob;{statement}\n".encode(encoding))
+    with pytest.raises(InputError, match="cannot tell the encoding") as err:
+        read_records(path)
+    assert [(p.file, p.row) for p in err.value.problems] == [(str(path), 2)]
+
+
+def test_word_bullets_numbered_items_and_code_fences() -> None:
+    assert read_records(BAD / "word-bullets.md")["text"].tolist() == [
+        "Mehr Zeit für Übungen",
+        "Kleinere Gruppen",
+        "Gute Moderation",
+        "Zu wenig Pausen",
+    ]
+    assert read_records(BAD / "code-fence.md")["text"].tolist() == [
+        "Mehr Zeit für Übungen",
+        "Gute Moderation",
+    ]
+
+
+def test_statements_in_a_markdown_table() -> None:
+    records = read_records(BAD / "statements-in-table.md")
+    assert records["text"].tolist() == [
+        "Mehr Zeit, mehr Geld",
+        "Gute Moderation",
+        "Zu wenig Pausen",
+        "Kleinere Gruppen",
+    ]
+    assert records["kind"].tolist() == ["need", "praise", "concern", "wish"]
+    assert records["source"].tolist()[::2] == ["JC Essen", "BA"]
+    assert set(records["section"]) == {"Tisch 1"}
+
+
+def test_markdown_emphasis_markers_are_stripped() -> None:
+    records = read_records(BAD / "emphasis.md")
+    assert records["text"].tolist() == ["Wir wollen mehr Zeit für Übungen", "Gute Moderation"]
+    assert records["kind"].tolist()[0] == "wish"
+
+
+@pytest.mark.parametrize(
+    ("written", "read"),
+    [
+        ("_want_ it", "want it"),
+        ("**fett** und *kursiv*", "fett und kursiv"),
+        ("__x__", "x"),
+        ("theorie_praxis und snake_case_name", "theorie_praxis und snake_case_name"),
+        ("5 * 3 = 15", "5 * 3 = 15"),
+        ("*nicht geschlossen", "*nicht geschlossen"),
+    ],
+)
+def test_strip_emphasis(written: str, read: str) -> None:
+    from workshop_analysis.io import strip_emphasis
+
+    assert strip_emphasis(written) == read
+
+
+def test_front_matter_date_and_yaml_are_checked(tmp_path: Path) -> None:
+    with pytest.raises(InputError) as err:
+        read_records(BAD / "frontmatter-bad-date.md")
+    assert [(p.row, p.column) for p in err.value.problems] == [(3, "date")]
+    path = tmp_path / "p.md"
+    path.write_text("---\nworkshop: w1\nworkshop: w2\n---\n## A\n- x\n", encoding="utf-8")
+    with pytest.raises(InputError, match="appears twice") as err:
+        read_records(path)
+    assert err.value.problems[0].row == 3
+
+
+def test_merged_section_cells_fill_down() -> None:
+    records = read_records(BAD / "xlsx-merged-section.xlsx")
+    assert records["section"].tolist() == ["Grundqualifizierung"] * 3 + ["Führung"]
+
+
+def test_visible_sheet_wins_over_hidden_records_sheet_and_chart_sheets_are_skipped() -> None:
+    assert read_records(BAD / "xlsx-hidden-records-sheet.xlsx")["text"].tolist() == [
+        "Mehr Zeit für Übungen",
+        "Gute Moderation",
+        "Zu wenig Pausen",
+    ]
+    assert read_records(BAD / "xlsx-chart-sheet.xlsx")["text"].tolist() == [
+        "Mehr Zeit für Übungen",
+        "Gute Moderation",
+    ]
+
+
+def test_xlsx_sheet_and_cell_limits(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from workshop_analysis import io as wio
+
+    book = openpyxl.Workbook()
+    book.active.title = "records"
+    book.active.append(["Art", "Aussage"])
+    for i in range(30):
+        book.active.append(["Bedarf", f"Aussage {i}"])
+    for i in range(3):
+        book.create_sheet(f"Notiz {i}")
+    path = tmp_path / "w.xlsx"
+    book.save(path)
+    monkeypatch.setattr(wio, "MAX_XLSX_SHEETS", 3)
+    with pytest.raises(InputError, match="the workbook has 4 sheets; at most 3 are read"):
+        read_records(path)
+    monkeypatch.setattr(wio, "MAX_XLSX_SHEETS", 500)
+    monkeypatch.setattr(wio, "MAX_XLSX_CELLS", 40)
+    with pytest.raises(InputError, match="has more than 40 cells"):
+        read_records(path)
+
+
+@pytest.mark.parametrize(
+    "piece", ["a@", ".", "-", "1", " (quelle:", "{codes:", "_x ", "*", " ", "[", "\u00ad"]
+)
+@pytest.mark.parametrize("suffix", [".csv", ".md"])
+def test_readers_are_linear_on_one_megabyte_of_adversarial_text(
+    tmp_path: Path, piece: str, suffix: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import time
+
+    from workshop_analysis import config
+
+    monkeypatch.setattr(config, "MAX_TEXT_CHARS", 2_000_000)  # read it all, do not stop early
+    body = piece * (1_000_000 // len(piece)) + "x"
+    path = tmp_path / f"records{suffix}"
+    if suffix == ".csv":
+        path.write_text(f"Aussage\n{body.replace(chr(34), '')}\n", encoding="utf-8")
+    else:
+        path.write_text(f"## A\n- [Bedarf] {body}\n", encoding="utf-8")
+    started = time.perf_counter()
+    records = read_records(path)
+    assert time.perf_counter() - started < 5
+    assert records["text"].iloc[0].endswith("x")  # all of it read as one statement

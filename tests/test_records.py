@@ -30,6 +30,12 @@ from workshop_analysis.records import DTYPES, canonical_column, normalise_kind, 
         ("Kritik", "concern"),
         ("Problem", "concern"),
         ("Herausforderung", "concern"),
+        ("Forderung", "need"),
+        ("Forderungen", "need"),
+        ("Hürde", "concern"),
+        ("Huerden", "concern"),
+        ("Frage", "concern"),
+        ("offene Fragen", "concern"),
         ("praise", "praise"),
         ("", None),
         (None, None),
@@ -188,3 +194,62 @@ def test_text_limit_is_read_from_config(monkeypatch: pytest.MonkeyPatch) -> None
     (problem,) = err.value.problems
     assert (problem.row, problem.column) == (3, "Aussage")
     assert problem.message == "text is 7 characters long; at most 5 are accepted (a paste error?)"
+
+
+@pytest.mark.parametrize(
+    ("written", "hint"),
+    [("Wunch", "did you mean 'wunsch', i.e. wish?"), ("Probelm", "did you mean 'problem'")],
+)
+def test_unknown_kind_suggests_the_nearest_word(written: str, hint: str) -> None:
+    raw = pd.DataFrame({"Art": ["Bedarf", written], "Aussage": ["Mehr Zeit", "Weniger"]})
+    with pytest.raises(InputError) as err:
+        normalise_records(raw, workshop="w", file="f.csv")
+    [problem] = err.value.problems
+    assert (problem.row, problem.column) == (3, "Art")
+    assert hint in problem.message
+
+
+def test_unknown_kind_without_a_near_word_has_no_suggestion() -> None:
+    raw = pd.DataFrame({"Art": ["Begeisterung"], "Aussage": ["Mehr Zeit"]})
+    with pytest.raises(InputError) as err:
+        normalise_records(raw, workshop="w")
+    assert "did you mean" not in err.value.problems[0].message
+
+
+def test_invisible_characters_inside_words_are_removed_so_keywords_match() -> None:
+    from workshop_analysis.codebook import Code, Codebook
+    from workshop_analysis.tagging import tag
+
+    raw = pd.DataFrame(
+        {
+            "Aussage": [
+                "Mehr Weiter\u00adbildung für Führungs\u200bkräfte",
+                "Emoji 👩\u200d👧 bleibt",
+            ]
+        }
+    )
+    records = normalise_records(raw, workshop="w")
+    assert records["text"].tolist() == [
+        "Mehr Weiterbildung für Führungskräfte",
+        "Emoji 👩\u200d👧 bleibt",
+    ]
+    codebook = Codebook((Code("wb", "Weiterbildung", keywords=("weiterbildung",)),))
+    assert tag(records, codebook).records["codes"].tolist()[0] == ["wb"]
+
+
+@pytest.mark.parametrize(
+    "text", ["\u200b", "\u200b\u200d\u2060", "\u00ad \ufeff", "\u3164", " \u0301"]
+)
+def test_a_statement_needs_visible_text(text: str) -> None:
+    raw = pd.DataFrame({"Aussage": ["Mehr Zeit", text]})
+    with pytest.raises(InputError) as err:
+        normalise_records(raw, workshop="w", file="f.csv")
+    [problem] = err.value.problems
+    assert (problem.row, problem.column) == (3, "Aussage")
+    assert problem.message.startswith(("text has no visible character", "text is empty"))
+
+
+def test_duplicate_column_labels_are_a_problem_not_a_crash() -> None:
+    raw = pd.DataFrame([["Mehr Zeit", "Mehr Geld"]], columns=["Aussage", "Aussage"])
+    with pytest.raises(InputError, match="column name appears twice"):
+        normalise_records(raw, workshop="w", file="f.csv")

@@ -25,6 +25,7 @@ An action without an entry is ``open``.
 
 from __future__ import annotations
 
+import datetime
 import os
 import re
 import shutil
@@ -125,21 +126,21 @@ def _scalar_date(value: Any) -> str | None:
     m = _GERMAN_DATE.match(text)
     if m:
         text = f"{m[3]}-{int(m[2]):02d}-{int(m[1]):02d}"
-    return text if _DATE.match(text) else None
+    if not _DATE.match(text):
+        return None
+    try:  # 2017-13-45 has the shape of a date but is none
+        datetime.date.fromisoformat(text)
+    except ValueError:
+        return None
+    return text
 
 
-def _compose(path: Path) -> yaml.Node | None:
+def _compose(path: Path, *, duplicates: bool = False) -> yaml.Node | None:
     """Parse a YAML file into nodes (keeps every line; scalars stay strings)."""
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        raise InputError([Problem(str(path), None, "", "not UTF-8 text")]) from None
-    try:
-        return yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        raise InputError([Problem(str(path), line, "", f"not valid YAML: {err}")]) from None
+    from . import _yaml
+
+    # bounded (no alias bombs); duplicate keys refused unless the caller reports them
+    return _yaml.compose(_yaml.read_text(path), str(path), duplicates=duplicates)
 
 
 def _line(node: yaml.Node) -> int:
@@ -541,7 +542,7 @@ def load_status(path: str | Path | None) -> pd.DataFrame:
         return empty
     path = Path(path)
     name = str(path)
-    root = _compose(path)
+    root = _compose(path, duplicates=True)  # reported below with the other problems
     if root is None:
         return empty
     if not isinstance(root, yaml.MappingNode):

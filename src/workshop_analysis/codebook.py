@@ -18,7 +18,9 @@ from typing import Any
 import pandas as pd
 import yaml
 
+from . import _yaml
 from ._keywords import lower_text, parse_keyword
+from ._text import SEPARATOR, compile_codebook
 from .errors import InputError, Problem
 
 #: Allowed action horizons.
@@ -81,6 +83,7 @@ class Codebook:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_by_id", {c.id: c for c in self.codes})
+        object.__setattr__(self, "_ancestors", {})
 
     def __getitem__(self, code_id: str) -> Code:
         return self._by_id[code_id]  # type: ignore[attr-defined]
@@ -105,12 +108,22 @@ class Codebook:
 
     def ancestors(self, code_id: str) -> list[str]:
         """Ids of the parent, grand-parent, … of a code (nearest first)."""
-        out: list[str] = []
-        parent = self[code_id].parent
-        while parent is not None and parent in self and parent not in out:
-            out.append(parent)
-            parent = self[parent].parent
-        return out
+        cache: dict[str, tuple[str, ...]] = self._ancestors  # type: ignore[attr-defined]
+        if code_id not in cache:
+            chain: list[str] = []
+            seen: set[str] = {code_id}
+            parent = self[code_id].parent
+            while parent is not None and parent in self and parent not in seen:
+                if parent in cache:  # known chain: reuse it (3,000-deep chains stay linear)
+                    rest = cache[parent]
+                    cut = next((i for i, p in enumerate(rest) if p in seen), len(rest))
+                    chain += [parent, *rest[:cut]]
+                    break
+                chain.append(parent)
+                seen.add(parent)
+                parent = self[parent].parent
+            cache[code_id] = tuple(chain)
+        return list(cache[code_id])
 
     def top_level(self, code_id: str) -> str:
         """Id of the top-level ancestor (the *field of action*); the code itself if top-level."""
@@ -167,6 +180,25 @@ CODE_KEYS: tuple[str, ...] = (
 )
 _ID = re.compile(r"^[a-z0-9][a-z0-9_.\-]*$")
 
+#: Most umlaut units (ä/ae, ö/oe, ü/ue, ß/ss) in one keyword: each doubles the spellings
+#: the matcher searches for (8 units: 256 spellings).
+MAX_KEYWORD_UNITS = 8
+#: Most spellings of all keywords and exclude words of a codebook together (the matcher's
+#: memory grows with them: about 250 MB for 50,000).
+MAX_SPELLINGS = 50_000
+_UNIT_TOKENS = frozenset({"ae", "oe", "ue", "ss"})
+
+
+def spelling_count(keyword: str) -> int:
+    """How many literal spellings the matcher searches for ``keyword`` (2 per umlaut unit).
+
+    Examples
+    --------
+    >>> spelling_count("führungskräfte"), spelling_count("strasse")
+    (4, 2)
+    """
+    return 2 ** sum(t in _UNIT_TOKENS for t in parse_keyword(keyword).tokens)
+
 
 class CodebookWarning(UserWarning):
     """A codebook is usable but probably not what was meant (e.g. a keyword matching nothing)."""
@@ -209,8 +241,25 @@ def _word_list(
                 )
             problems.append(Problem(file, line, column, message))
             continue
+        units = sum(t in _UNIT_TOKENS for t in parsed.tokens)
+        if units > MAX_KEYWORD_UNITS:
+            problems.append(
+                Problem(
+                    file,
+                    line,
+                    column,
+                    f"keyword {_short(parsed.raw)} has {units} umlauts or ae/oe/ue/ss, each "
+                    f"matched in two spellings ({2**units:,} spellings); at most "
+                    f"{MAX_KEYWORD_UNITS} per keyword: split it into shorter keywords",
+                )
+            )
+            continue
         words.append(parsed.raw)
     return tuple(words)
+
+
+def _short(text: str, limit: int = 60) -> str:
+    return repr(text if len(text) <= limit else text[: limit - 1] + "…")
 
 
 def _text(
@@ -274,10 +323,8 @@ def load_codebook(
     InputError
         Listing every problem with file and line.
     """
-    from .overrides import load_yaml_with_lines
-
     file = str(path)
-    data = load_yaml_with_lines(path)
+    data = _yaml.load(path)
     problems: list[Problem] = []
     if data is None:
         raise InputError([Problem(file, None, "", "the codebook is empty")])
@@ -373,6 +420,18 @@ def load_codebook(
             )
         )
 
+    total = sum(spelling_count(w) for c in codes for w in (*c.keywords, *c.exclude))
+    if total > MAX_SPELLINGS:
+        problems.append(
+            Problem(
+                file,
+                top_line,
+                "codes",
+                f"the keywords and exclude words have {total:,} spellings together (each "
+                f"umlaut or ae/oe/ue/ss doubles them); at most {MAX_SPELLINGS:,} are "
+                "matched: use fewer or shorter keywords (or '*' parts)",
+            )
+        )
     ids = {c.id for c in codes if c.id}
     parents = {c.parent for c in codes if c.parent}
     manual_only: list[Code] = []
@@ -386,21 +445,24 @@ def load_codebook(
         if not raw_keywords[code.id] and code.id and code.id not in parents:
             manual_only.append(code)
     parent_of = {c.id: c.parent for c in codes if c.id}
-    reported: set[str] = set()
+    # Each code is walked once (linear in the number of codes, also for a 3,000-deep
+    # chain): 1 = on the path being walked, 2 = done.
+    state: dict[str, int] = {}
     for code in codes:
-        chain = [code.id]
-        parent = code.parent
-        while parent is not None and parent in parent_of and parent not in chain:
-            chain.append(parent)
-            parent = parent_of[parent]
-        if parent is not None and parent in chain:
-            cycle = chain[chain.index(parent) :]
-            if not reported.intersection(cycle):
-                reported.update(cycle)
-                path_text = " → ".join([*cycle, parent])
-                problems.append(
-                    Problem(file, code.line, "parent", f"cycle of parents: {path_text}")
-                )
+        if not code.id or state.get(code.id):
+            continue
+        chain: list[str] = []
+        node: str | None = code.id
+        while node is not None and node in parent_of and not state.get(node):
+            state[node] = 1
+            chain.append(node)
+            node = parent_of[node]
+        if node is not None and state.get(node) == 1:
+            cycle = chain[chain.index(node) :]
+            path_text = " → ".join([*cycle, node])
+            problems.append(Problem(file, code.line, "parent", f"cycle of parents: {path_text}"))
+        for visited in chain:
+            state[visited] = 2
     if problems:
         raise InputError(problems)
     for code in manual_only:
@@ -418,14 +480,12 @@ def load_codebook(
 
 def _check_corpus(codebook: Codebook, corpus: Iterable[str] | pd.DataFrame) -> None:
     """Warn about keywords that match none of the texts of ``corpus``."""
-    from .tagging import _SEPARATOR, compile_codebook
-
     if isinstance(corpus, pd.DataFrame):
         texts = ["" if pd.isna(t) else str(t) for t in corpus["text"].tolist()]
     else:
         texts = [str(t) for t in corpus]
     matcher, owners = compile_codebook(codebook)
-    found = {entry for entry, *_ in matcher.scan(lower_text(_SEPARATOR.join(texts)))}
+    found = {entry for entry, *_ in matcher.scan(lower_text(SEPARATOR.join(texts)))}
     for ci, code in enumerate(codebook.codes):
         dead = [
             matcher.keywords[i].raw

@@ -122,6 +122,10 @@ _RC: dict[str, Any] = {
     "image.cmap": "cividis",
     "hatch.linewidth": 0.8,
     "svg.hashsalt": "workshop-analysis",  # stable ids in SVG output
+    # user text (code labels, sections, titles) is shown literally: "$", "_", "^" and "\\"
+    # never start mathtext or LaTeX
+    "text.parse_math": False,
+    "text.usetex": False,
     "pdf.fonttype": 42,
 }
 

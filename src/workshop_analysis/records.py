@@ -16,7 +16,9 @@ source     string         no (NA)    who said it: role or organisation
 date       string         no (NA)    ISO date ``YYYY-MM-DD``
 kind       string         no (NA)    ``need``, ``wish``, ``praise`` or ``concern``;
                                      German input (Bedarf, Wunsch, Lob, Kritik, Problem,
-                                     …) is normalised; NA means "infer later"
+                                     …) is normalised (see :data:`KIND_ALIASES`:
+                                     "Forderung" is a need, "Hürde" and "Frage" a
+                                     concern); NA means "infer later"
 text       string         yes        the statement as written (non-empty)
 codes      object (list)  no ([])    codes assigned by hand; ``;``-separated on input,
                                      a sorted list of ``str`` in the table
@@ -28,6 +30,7 @@ Input column names may be English (above) or German: see :data:`COLUMN_ALIASES`.
 from __future__ import annotations
 
 import datetime
+import difflib
 import hashlib
 import re
 import unicodedata
@@ -78,6 +81,9 @@ KIND_ALIASES: dict[str, str] = {
     "bedürfnis": "need",
     "bedürfnisse": "need",
     "handlungsbedarf": "need",
+    # "Forderung" is what participants demand: a need (not a wish), as "Bedarf"
+    "forderung": "need",
+    "forderungen": "need",
     "wishes": "wish",
     "wunsch": "wish",
     "wünsche": "wish",
@@ -102,6 +108,15 @@ KIND_ALIASES: dict[str, str] = {
     "schwierigkeiten": "concern",
     "herausforderung": "concern",
     "herausforderungen": "concern",
+    "hürde": "concern",
+    "hürden": "concern",
+    "huerde": "concern",
+    "huerden": "concern",
+    # an open question raised in a workshop is a concern (something unresolved)
+    "frage": "concern",
+    "fragen": "concern",
+    "offene frage": "concern",
+    "offene fragen": "concern",
     "negativ": "concern",
     "criticism": "concern",
     "problems": "concern",
@@ -233,6 +248,14 @@ def _is_iso_date(value: str) -> bool:
 #: Control characters (Unicode category Cc) other than tab and line feed, and the
 #: noncharacters U+FFFE/U+FFFF: :func:`clean_text` turns each into a space.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff]")
+#: Invisible characters that text pasted from PDF or Word carries inside words: soft
+#: hyphen, zero-width space and non-joiner, word joiner, Mongolian vowel separator and
+#: U+FEFF (BOM / zero-width no-break space); :func:`clean_text` removes them, so that
+#: "Weiter\u00adbildung" is "Weiterbildung" and keywords match. A zero-width joiner is
+#: removed only between two letters or digits (in emoji it joins the pictures).
+_INVISIBLE = re.compile(r"[\u00ad\u200b\u200c\u2060\u180e\ufeff]|(?<=\w)\u200d(?=\w)")
+#: Characters that are letters or symbols to Unicode but show as blank space.
+_BLANK_LOOKING = frozenset("\u115f\u1160\u3164\uffa0\u2800")
 
 
 def clean_text(value: str) -> str:
@@ -240,8 +263,10 @@ def clean_text(value: str) -> str:
 
     Line breaks (``\\r\\n``, ``\\r``) become ``\\n``; every other control character
     (NUL, form feed, C1 controls, …; tab and line feed stay) and U+FFFE/U+FFFF become a
-    space (spreadsheets cannot store them); the result is NFC with outer white space
-    stripped. Everything else (RTL text, emoji, BOM characters, U+2028) is kept as is.
+    space (spreadsheets cannot store them); soft hyphens, zero-width spaces, non-joiners,
+    word joiners and U+FEFF are removed (and a zero-width joiner between letters); the
+    result is NFC with outer white space stripped. Everything else (RTL text, emoji,
+    U+2028) is kept as is.
 
     Examples
     --------
@@ -250,7 +275,26 @@ def clean_text(value: str) -> str:
     """
     if not value.isprintable():  # fast path for plain text: nothing to replace
         value = _CONTROL.sub(" ", value.replace("\r\n", "\n").replace("\r", "\n"))
+        value = _INVISIBLE.sub("", value)
     return unicodedata.normalize("NFC", value).strip()
+
+
+def has_visible_text(text: str) -> bool:
+    """Whether ``text`` holds a character one can see: a letter, digit, punctuation or
+    symbol (not only white space, zero-width or other format characters, combining
+    marks on nothing, private-use characters or blank-looking fillers such as U+3164).
+
+    Examples
+    --------
+    >>> has_visible_text("Mehr Zeit"), has_visible_text("\u200b\u200d\u2060 \u3164")
+    (True, False)
+    """
+    for ch in text:
+        if ch in _BLANK_LOOKING:
+            continue
+        if ch.isalnum() or unicodedata.category(ch)[0] in "LNPS":
+            return True
+    return False
 
 
 def _blank(value: object) -> bool:
@@ -302,6 +346,11 @@ def normalise_records(
 
     renamed: dict[str, str] = {}
     original: dict[str, str] = {}
+    if raw.columns.duplicated().any():  # e.g. a frame built by hand: name them, never crash
+        dupes = sorted({str(c) for c in raw.columns[raw.columns.duplicated()]})
+        raise InputError(
+            [Problem(file, 1 if rows else None, d, "column name appears twice") for d in dupes]
+        )
     for col in raw.columns:
         canon = canonical_column(str(col))
         if canon is None:
@@ -351,6 +400,16 @@ def normalise_records(
     for i, text in enumerate(texts):
         if not text:
             problems.append(Problem(file, rows[i], col_name("text"), "text is empty"))
+        elif not (text[0].isascii() and text[0].isalnum()) and not has_visible_text(text):
+            problems.append(
+                Problem(
+                    file,
+                    rows[i],
+                    col_name("text"),
+                    "text has no visible character (only white space or invisible characters "
+                    "such as zero-width spaces, soft hyphens or joiners)",
+                )
+            )
         elif len(text) > limit:
             problems.append(
                 Problem(
@@ -475,7 +534,11 @@ def _kind_or_problem(value: object) -> tuple[str | None, str | None]:
         return normalise_kind(value), None
     except KeyError:
         allowed = ", ".join(KINDS) + " (or German: Bedarf, Wunsch, Lob, Kritik, Problem, …)"
-        return None, f"unknown kind {str(value).strip()!r}; allowed: {allowed}"
+        written = str(value).strip()
+        key = unicodedata.normalize("NFC", written).lower()
+        close = difflib.get_close_matches(key, list(KIND_ALIASES), n=1, cutoff=0.75)
+        hint = f" (did you mean {close[0]!r}, i.e. {KIND_ALIASES[close[0]]}?)" if close else ""
+        return None, f"unknown kind {written!r}{hint}; allowed: {allowed}"
 
 
 def _date_or_problem(written: object) -> tuple[str | None, str | None]:

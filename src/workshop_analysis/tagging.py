@@ -66,7 +66,8 @@ from typing import Any, NamedTuple
 import numpy as np
 import pandas as pd
 
-from ._keywords import Folded, Keyword, Matcher, parse_keyword
+from ._keywords import Folded
+from ._text import SEPARATOR, compile_codebook
 from .codebook import Codebook
 from .errors import InputError, Problem
 from .overrides import load_overrides
@@ -86,7 +87,7 @@ EVIDENCE_COLUMNS: tuple[str, ...] = (
 #: Evidence origins, in the order used when sorting rows that share record and position.
 ORIGINS: tuple[str, ...] = ("keyword", "parent", "manual")
 
-_SEPARATOR = "\x00"
+_SEPARATOR = SEPARATOR
 
 
 class TaggingWarning(UserWarning):
@@ -107,21 +108,6 @@ class TagResult(NamedTuple):
 
     records: pd.DataFrame
     evidence: pd.DataFrame
-
-
-def compile_codebook(codebook: Codebook) -> tuple[Matcher, list[tuple[int, bool]]]:
-    """Compile keywords and exclude words of all codes into one :class:`Matcher`.
-
-    Returns the matcher and, for each matcher entry, ``(code index, is_exclude)``.
-    """
-    keywords: list[Keyword] = []
-    owners: list[tuple[int, bool]] = []
-    for ci, code in enumerate(codebook.codes):
-        for words, is_exclude in ((code.keywords, False), (code.exclude, True)):
-            for word in words:
-                keywords.append(parse_keyword(word))
-                owners.append((ci, is_exclude))
-    return Matcher(keywords), owners
 
 
 def _strings(column: pd.Series) -> list[str]:
