@@ -309,6 +309,8 @@ def _name_word(word: str, strict: bool, extra: frozenset[str] = frozenset()) -> 
         return True
     if _known(word):
         return not (strict and word in COMMON_WORDS)
+    if (word in PLACES or word in COMMON_WORDS) and not strict:
+        return word.casefold() not in STOP_WORDS and word.casefold() not in _NOT_NAMES
     if word in PLACES or word in COMMON_WORDS or _nounish(word):
         return False
     return len(word) >= 2
@@ -433,7 +435,7 @@ def _context_names(
         if t.kind == "w":
             dot = i + 1 < n and toks[i + 1].text == "."
             if (low in _SALUTATIONS and t.text[0].isupper()) or (low in _SALUTATIONS_DOT and dot):
-                k = _skip_titles(toks, i + 1 + (dot and low in _SALUTATIONS_DOT), roles=True)
+                k = _skip_titles(toks, i + 1 + dot, roles=True)
                 r = _chain(toks, k, strict=False, extra=extra)
                 hit = (i, *r) if r else None
             elif low in _TITLE_TRIGGERS and t.text[0].isupper():
@@ -454,7 +456,14 @@ def _context_names(
                 hit = (i, *r) if r else None
             elif i + 1 < n and toks[i + 1].text.casefold() in _SPEECH and _speaker(toks, i, extra):
                 hit = (i, i + 1, [t.text])
-            elif i >= 1 and _cited(toks, i) and _name_word(t.text, True, extra):
+            elif i >= 1 and _cited(toks, i) and _name_word(t.text, True, extra) and (
+                toks[i - 1].text.casefold() in _CITING
+                or _known(t.text)
+                or t.text in extra
+                or not t.text.isascii()
+                or i + 1 == n
+                or toks[i + 1].kind == "p"
+            ):
                 r = _chain(toks, i, strict=True, extra=extra)
                 hit = (i, *r) if r else None
         if hit is not None and hit[1] > hit[0]:
@@ -472,6 +481,16 @@ def _context_names(
                 found[-1] = (prev[0], end, f"{words[0]} {prev[2]}")
             else:
                 found.append((start, end, _canonical(words)))
+            # "Kollegen Hinrichs und Albayrak", "Frau Weber und Nowak": a second name
+            if (
+                end + 1 < n
+                and toks[end].text.casefold() in {"und", "and", "sowie", "&"}
+                and (low in _SALUTATIONS or low in _TITLE_TRIGGERS or _is_role(t.text))
+            ):
+                r = _chain(toks, end + 1, strict=True, extra=extra)
+                if r is not None:
+                    found.append((end + 1, r[0], _canonical(r[1])))
+                    end = r[0]
             i = max(end, i + 1)
         else:
             i += 1
@@ -668,8 +687,8 @@ def _known_forms(people: _People) -> tuple[dict[str, list[tuple[tuple[str, ...],
     alone: dict[str, str] = {}
     for key, name in people.names.items():
         words = [t.text for t in _tokens(name)]
-        forms = [tuple(w.casefold() for w in words)]
-        split = [w for w in name.split()]
+        split = name.split()
+        forms = [tuple(w.casefold() for w in words)] if len(split) >= 2 else []
         if len(split) >= 2:
             forms.append(
                 tuple(t.text.casefold() for t in _tokens(f"{split[-1]}, {' '.join(split[:-1])}"))
@@ -715,7 +734,7 @@ def _known_spans(
                 i >= 1 and _cited(toks, i)
             )
             after_article = i >= 1 and toks[i - 1].text.casefold() in _DETERMINERS
-            if context or not (ambiguous or after_article):
+            if not after_article and (context or not ambiguous):
                 hit = (i, i + 1, alone[word])
         if hit is not None:
             found.append(hit)
