@@ -107,7 +107,10 @@ _INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
 _STRIP_INVISIBLE = str.maketrans("", "", _INVISIBLE)
 #: A word (letters, combining marks, invisible joiners, inner apostrophes), a number, or
 #: any other visible character. Each alternative consumes what it matches: linear.
-_TOKEN = re.compile(rf"[^\W\d_](?:[^\W\d_]|[\u0300-\u036f{_INVISIBLE}]|['’](?=[^\W\d_]))*|\d+|\S")
+_TOKEN = re.compile(
+    rf"[^\W\d_](?:[^\W\d_]|[\u0300-\u036f{_INVISIBLE}]|['’-](?=[^\W\d_]))*"
+    r"|\d+|([^\w\s])\1*"
+)
 _SALUTATIONS = {"frau", "herr", "herrn", "mr", "mrs", "ms", "miss", "mx"}
 #: Abbreviated salutations: a name only when a dot follows ("Hr. Meier", "Fr. Nowak").
 _SALUTATIONS_DOT = {"hr", "fr", "hrn"}
@@ -253,26 +256,25 @@ class _Tok(NamedTuple):
 
 
 def _tokens(value: str) -> list[_Tok]:
-    """Words, numbers and other characters; words joined by a hyphen are one word."""
+    """Words (a hyphenated compound is one word), numbers and runs of one other sign."""
     out: list[_Tok] = []
     for m in _TOKEN.finditer(value):
         text = m.group()
-        kind = "w" if text[0].isalpha() else "d" if text[0].isdigit() else "p"
-        if kind == "w":
-            text = unicodedata.normalize("NFC", text).translate(_STRIP_INVISIBLE)
-        if (
-            kind == "w"
-            and len(out) >= 2
-            and out[-1].text == "-"
-            and out[-1].start == out[-2].end
-            and out[-1].end == m.start()
-            and out[-2].kind == "w"
-        ):
-            prev = out[-2]
-            out[-2:] = [_Tok(prev.start, m.end(), f"{prev.text}-{text}", "w")]
+        first = text[0]
+        if first.isalpha():
+            if not text.isalpha():
+                text = unicodedata.normalize("NFC", text).translate(_STRIP_INVISIBLE)
+            out.append(_Tok(m.start(), m.end(), text, "w"))
         else:
-            out.append(_Tok(m.start(), m.end(), text, kind))
+            out.append(_Tok(m.start(), m.end(), text, "d" if first.isdigit() else "p"))
     return out
+
+
+def _mask(length: int, spans: Iterable[tuple[int, int]]) -> bytearray:
+    mask = bytearray(length)
+    for start, end in spans:
+        mask[start:end] = b"\x01" * (end - start)
+    return mask
 
 
 def _is_cap(word: str) -> bool:
@@ -746,10 +748,12 @@ def _known_spans(
 
 def _contacts(text: str) -> list[tuple[int, int, str]]:
     spans: list[tuple[int, int, str]] = []
+    mask = bytearray(len(text))
 
     def take(start: int, end: int, category: str) -> None:
-        if not any(s < end and start < e for s, e, _ in spans):
+        if not any(mask[start:end]):
             spans.append((start, end, category))
+            mask[start:end] = b"\x01" * (end - start)
 
     for m in _EMAIL.finditer(text):
         take(m.start(), m.end(), "email")
@@ -761,6 +765,18 @@ def _contacts(text: str) -> list[tuple[int, int, str]]:
         if digits >= 6 and not _DATE.fullmatch(m.group().strip()):
             take(m.start(), m.end(), "phone")
     return spans
+
+
+def _needs_words(value: str, lowered: set[str]) -> bool:
+    """Whether a value can hold a name: it has a capital letter, or a listed name in
+    lower case. (Values of symbols, digits and lower-case words are left to the contact
+    patterns, without splitting them into words.)"""
+    if value.lower() != value:
+        return True
+    if not lowered:
+        return False
+    folded = value.casefold()
+    return any(w in folded for w in lowered)
 
 
 def redact(
@@ -821,6 +837,7 @@ def redact(
         and w not in PLACES
         and w.casefold() not in _NOT_NAMES
     )
+    lowered = {w.casefold() for k in listed for w in people.names[k].split()}
     ids = records["record_id"] if "record_id" in records else pd.Series(records.index)
     used = [c for c in dict.fromkeys(columns) if c in records]
 
@@ -833,9 +850,10 @@ def redact(
         for value in records[column]:
             if not isinstance(value, str) or (is_source, value) in cache:
                 continue
-            toks = _tokens(value)
+            toks = _tokens(value) if _needs_words(value, lowered) else []
             contacts = _contacts(value)
-            blocked = [any(s < t.end and t.start < e for s, e, _ in contacts) for t in toks]
+            mask = _mask(len(value), ((s, e) for s, e, _ in contacts))
+            blocked = [bool(mask[t.start]) for t in toks]
             persons: list[tuple[int, int, str]] = []
             if is_source and sources == "all" and value.strip():
                 persons = [(0, len(toks), _clean_name(value))] if toks else []
@@ -861,7 +879,8 @@ def redact(
     # pass 2: known people elsewhere, then replace, now that every person has a number
     spans_of: dict[tuple[bool, str], list[tuple[int, int, str, str | None]]] = {}
     for (is_source, value), (toks, contacts, persons) in cache.items():
-        taken = [any(s < t.end and t.start < e for s, e, _ in contacts) for t in toks]
+        mask = _mask(len(value), ((s, e) for s, e, _ in contacts))
+        taken = [bool(mask[t.start]) for t in toks]
         for s, e, _ in persons:
             taken[s:e] = [True] * (e - s)
         spans: list[tuple[int, int, str, str | None]] = [(s, e, c, None) for s, e, c in contacts]
