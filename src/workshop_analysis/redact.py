@@ -58,6 +58,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import NamedTuple
@@ -277,11 +278,13 @@ def _mask(length: int, spans: Iterable[tuple[int, int]]) -> bytearray:
     return mask
 
 
+@lru_cache(maxsize=1 << 16)
 def _is_cap(word: str) -> bool:
     parts = word.split("-")
     return all(p[:1].isupper() for p in parts) and any(c.islower() for c in word)
 
 
+@lru_cache(maxsize=1 << 16)
 def _nounish(word: str) -> bool:
     low = word.casefold()
     parts = low.split("-")
@@ -293,16 +296,19 @@ def _nounish(word: str) -> bool:
     )
 
 
+@lru_cache(maxsize=1 << 16)
 def _known(word: str) -> bool:
     parts = word.split("-")
     return all(p in FIRST_NAMES or p in SURNAMES for p in parts)
 
 
+@lru_cache(maxsize=1 << 16)
 def _is_role(word: str) -> bool:
     low = word.casefold()
     return low in _ROLES or low.endswith(_ROLE_ENDINGS)
 
 
+@lru_cache(maxsize=1 << 16)
 def _name_word(word: str, strict: bool, extra: frozenset[str] = frozenset()) -> bool:
     """Whether a word can be (part of) a person's name in this context."""
     if not _is_cap(word) or word.casefold() in _SALUTATIONS or _is_role(word):
@@ -342,11 +348,16 @@ def _particles(toks: list[_Tok], k: int) -> int:
 
 
 def _skip_titles(toks: list[_Tok], k: int, roles: bool) -> int:
-    while k < len(toks):
+    """Skip at most 8 titles, roles and salutations ("Frau Ministerin Prof. Dr.")."""
+    for _ in range(8):
+        if k >= len(toks):
+            break
         low = toks[k].text.casefold()
         if low in _TITLES and toks[k].kind == "w":
             k += 1
-            while k < len(toks) and toks[k].text in {".", "-"}:
+            if k < len(toks) and toks[k].text in {".", "-"}:
+                k += 1
+            if k < len(toks) and toks[k].text == "-":
                 k += 1
         elif (roles and _is_role(toks[k].text)) or low in _SALUTATIONS:
             k = _skip_gender(toks, k + 1)
@@ -384,6 +395,8 @@ def _chain(
         if _initial(toks, end):
             if words and words[-1][-1] != "." and words[-1] not in FIRST_NAMES:
                 break
+            if len(words) >= 2 and words[-2].endswith("."):
+                break  # at most two initials in a row ("A.-L.", "J. R.")
             words.append(toks[end].text + ".")
             end += 2
             continue
@@ -415,6 +428,7 @@ def _chain(
     return end, words
 
 
+@lru_cache(maxsize=1 << 16)
 def _first(word: str) -> bool:
     return word in FIRST_NAMES or all(p in FIRST_NAMES for p in word.split("-"))
 
@@ -605,6 +619,7 @@ _STRIP_SALUTATION = re.compile(
 )
 
 
+@lru_cache(maxsize=1 << 16)
 def _clean_name(name: str) -> str:
     name = " ".join(unicodedata.normalize("NFC", str(name)).translate(_STRIP_INVISIBLE).split())
     name = _STRIP_SALUTATION.sub("", name)
