@@ -43,7 +43,7 @@ FIRST_NAMES = _words(
     Hans Hans-Jürgen Hans-Peter Hasan Hassan Heidi Heike Heiko Heinz Helga Helmut Hendrik
     Henrik Herbert Hildegard Holger Hüseyin Ibrahim Ilse Ines Ingo Ingrid Irina Irmgard
     Isabel Isabell Ivan Jakob Jan Jana Janina Jannik Jens Jessica Joachim Johanna
-    Johannes Jonas Jonathan Jörg Josef Joseph Julia Julian Juliane Jürgen Justyna Jutta 
+    Johannes Jonas Jonathan Jörg Josef Joseph Julia Julian Juliane Jürgen Justyna Jutta
     Karin Karl Karl-Heinz Karolina Katarzyna Katharina Kathrin Katja Katrin Kerstin Kevin
     Khalid Kim Klaus Konrad Krzysztof Kristina Lara Larissa Laura Lea Leah Lena Leon Leonie
     Lina Linda Lisa Lothar Louisa Luca Lucas Lukas Łukasz Luisa Lutz Magdalena Maik Malte

@@ -58,8 +58,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
@@ -181,7 +181,8 @@ _NOUN_ENDINGS = (
     "projekte", "gruppe", "gruppen", "center", "agentur", "träger", "wesen",
     "gesetz", "konzept", "konzepte", "system", "prozess", "prozesse", "netzwerk", "modul",
     "module", "thema", "themen", "frage", "fragen", "ziel", "ziele", "bereich", "bereiche",
-    "anteil", "ausbildung", "förderung", "agement", "ness", "ship", "ity", "sion", "amt", "ämter", "kunden", "menschen", "leute", "tag", "tage", "jahr", "jahre",
+    "anteil", "ausbildung", "förderung", "agement", "ness", "ship", "ity", "sion", "amt",
+    "ämter", "kunden", "menschen", "leute", "tag", "tage", "jahr", "jahre",
     "mittel", "geld", "wissen", "personal", "schulung", "schulungen",
 )  # fmt: skip
 #: Capitalised words of workshop notes that are not names (besides STOP_WORDS and nouns
@@ -472,13 +473,18 @@ def _context_names(
                 hit = (i, *r) if r else None
             elif i + 1 < n and toks[i + 1].text.casefold() in _SPEECH and _speaker(toks, i, extra):
                 hit = (i, i + 1, [t.text])
-            elif i >= 1 and _cited(toks, i) and _name_word(t.text, True, extra) and (
-                toks[i - 1].text.casefold() in _CITING
-                or _known(t.text)
-                or t.text in extra
-                or not t.text.isascii()
-                or i + 1 == n
-                or toks[i + 1].kind == "p"
+            elif (
+                i >= 1
+                and _cited(toks, i)
+                and _name_word(t.text, True, extra)
+                and (
+                    toks[i - 1].text.casefold() in _CITING
+                    or _known(t.text)
+                    or t.text in extra
+                    or not t.text.isascii()
+                    or i + 1 == n
+                    or toks[i + 1].kind == "p"
+                )
             ):
                 r = _chain(toks, i, strict=True, extra=extra)
                 hit = (i, *r) if r else None
@@ -582,9 +588,12 @@ def _person_span(toks: list[_Tok], extra: frozenset[str]) -> tuple[int, int, str
     if r and r[0] == n and len([w for w in r[1] if not w.endswith(".")]) >= 2:
         return 0, n, _canonical(r[1])
     names = [w.text for w in words if w.text.casefold() not in _PARTICLE_LEAD | _PARTICLE_MORE]
-    if 2 <= len(names) <= 4 and all(_name_word(w, True, extra) for w in names):
-        if words[0].text.casefold() not in _PARTICLE_LEAD:
-            return 0, n, " ".join(t.text for t in toks)
+    if (
+        2 <= len(names) <= 4
+        and all(_name_word(w, True, extra) for w in names)
+        and words[0].text.casefold() not in _PARTICLE_LEAD
+    ):
+        return 0, n, " ".join(t.text for t in toks)
     return None
 
 
