@@ -361,3 +361,23 @@ def test_long_adversarial_values_take_linear_time(value: str) -> None:
     result = redact(records, names=["Anna Weber"])
     assert time.perf_counter() - started < 2
     assert result.records.loc[1, "text"] == "[Person 2]"
+
+
+def test_planted_set_pseudonyms_do_not_depend_on_row_order() -> None:
+    planted = pd.read_csv(FIXTURES / "planted_set.csv", sep=";", dtype=str)
+    records = pd.DataFrame(
+        {
+            "record_id": [f"p{i:03d}" for i in range(len(planted))],
+            "source": planted["value"].where(planted["column"] == "source", ""),
+            "section": planted["value"].where(planted["column"] == "section", ""),
+            "text": planted["value"].where(planted["column"] == "text", ""),
+        }
+    ).astype("string")
+    names = read_participants(FIXTURES / "planted_participants.txt")
+    forward = redact(records, names=names)
+    backward = redact(records.sample(frac=1, random_state=3), names=names)
+    pd.testing.assert_frame_equal(
+        forward.records.set_index("record_id"),
+        backward.records.set_index("record_id").loc[forward.records["record_id"]],
+    )
+    pd.testing.assert_frame_equal(forward.pseudonyms, backward.pseudonyms)
