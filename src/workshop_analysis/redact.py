@@ -163,7 +163,7 @@ _DETERMINERS = {
     "der", "die", "das", "den", "dem", "des", "ein", "eine", "einer", "einem", "einen",
     "eines", "im", "ins", "in", "aus", "nach", "am", "zum", "zur", "vom", "beim", "kein",
     "keine", "unser", "unsere", "jede", "jeder", "jedes", "diese", "dieser", "dieses",
-    "the", "a", "an", "this", "that", "our", "every", "near", "bei", "nahe", "um",
+    "the", "a", "this", "that", "our", "every", "near", "bei", "nahe", "um",
 }  # fmt: skip
 #: Particles between a first name (or salutation) and a surname: "von der Heide".
 _PARTICLE_LEAD = {
@@ -488,6 +488,13 @@ def _context_names(
             ):
                 r = _chain(toks, i, strict=True, extra=extra)
                 hit = (i, *r) if r else None
+            elif (
+                t.text in SURNAMES
+                and t.text not in COMMON_WORDS
+                and t.text not in FIRST_NAMES
+                and not (i >= 1 and toks[i - 1].text.casefold() in _DETERMINERS)
+            ):  # a common family name that is no ordinary word: "Rückfragen an Schröder"
+                hit = (i, i + 1, [t.text])
         if hit is not None and hit[1] > hit[0]:
             start, end, words = hit
             prev = found[-1] if found else None
