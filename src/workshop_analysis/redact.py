@@ -26,7 +26,7 @@ every noun):
   (``Anja``, ``Mehmet``, with the surname that follows: ``Thomas Krüger``,
   ``Anna-Lena Müller-Lüdenscheidt``), a capitalised word before a verb of speech
   (``Müller sagte``, ``Nowak meinte``) or after one (``…, sagte Krause``,
-  ``laut Schulze``);
+  ``laut Schulze``), a common family name that is no ordinary word (``an Schröder``);
 - every name in the participants list (``names=``): the full name and ``Surname, Given
   name`` in any case, the surname and the first name alone where they stand as a name: a
   whole word (not ``Meister-Ausbildung``), and, for surnames that are also ordinary words
