@@ -242,3 +242,142 @@ def test_actions_cli_redacts_csv_and_xlsx_by_default(tmp_path: Path) -> None:
     own_cells = [str(c) for s in own.worksheets for r in s.iter_rows(values_only=True) for c in r]
     assert not (tmp_path / "own" / "private").exists()
     assert any("Jürgen Schäfer" in c for c in own_cells)
+
+
+# --- issue 12: names that hold on German names, any column, linear time ---------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Herr von der Heide schlug vor.", "[Person 1] schlug vor."),
+        ("Frau van den Berg berichtete.", "[Person 1] berichtete."),
+        ("Herr ter Horst fragte.", "[Person 1] fragte."),
+        ("Laut Frau Dr.Kaiser fehlt Personal.", "Laut [Person 1] fehlt Personal."),
+        ("Hr. Yılmaz und Fr. Nowak lobten.", "[Person 2] und [Person 1] lobten."),
+        ("Frau Müller-Lüdenscheidt regte an.", "[Person 1] regte an."),
+        ("Kollegin Brandt schrieb mit.", "Kollegin [Person 1] schrieb mit."),
+        ("Teamleiter(in) Hoffmann verwies darauf.", "Teamleiter(in) [Person 1] verwies darauf."),
+        ("A. Schmidt hat die Liste.", "[Person 1] hat die Liste."),
+        ("Anja sagte, es sei zu spät.", "[Person 1] sagte, es sei zu spät."),
+        ("Anja meinte das auch.", "[Person 1] meinte das auch."),
+        ("Kowalczyk meinte, das reiche nicht.", "[Person 1] meinte, das reiche nicht."),
+    ],
+)
+def test_names_with_particles_titles_roles_initials_and_speech(text: str, expected: str) -> None:
+    result = redact(_records(text))
+    assert result.records.loc[0, "text"] == expected
+    # "Dr" is a title, never the person
+    assert "Dr" not in " ".join(result.pseudonyms["name"])
+
+
+def test_source_forms_keep_the_organisation() -> None:
+    sources = [
+        "Schmidt, Petra (JC Essen)",
+        "Thomas Krüger, Jobcenter Bochum",
+        "A. Schmidt",
+        "Anja",
+        "Geschäftsführungen der Jobcenter",
+        "BA",
+        "JC Köln",
+    ]
+    out = redact(_records(*["x"] * len(sources), sources=sources)).records["source"].tolist()
+    # "anja" 1, "petra schmidt" 2 ("A. Schmidt" joins her by the surname), "thomas krüger" 3
+    assert out == [
+        "[Person 2] (JC Essen)",
+        "[Person 3], Jobcenter Bochum",
+        "[Person 2]",
+        "[Person 1]",
+        "Geschäftsführungen der Jobcenter",
+        "BA",
+        "JC Köln",
+    ]
+
+
+def test_section_is_redacted_by_default() -> None:
+    records = _records("Gute Runde.").assign(section=["Tisch von Frau Albers"])
+    result = redact(records)
+    assert result.records.loc[0, "section"] == "Tisch von [Person 1]"
+    assert result.log["column"].tolist() == ["section"]
+
+
+def test_compact_lower_case_iban() -> None:
+    out = redact(_records("iban de89370400440532013000 bitte")).records.loc[0, "text"]
+    assert out == "iban [IBAN] bitte"
+
+
+def test_participants_only_where_they_stand_as_names() -> None:
+    names = ["Karl Essen", "Krzysztof Meister"]
+    records = _records(
+        "Im Jobcenter Essen fehlen Plätze; das Essen war gut.",
+        "Die Meister-Ausbildung und der Meister im Handwerk.",
+        "Wie Essen sagte, fehlt Geld; laut Meister auch.",
+        "Herr Essen und Krzysztof Meister kommen.",
+    )
+    out = redact(records, names=names).records["text"].tolist()
+    assert out == [
+        "Im Jobcenter Essen fehlen Plätze; das Essen war gut.",
+        "Die Meister-Ausbildung und der Meister im Handwerk.",
+        "Wie [Person 1] sagte, fehlt Geld; laut [Person 2] auch.",
+        "[Person 1] und [Person 2] kommen.",
+    ]
+
+
+def _measure() -> dict[str, object]:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("measure", FIXTURES / "measure.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.measure()
+
+
+def test_planted_set_recall_and_false_positives() -> None:
+    """The figures of docs/redaction.md: at least 100 planted names and contacts."""
+    result = _measure()
+    per = result["per_category"]
+    planted = sum(n for n, _ in per.values())
+    removed = sum(found for _, found in per.values())
+    assert planted >= 100
+    assert removed / planted >= 0.95, result["missed"]
+    for category in ("email", "phone", "iban", "salutation", "section", "source_form"):
+        assert per[category][0] == per[category][1], (category, result["missed"])
+    assert result["false_positives"] == []
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["a@" * 500_000, "." * 1_000_000, "-" * 1_000_000, "7" * 1_000_000, "1-" * 500_000],
+    ids=["a@", "dots", "hyphens", "digits", "digit-hyphen"],
+)
+def test_long_adversarial_values_take_linear_time(value: str) -> None:
+    import time
+
+    records = _records(value, "Herr Meier", sources=[value[:100_000], "Anna Weber"])
+    records = records.assign(section=[value, "Tisch 1"])
+    started = time.perf_counter()
+    result = redact(records, names=["Anna Weber"])
+    assert time.perf_counter() - started < 2
+    assert result.records.loc[1, "text"] == "[Person 2]"
+
+
+def test_planted_set_pseudonyms_do_not_depend_on_row_order() -> None:
+    planted = pd.read_csv(FIXTURES / "planted_set.csv", sep=";", dtype=str)
+    records = pd.DataFrame(
+        {
+            "record_id": [f"p{i:03d}" for i in range(len(planted))],
+            "source": planted["value"].where(planted["column"] == "source", ""),
+            "section": planted["value"].where(planted["column"] == "section", ""),
+            "text": planted["value"].where(planted["column"] == "text", ""),
+        }
+    ).astype("string")
+    names = read_participants(FIXTURES / "planted_participants.txt")
+    forward = redact(records, names=names)
+    backward = redact(records.sample(frac=1, random_state=3), names=names)
+    pd.testing.assert_frame_equal(
+        forward.records.set_index("record_id"),
+        backward.records.set_index("record_id").loc[forward.records["record_id"]],
+    )
+    pd.testing.assert_frame_equal(forward.pseudonyms, backward.pseudonyms)
