@@ -199,7 +199,9 @@ def _legacy_encoding(data: bytes, name: str) -> str:
             continue
         mine = sum(weights[i] for i in differ)
         theirs = sum(other_weights[i] for i in differ)
-        if theirs >= 0.4 * mine or mine <= 0:
+        # too little evidence (less than one umlaut's worth, e.g. a lone "€" against a
+        # lone "Û") is refused with both readings rather than guessed
+        if theirs >= 0.4 * mine or mine < 1.0:
             _refuse_encoding(data, name, positions[differ[0]], [enc, other])
     return enc
 
