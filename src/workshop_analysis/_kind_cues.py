@@ -480,6 +480,35 @@ def umlaut_pattern(pattern: str) -> str:
     return pattern
 
 
-def compile_words(pattern: str) -> re.Pattern[str]:
-    """Compile an alternation as whole words, case-insensitive, umlaut-tolerant."""
-    return re.compile(rf"(?<!\w)(?:{umlaut_pattern(pattern)})(?!\w)", re.IGNORECASE)
+class LazyPattern:
+    """A regular expression compiled on first use (importing the package compiles nothing).
+
+    ``pattern`` and ``flags`` are known at once; the first call of a matching method
+    compiles the pattern and binds the compiled pattern's methods to the instance, so
+    later calls cost what calls on a compiled pattern cost.
+    """
+
+    _METHODS = ("search", "match", "fullmatch", "finditer", "findall", "sub", "split")
+
+    def __init__(self, pattern: str, flags: int = 0) -> None:
+        self.pattern = pattern
+        self.flags = flags
+
+    def __getattr__(self, name: str) -> object:
+        # only called for attributes not set yet: compile, then bind the methods
+        if name.startswith("__"):
+            raise AttributeError(name)
+        compiled = re.compile(self.pattern, self.flags)
+        self.compiled = compiled
+        for method in self._METHODS:
+            setattr(self, method, getattr(compiled, method))
+        self.groupindex = compiled.groupindex
+        return getattr(self, name) if name in self.__dict__ else getattr(compiled, name)
+
+    def __repr__(self) -> str:
+        return f"LazyPattern({self.pattern!r}, {self.flags!r})"
+
+
+def compile_words(pattern: str) -> LazyPattern:
+    """An alternation as whole words, case-insensitive, umlaut-tolerant (compiled lazily)."""
+    return LazyPattern(rf"(?<!\w)(?:{umlaut_pattern(pattern)})(?!\w)", re.IGNORECASE)

@@ -121,6 +121,7 @@ from ._kind_cues import (
     SECTION_CUES,
     SUBJUNCTIVE,
     UP_WORDS,
+    LazyPattern,
     compile_words,
     umlaut_pattern,
 )
@@ -224,16 +225,23 @@ def _cue_matchers(
     return matchers, rest, head_re
 
 
-_CUE_MATCHERS, _CUE_OTHER, _HEADS = _cue_matchers()
-_WORD_SPAN = re.compile(r"\w+")
+@lru_cache(maxsize=1)
+def _case_insensitive_matchers() -> tuple[
+    dict[str, tuple[re.Pattern[str], re.Pattern[str]]], re.Pattern[str], re.Pattern[str]
+]:
+    """:func:`_cue_matchers` with ``re.IGNORECASE``, built on first use."""
+    return _cue_matchers()
+
+
+_WORD_SPAN = LazyPattern(r"\w+")
 
 
 class _Scanner(NamedTuple):
     """Cue finder for lower-cased text (see :func:`_cue_scanner`)."""
 
-    scan: re.Pattern[str]
+    scan: LazyPattern
     matchers: dict[str, tuple[re.Pattern[str], re.Pattern[str]]]
-    other: re.Pattern[str]
+    other: LazyPattern
     groups: dict[str, int]
 
 
@@ -273,7 +281,7 @@ def _cue_scanner() -> _Scanner:
 
 #: Characters outside this set may case-fold differently in ``re`` and ``str.lower``
 #: ("İ", "ſ", the Kelvin sign, …): a text with one of them is matched case-insensitively.
-_NOT_FOLDABLE = re.compile(r"[^\x00-\x7fäöüÄÖÜß„“”‚‘’«»–—…•·✓✔☑✗✘❌👍👎€§°]")
+_NOT_FOLDABLE = LazyPattern(r"[^\x00-\x7fäöüÄÖÜß„“”‚‘’«»–—…•·✓✔☑✗✘❌👍👎€§°]")
 
 
 def _lowered(text: str) -> str | None:
@@ -305,7 +313,8 @@ def _find_cues(text: str, *, lowered: bool = False) -> list[tuple[int, int, int,
             if cue is not None:  # always: the scanner matched here
                 found.append((start, cue.end(), scanner.groups[cue.lastgroup or ""], cue.group(0)))
         return found
-    head_ends = [m.end() for m in _HEADS.finditer(text)]
+    cue_matchers, cue_other, heads = _case_insensitive_matchers()
+    head_ends = [m.end() for m in heads.finditer(text)]
     pos = 0
     h = 0
     for w in _WORD_SPAN.finditer(text):
@@ -316,11 +325,11 @@ def _find_cues(text: str, *, lowered: bool = False) -> list[tuple[int, int, int,
             continue
         has_head = h < len(head_ends) and head_ends[h] <= word_end
         first = text[start].lower()
-        pair = _CUE_MATCHERS.get(_FOLD_FIRST.get(first, first))
+        pair = cue_matchers.get(_FOLD_FIRST.get(first, first))
         if pair is None:
             if not has_head:
                 continue
-            matcher = _CUE_OTHER
+            matcher = cue_other
         else:
             matcher = pair[1] if has_head else pair[0]
         m = matcher.match(text, start)
@@ -333,14 +342,14 @@ def _find_cues(text: str, *, lowered: bool = False) -> list[tuple[int, int, int,
 
 
 _SECTION_RES = [(kind, compile_words(pat)) for kind, pat in SECTION_CUES]
-_NEGATOR_RE = re.compile(rf"^(?:{umlaut_pattern(NEGATORS)})$", re.IGNORECASE)
+_NEGATOR_RE = LazyPattern(rf"^(?:{umlaut_pattern(NEGATORS)})$", re.IGNORECASE)
 _CONTRAST_RE = compile_words(CONTRAST)
 _SUBJUNCTIVE_RE = compile_words(SUBJUNCTIVE)
 _COUNTERFACTUAL_RE = compile_words(COUNTERFACTUAL)
-_SENTENCE_END = re.compile(r"[.;!?]")
-_CLAUSE_BREAK = re.compile(r"[.;:!?,–—]|(?<!\w)(?:und|oder|and|or)(?!\w)", re.IGNORECASE)
-_WORD = re.compile(r"\w+(?:['’]t)?")
-_MEHR_START = re.compile(
+_SENTENCE_END = LazyPattern(r"[.;!?]")
+_CLAUSE_BREAK = LazyPattern(r"[.;:!?,–—]|(?<!\w)(?:und|oder|and|or)(?!\w)", re.IGNORECASE)
+_WORD = LazyPattern(r"\w+(?:['’]t)?")
+_MEHR_START = LazyPattern(
     umlaut_pattern(
         r"^\W*(?:mehr|weniger|bessere\w*|schnellere\w*|frühere\w*|einheitliche\w*|"
         r"höhere\w*|stärkere\w*|klarere\w*|engere\w*|intensivere\w*|verbindlichere\w*|"
@@ -351,23 +360,23 @@ _MEHR_START = re.compile(
 #: Tie-break order when two kinds have the same score.
 _PRIORITY = ("concern", "need", "wish", "praise")
 
-_GOAL_END = re.compile(rf"(?<!\bzu )(?<!\w)(?:{umlaut_pattern(GOAL_VERBS)})\W*$", re.IGNORECASE)
+_GOAL_END = LazyPattern(rf"(?<!\bzu )(?<!\w)(?:{umlaut_pattern(GOAL_VERBS)})\W*$", re.IGNORECASE)
 _SENTENCE_WORDS = 16
-_INDIRECT_MODAL = re.compile(r"^(?:soll|sollen|sollte|sollten|sollt)$")
-_INDIRECT_START = re.compile(
+_INDIRECT_MODAL = LazyPattern(r"^(?:soll|sollen|sollte|sollten|sollt)$")
+_INDIRECT_START = LazyPattern(
     r"^(?:was|wie|wo|wann|warum|wieso|weshalb|wozu|ob|welche[mnrs]?|wer|wem|wen)$",
     re.IGNORECASE,
 )
-_MARKER_PRAISE = re.compile(r"\s*(?:\+|(?:top|pro|plus|positiv|stärken?|lob)\s*:)", re.IGNORECASE)
-_MARKER_CONCERN = re.compile(
+_MARKER_PRAISE = LazyPattern(r"\s*(?:\+|(?:top|pro|plus|positiv|stärken?|lob)\s*:)", re.IGNORECASE)
+_MARKER_CONCERN = LazyPattern(
     r"\s*(?:-(?=\s)|–(?=\s)|(?:flop|contra|kontra|minus|negativ|schwächen?|kritik)\s*:)",
     re.IGNORECASE,
 )
-_TICK_PRAISE = re.compile(r"[✓✔☑👍]|\(\+\)")
-_TICK_CONCERN = re.compile(r"[✗✘❌👎]|\(-\)")
+_TICK_PRAISE = LazyPattern(r"[✓✔☑👍]|\(\+\)")
+_TICK_CONCERN = LazyPattern(r"[✗✘❌👎]|\(-\)")
 #: Every match of the two patterns above contains one of these characters, "(+)" or "(-)".
-_TICK_ANY = re.compile(r"[✓✔☑👍✗✘❌👎]")
-_W_QUESTION = re.compile(
+_TICK_ANY = LazyPattern(r"[✓✔☑👍✗✘❌👎]")
+_W_QUESTION = LazyPattern(
     r"\W*(?:wie|wer|was|wo|wann|warum|wieso|weshalb|wozu|woher|how|who|what|why)\s+"
     r"(?!wäre|waere|wärs|about|nicht\b|not\b)",
     re.IGNORECASE,
@@ -379,14 +388,14 @@ _FINITE = compile_words(
     r"wären|würde|würden"
 )
 
-_QUANTITY = re.compile(
+_QUANTITY = LazyPattern(
     rf"(?<!\w)\w*?(?:{umlaut_pattern(GOOD_QUANTITIES)}|(?P<bad>{umlaut_pattern(BAD_QUANTITIES)}))(?!\w)"
     rf"(?P<gap>[^.;:!?,–—]{{0,60}}?)(?<!\w)(?:(?P<up>{umlaut_pattern(UP_WORDS)})|"
     rf"{umlaut_pattern(DOWN_WORDS)})(?!\w)(?! als\b| than\b)",
     re.IGNORECASE,
 )
 #: The same, adjective before the noun ("hohe Motivation", "niedriger Krankenstand").
-_QUANTITY_BEFORE = re.compile(
+_QUANTITY_BEFORE = LazyPattern(
     r"(?<!\w)(?:(?P<up>hohe[rnms]?|gestiegene[rnms]?|steigende[rnms]?|wachsende[rnms]?|high)|"
     r"(?:geringe[rnms]?|niedrige[rnms]?|gesunkene[rnms]?|sinkende[rnms]?|low))"
     r"(?P<gap>\s+(?:\w+\s+)?)"
@@ -407,7 +416,7 @@ _GOAL_MODAL = compile_words(
 _QUANTITY_WEIGHT = 4.0
 _QUANTITY_BEFORE_WEIGHT = 2.0
 #: Prepositions that make "hoher Fallzahl" an attribute ("Teams mit hoher Fallzahl").
-_PREPOSITION = re.compile(
+_PREPOSITION = LazyPattern(
     r"^(?:mit|bei|für|trotz|von|vom|in|im|aus|wegen|ohne|zu|zur|zum|an|auf|durch|with|"
     r"despite|for|in|at|by|of)$",
     re.IGNORECASE,
@@ -421,33 +430,33 @@ class _Rx(NamedTuple):
     """The case-insensitive patterns of the rules, or their case-sensitive twins for text
     lower-cased by :func:`_lowered` (same matches, several times faster)."""
 
-    clause_break: re.Pattern[str]
-    contrast: re.Pattern[str]
-    negator: re.Pattern[str]
-    subjunctive: re.Pattern[str]
-    counterfactual: re.Pattern[str]
-    remedy: re.Pattern[str]
-    indirect_start: re.Pattern[str]
-    mehr_start: re.Pattern[str]
-    w_question: re.Pattern[str]
-    goal_end: re.Pattern[str]
-    finite: re.Pattern[str]
-    level_word: re.Pattern[str]
-    quantity: re.Pattern[str]
-    quantity_before: re.Pattern[str]
-    goal_modal: re.Pattern[str]
-    preposition: re.Pattern[str]
+    clause_break: LazyPattern
+    contrast: LazyPattern
+    negator: LazyPattern
+    subjunctive: LazyPattern
+    counterfactual: LazyPattern
+    remedy: LazyPattern
+    indirect_start: LazyPattern
+    mehr_start: LazyPattern
+    w_question: LazyPattern
+    goal_end: LazyPattern
+    finite: LazyPattern
+    level_word: LazyPattern
+    quantity: LazyPattern
+    quantity_before: LazyPattern
+    goal_modal: LazyPattern
+    preposition: LazyPattern
 
     def case_sensitive(self) -> _Rx:
         """The same patterns compiled without ``re.IGNORECASE``."""
-        rx = _Rx(*(re.compile(p.pattern, p.flags & ~re.IGNORECASE) for p in self))
+        rx = _Rx(*(LazyPattern(p.pattern, p.flags & ~re.IGNORECASE) for p in self))
         # the same matches, but starting with a character set lets ``re`` skip ahead fast
         return rx._replace(clause_break=_CLAUSE_BREAK_LOWER)
 
 
 #: ``_CLAUSE_BREAK`` for lower-cased text: the first character is matched first, then for
 #: "und"/"oder"/"and"/"or" the rest, with the word boundary checked behind the first letter.
-_CLAUSE_BREAK_LOWER = re.compile(
+_CLAUSE_BREAK_LOWER = LazyPattern(
     r"[.;:!?,–—uoa](?:(?<=[.;:!?,–—])|(?<=u)(?<!\w.)nd(?!\w)|(?<=o)(?<!\w.)(?:der(?!\w)|r(?!\w))|"
     r"(?<=a)(?<!\w.)nd(?!\w))"
 )
@@ -543,7 +552,7 @@ def _contrast_start(text: str, rx: _Rx, clauses: _Clauses | None = None) -> int 
     return last.end()
 
 
-_CONCESSIVE = re.compile(r"^(?:trotz|ungeachtet|despite)$", re.IGNORECASE)
+_CONCESSIVE = LazyPattern(r"^(?:trotz|ungeachtet|despite)$", re.IGNORECASE)
 
 
 def _concessive(text: str, start: int) -> bool:
@@ -647,7 +656,7 @@ _RX_LOWER = _RX.case_sensitive()
 
 
 #: Goal verbs are single words, so a match of ``_GOAL_END`` is the text's last word.
-_GOAL_ONE_WORD = re.fullmatch(r"[\w|]+", GOAL_VERBS) is not None
+_GOAL_ONE_WORD = all(c.isalnum() or c in "_|" for c in GOAL_VERBS)
 
 
 def _last_word_start(text: str) -> int:
@@ -758,7 +767,7 @@ def _infer_one(text: str, section: str, section_weight: float) -> tuple[str | No
     marker = _MARKER_PRAISE.match(stripped) or _MARKER_CONCERN.match(stripped)
     if marker is not None:
         # pros/cons notation of photo protocols: "+ kurze Wege", "Flop: Raumsituation"
-        kind = "praise" if marker.re is _MARKER_PRAISE else "concern"
+        kind = "praise" if marker.re.pattern == _MARKER_PRAISE.pattern else "concern"
         scores[kind] += 2.0 if kind == "praise" or marker.group(0).strip() != "-" else 1.0
         cues[kind].append(f"rule: marker {marker.group(0).strip()}")
     if mehr_start:
@@ -792,7 +801,7 @@ def _infer_one(text: str, section: str, section_weight: float) -> tuple[str | No
         sentence = low[sentence_start : found.start() if found else len(low)]
         if rx.goal_modal.search(sentence) or sentence.rstrip().endswith("?"):
             continue
-        before = m.re is rx.quantity_before
+        before = m.re.pattern == rx.quantity_before.pattern
         previous = _WORD.findall(low[: m.start()])[-1:]
         if before and previous and rx.preposition.match(previous[0]):
             continue  # "für Teams mit hoher Fallzahl": describes, does not assess
