@@ -95,6 +95,7 @@ import pandas as pd
 from ._safe import neutralise_frame
 from .codebook import HORIZONS, Codebook
 from .errors import InputError, Problem
+from .overrides import key_lines as _overrides_key_lines
 from .records import KINDS
 from .tagging import unknown_manual_codes
 
@@ -427,23 +428,6 @@ def _override_block(overrides: Mapping[str, Any] | str | Path | None) -> tuple[d
     return {k: v for k, v in block.items() if k != "__line__"}, file
 
 
-def _key_lines(file: str, ids: Iterable[str]) -> dict[str, int]:
-    """Line of each ``<id>:`` key in the overrides file (the YAML loader only knows where
-    a mapping value starts, which for a block mapping is the line after its key)."""
-    try:
-        lines = Path(file).read_text(encoding="utf-8-sig").splitlines() if file else []
-    except OSError:
-        return {}
-    found: dict[str, int] = {}
-    for aid in ids:
-        key = re.compile(r"^\s+[\"']?" + re.escape(aid) + r"[\"']?\s*:")
-        for number, line in enumerate(lines, start=1):
-            if key.match(line):
-                found[aid] = number
-                break
-    return found
-
-
 def _apply_overrides(
     groups: dict[str, _Group],
     block: Mapping[str, Any],
@@ -455,7 +439,7 @@ def _apply_overrides(
     rids = tagged["record_id"].astype(str).tolist()
     known = set(groups)
     entries: dict[str, dict[str, Any]] = {}
-    key_lines = _key_lines(file, [str(k) for k in block])
+    key_lines = _overrides_key_lines(file, [str(k) for k in block])
     for aid, entry in block.items():
         aid = str(aid)
         line = entry.get("__line__") if isinstance(entry, Mapping) else None

@@ -43,15 +43,6 @@ def load_yaml_with_lines(path: str | Path) -> Any:
     return _yaml.load(path)  # bounded: no alias bombs, no duplicate keys, dates as text
 
 
-def strip_lines(value: Any) -> Any:
-    """Return ``value`` with every ``__line__`` key removed (recursively)."""
-    if isinstance(value, dict):
-        return {k: strip_lines(v) for k, v in value.items() if k != "__line__"}
-    if isinstance(value, list):
-        return [strip_lines(v) for v in value]
-    return value
-
-
 def load_overrides(path: str | Path | None) -> dict[str, Any]:
     """Read an overrides file.
 
