@@ -293,7 +293,8 @@ def test_three_thousand_deep_parent_chain_is_checked_fast(tmp_path: Path) -> Non
     started = time.perf_counter()
     book = load_codebook(path)
     frame = book.to_frame()
-    assert time.perf_counter() - started < 5
+    # linear: about 2 s on a busy 2-core machine; the quadratic check it replaced took > 60 s
+    assert time.perf_counter() - started < 30
     assert frame["level"].tolist()[-1] == 2999
     assert set(frame["field"]) == {"c0"}
     assert book.ancestors("c3")[::-1] == ["c0", "c1", "c2"]
