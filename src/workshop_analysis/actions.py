@@ -834,7 +834,7 @@ def derive_actions(
     if lang not in _TEXT:
         raise ValueError(f"lang must be one of {', '.join(_TEXT)}, not {lang!r}")
     _check_tagged(tagged, codebook)
-    tagged = tagged.reset_index(drop=True)
+    tagged = _without_follow_up(tagged).reset_index(drop=True)
     groups = _build_groups(tagged, codebook)
     block, file = _override_block(overrides)
     if block:
@@ -874,8 +874,17 @@ def unassigned(tagged: pd.DataFrame) -> pd.DataFrame:
     """
     if "codes" not in tagged.columns:
         raise InputError([Problem("", None, "codes", "column missing from the tagged records")])
+    tagged = _without_follow_up(tagged)
     empty = tagged["codes"].map(lambda v: not _as_list(v))
     return tagged.loc[empty].reset_index(drop=True)
+
+
+def _without_follow_up(tagged: pd.DataFrame) -> pd.DataFrame:
+    """The statements without the organisers' announced follow-up (optional ``follow_up``
+    column, see :mod:`workshop_analysis.records`): those are shown, never evidence."""
+    if "follow_up" not in tagged.columns:
+        return tagged
+    return tagged.loc[~tagged["follow_up"].fillna(False).astype(bool)]
 
 
 def _export(frame: pd.DataFrame) -> pd.DataFrame:
