@@ -24,6 +24,7 @@ from typing import Any
 
 import pandas as pd
 
+from ._yaml import strip_lines as strip_lines  # re-exported: notebook 02 shows a block
 from .errors import InputError, Problem
 
 #: Top-level keys allowed in an overrides file.
