@@ -175,7 +175,7 @@ def localise_export(frame: pd.DataFrame, lang: str = "de", *, fields: Any = None
     lang : str
         Display language.
     fields : Codebook or mapping, optional
-        Shows a field id as its label (``regionale_angebote`` → ``Regionale Angebote``):
+        Shows field and code ids as labels (``regionale_angebote`` → ``Regionale Angebote``):
         a :class:`~workshop_analysis.codebook.Codebook` or ``{id: label}``.
 
     Returns
@@ -188,8 +188,15 @@ def localise_export(frame: pd.DataFrame, lang: str = "de", *, fields: Any = None
     for column, mapping in labels["values"].items():
         if column in out.columns:
             out[column] = [_translate(v, mapping) for v in out[column].tolist()]
-    if fields is not None and "field" in out.columns:
-        out["field"] = [_field_label(v, fields, lang) for v in out["field"].tolist()]
+    if fields is not None:
+        for column in ("field", "codes"):
+            if column in out.columns:
+                out[column] = [
+                    "; ".join(_field_label(p.strip(), fields, lang) for p in v.split(";"))
+                    if isinstance(v, str) and v
+                    else v
+                    for v in out[column].tolist()
+                ]
     return out.rename(columns=labels["headers"])
 
 
