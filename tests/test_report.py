@@ -128,7 +128,8 @@ def test_action_cards_show_rationale_statements_owner_and_escape():
     # the rationale is there, in a <details> that is open (and so prints)
     assert re.search(r"<details class=\"wa-rationale\" open><summary>Begründung</summary>", html)
     assert "<p>Codebuch</p>" in html
-    assert "1 Aussage" in html and "1 Aussagen" not in html
+    assert "1 Aussage" in html
+    assert "1 Aussagen" not in html
 
 
 def test_statements_are_labelled_by_how_they_render_the_source():
@@ -137,8 +138,11 @@ def test_statements_are_labelled_by_how_they_render_the_source():
     verbatim, paraphrase, unknown = html.split("<li")[1:]
     assert '<q class="wa-text">Mehr Weiterbildung &lt;script&gt;' in verbatim
     assert "wörtlich nach JC" in verbatim
-    assert "<q" not in paraphrase and "sinngemäß nach BA" in paraphrase
-    assert "<q" not in unknown and "wörtlich" not in unknown and "JC" in unknown
+    assert "<q" not in paraphrase
+    assert "sinngemäß nach BA" in paraphrase
+    assert "<q" not in unknown
+    assert "wörtlich" not in unknown
+    assert "JC" in unknown
     english = report.statements_html(tagged, lang="en")
     assert "paraphrased, from BA" in english
 
@@ -206,7 +210,8 @@ def test_follow_ups_are_shown_apart_and_not_counted():
     assert re.findall(r'wa-n">(\d+)</span>', report.summary_html(analysis))[0] == "2"
     html = report.follow_up_html(analysis)
     assert "Angekündigte Folgeschritte der Veranstalter" in html
-    assert 'data-record="r3"' in html and 'data-record="r1"' not in html
+    assert 'data-record="r3"' in html
+    assert 'data-record="r1"' not in html
     assert report.follow_up_html(_analysis(_tagged())) == ""
 
 
@@ -218,7 +223,8 @@ def test_context_block_without_workshop_yaml_says_what_is_missing(monkeypatch):
     assert '<dt>Quelle</dt><dd class="wa-citation">\nnicht angegeben' in html
     assert "<dt>Stand des Berichts</dt><dd>31. Januar 2025</dd>" in html
     assert "Die Auswertung hat kein Ergebnis der Regeln von Hand geändert." in html
-    assert "records.csv" not in html and "codebook.yaml" not in html
+    assert "records.csv" not in html
+    assert "codebook.yaml" not in html
 
 
 def test_context_block_cites_the_source_and_counts_the_analysts_changes(tmp_path):
@@ -248,7 +254,8 @@ def test_context_block_cites_the_source_and_counts_the_analysts_changes(tmp_path
     english = report.context_html(dataclasses.replace(analysis, lang="en"))
     assert "The analyst changed 1 result of the rules by hand" in english
     footer = report.footer_html(analysis)
-    assert "records.csv" not in footer and "overrides.yaml" not in footer
+    assert "records.csv" not in footer
+    assert "overrides.yaml" not in footer
 
 
 def test_count_line_is_sorted_and_counts_missing():
@@ -380,6 +387,10 @@ def test_report_writes_every_output_and_is_reproducible(rendered_report, tmp_pat
     )
 
 
+def _h2(html: str) -> list[str]:
+    return re.findall(r"<h2[^>]*>([^<]+)</h2>", html)
+
+
 @pytest.mark.slow
 def test_report_html_is_offline_escaped_and_complete(rendered_report):
     html = (rendered_report["de"] / "report.html").read_text(encoding="utf-8")
@@ -388,32 +399,88 @@ def test_report_html_is_offline_escaped_and_complete(rendered_report):
     assert "&lt;script&gt;window.__planted = 1; alert(1)&lt;/script&gt;" in html
     # (nbconvert writes quotes in text nodes unescaped: harmless outside a tag)
     assert '&lt;img src="x" onerror="window.__planted = 2"&gt;' in html
-    for heading in (
-        "Zusammenfassung",
+    assert _h2(html) == [
+        "Einschätzung der Auswertung",
+        "Worum es geht",
+        "Überblick",
         "Kurzfristige Maßnahmen",
         "Längerfristige Maßnahmen",
         "Was gut läuft und erhalten bleiben soll",
+        "Angekündigte Folgeschritte der Veranstalter",
         "Aussagen ohne Zuordnung",
         "Grafiken",
-    ):
-        assert f"<h2>{heading}</h2>" in html
-    # roadmap, kind by field, top fields; no co-occurrence chart: every statement of the
-    # sample has one most specific code (its other codes are that code's ancestors)
-    assert len(re.findall(r'<img [^>]*src="data:image/png;base64,', html)) == 3
+    ]
+    # roadmap and kind by field, as numbered inline SVG; the top-fields chart showed the
+    # same counts and is gone; no co-occurrence chart: every statement of the sample has
+    # one most specific code (its other codes are that code's ancestors)
+    assert re.findall(r"<figcaption>Abbildung (\d+): ([^<]+)</figcaption>", html) == [
+        ("1", "Maßnahmenplan"),
+        ("2", "Aussagen nach Handlungsfeld und Art"),
+    ]
+    assert html.count("<svg") == 2
+    assert "data:image/png" not in html
     assert "Gemeinsam vergebene Codes" not in html
     assert "import " not in html  # no code
+    # wording a recipient reads: no raw workshop id, no input file names, no "(n)" plurals
+    text = re.sub(r"<[^>]+>", " ", html.split("<body", 1)[1])
+    assert "planted-markup" not in text
+    for name in ("records.csv", "codebook.yaml", "overrides.yaml", "workshop.yaml"):
+        assert name not in text.replace("(alle in records.csv)", "")
+    assert not re.search(r"\w\((e?n|s)\)", text)
+    assert "Kritik" not in text
+    assert "Stand des Berichts" in text
+    assert "31. Januar 2025" in text
     size = (rendered_report["de"] / "report.html").stat().st_size
-    assert size < 2_000_000
+    assert size < 500_000
 
 
 @pytest.mark.slow
 def test_report_in_english(rendered_report):
     html = (rendered_report["en"] / "report.html").read_text(encoding="utf-8")
     assert '<html lang="en">' in html
-    for heading in ("Summary", "Short-term action items", "Long-term action items", "Charts"):
-        assert f"<h2>{heading}</h2>" in html
-    assert "Zusammenfassung" not in html
+    headings = _h2(html)
+    for heading in ("Overview", "Short-term action items", "Long-term action items", "Charts"):
+        assert heading in headings
+    assert "Überblick" not in html
     assert "Längerfristige Maßnahmen" not in html
+    assert "1 statements" not in html
+
+
+@pytest.mark.slow
+def test_xlsx_speaks_the_reports_language_and_csv_keeps_its_schema(rendered_report):
+    german = openpyxl.load_workbook(rendered_report["de"] / "actions.xlsx")
+    assert german.sheetnames == ["kurzfristig", "längerfristig", "Belege", "nicht zugeordnet"]
+    head = [c.value for c in german["längerfristig"][1]]
+    assert head[:6] == [
+        "Kennung",
+        "Maßnahme",
+        "Handlungsfeld",
+        "Themen",
+        "Horizont",
+        "Verantwortlich",
+    ]
+    values = [c.value for c in german["längerfristig"][2]]
+    assert values[4] == "längerfristig"
+    assert values[2] in {
+        "Grundqualifizierung",
+        "Regionale Angebote",
+        "Fortbildungsinhalte und Führungskräfteentwicklung",
+    }
+    english = openpyxl.load_workbook(rendered_report["en"] / "actions.xlsx")
+    assert english.sheetnames == ["short", "long", "evidence", "unassigned"]
+    assert [c.value for c in english["long"][1]][:2] == ["Id", "Action item"]
+    for lang in ("de", "en"):
+        csv = pd.read_csv(rendered_report[lang] / "actions.csv", dtype=str)
+        assert list(csv.columns)[:5] == ["action_id", "title", "field", "codes", "horizon"]
+        assert set(csv["horizon"]) <= {"short", "long"}
+
+
+def test_languages_get_their_own_default_folders(tmp_path, monkeypatch):
+    monkeypatch.setattr(config, "REPORTS_DIR", tmp_path)
+    de = report.default_output_dir("2017-11-22-bmas-qualifizierung", "de")
+    en = report.default_output_dir("2017-11-22-bmas-qualifizierung", "en")
+    assert de != en
+    assert en.name == "2017-11-22-bmas-qualifizierung-en"
 
 
 @pytest.mark.slow
