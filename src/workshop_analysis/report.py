@@ -983,6 +983,9 @@ def figure_html(
     svg = buf.getvalue()
     svg = svg[svg.index("<svg") :]
     svg = re.sub(r"<metadata>.*?</metadata>", "", svg, flags=re.S)
+    # inline SVG in HTML needs no namespace declarations (the parser knows svg and
+    # xlink:href); without them the page holds no web address at all
+    svg = re.sub(r'\s+xmlns(:xlink)?="[^"]*"', "", svg)
     svg = re.sub(r'<style type="text/css">\*\{[^}]*\}</style>', "", svg)
     svg = re.sub(r'^<svg ([^>]*?)width="[^"]*" height="[^"]*"', r'<svg \1class="wa-svg"', svg)
     return _h.render(
