@@ -90,7 +90,10 @@ def browser():
         chromium.close()
 
 
-def test_notebook_02_runs_in_jupyterlab_with_its_review_form(lab, browser) -> None:
+def _open_and_run(browser, lab: str, notebook: str):
+    """Open ``notebook`` in JupyterLab, take the project's kernel, run all cells.
+
+    Returns the page and the list of external addresses it tried to reach."""
     page = browser.new_page(viewport={"width": 1366, "height": 900})
     outside: list[str] = []
 
@@ -102,7 +105,9 @@ def test_notebook_02_runs_in_jupyterlab_with_its_review_form(lab, browser) -> No
             r.abort()
 
     page.route("**/*", route)
-    page.goto(f"{lab}/lab/tree/02-action-items.ipynb?token={TOKEN}")
+    # a workspace of its own: JupyterLab would otherwise reopen the previous test's tab
+    workspace = notebook.split("-")[0]
+    page.goto(f"{lab}/lab/workspaces/nb{workspace}/tree/{notebook}?reset&token={TOKEN}")
     page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=90_000)
     select = page.locator(".jp-Dialog button:has-text('Select')")
     try:  # the stored notebooks name no kernel (stripped): take the project's python3
@@ -113,6 +118,16 @@ def test_notebook_02_runs_in_jupyterlab_with_its_review_form(lab, browser) -> No
     page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=90_000)
     page.click(".lm-MenuBar-itemLabel:text-is('Run')")
     page.click(".lm-Menu-itemLabel:text-is('Run All Cells')")
+    return page, outside
+
+
+def _tracebacks(page) -> list[str]:
+    errors = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
+    return [t for t in errors.all_inner_texts() if "Traceback" in t or "Error" in t]
+
+
+def test_notebook_02_runs_in_jupyterlab_with_its_review_form(lab, browser) -> None:
+    page, outside = _open_and_run(browser, lab, "02-action-items.ipynb")
     OUTPUT.mkdir(exist_ok=True)
     try:
         button = page.wait_for_selector(
@@ -125,9 +140,7 @@ def test_notebook_02_runs_in_jupyterlab_with_its_review_form(lab, browser) -> No
     button.scroll_into_view_if_needed()
     page.screenshot(path=str(OUTPUT / "lab-02-review.png"))
 
-    errors = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
-    tracebacks = [t for t in errors.all_inner_texts() if "Traceback" in t or "Error" in t]
-    assert tracebacks == []
+    assert _tracebacks(page) == []
     # tables show whole statements (pandas' default display cuts them at 50 characters)
     assert page.get_by_text("rests on one statement (merge it into another item?)").count() >= 1
     # the action table (HTML output) and the review form are rendered, not shown as text
@@ -144,3 +157,50 @@ def test_notebook_02_runs_in_jupyterlab_with_its_review_form(lab, browser) -> No
     assert wraps
     assert all(space == "normal" and fits for space, fits in wraps)
     assert not outside  # JupyterLab with our notebooks asks no external address
+
+
+def test_report_notebook_in_jupyterlab_looks_like_the_report(lab, browser) -> None:
+    """Notebook 03's HTML outputs carry their own (scoped) styles: in JupyterLab the summary
+    figures stand apart from their labels ("17" over "Aussagen", not "17Aussagen"), table
+    text is left-aligned (JupyterLab right-aligns cells), action cards have their coloured
+    edge, and nothing is cut or pushed sideways."""
+    page, outside = _open_and_run(browser, lab, "03-report.ipynb")
+    OUTPUT.mkdir(exist_ok=True)
+    try:
+        page.wait_for_selector(".wa-fragment li.wa-action", timeout=180_000)
+        page.wait_for_selector(".wa-fragment .wa-footer", timeout=120_000)
+    finally:
+        page.screenshot(path=str(OUTPUT / "lab-03-last.png"), full_page=True)
+    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=60_000)
+    page.locator(".wa-fragment .wa-figures").first.scroll_into_view_if_needed()
+    page.screenshot(path=str(OUTPUT / "lab-03-report.png"))
+    assert _tracebacks(page) == []
+    style = page.evaluate(
+        """() => {
+          const cs = (sel, prop) => {
+            const el = document.querySelector(sel);
+            return el ? getComputedStyle(el)[prop] : null;
+          };
+          return {
+            number: cs('.wa-fragment .wa-figure .wa-n', 'display'),
+            figures: cs('.wa-fragment .wa-figures', 'display'),
+            edge: cs('.wa-fragment li.wa-action', 'borderLeftWidth'),
+            heading: cs('.wa-fragment h2', 'borderBottomStyle'),
+            cell: cs('.wa-fragment table.wa-table td', 'textAlign'),
+            notebookHeading: cs('.jp-MarkdownOutput h2', 'borderBottomStyle'),
+          };
+        }"""
+    )
+    assert style["number"] == "block"
+    assert style["figures"] == "flex"
+    assert style["edge"] == "5px"
+    assert style["heading"] == "solid"
+    assert style["cell"] in (None, "left")  # tables only when there are unassigned statements
+    # the fragment's styles stay inside it: the notebook's own markdown headings are untouched
+    assert style["notebookHeading"] in (None, "none")
+    cut = page.evaluate(
+        """() => [...document.querySelectorAll('.wa-fragment')]
+             .filter(f => f.scrollWidth > f.clientWidth + 1).length"""
+    )
+    assert cut == 0
+    assert not outside

@@ -142,3 +142,123 @@ def markdown_html(source: str) -> Markup:
 
     rendered = re.sub(r'<img src="[^"]*" alt="([^"]*)"\s*/?>', r"\1", rendered)
     return Markup(rendered)
+
+
+# --- styles that travel with a fragment (JupyterLab shows outputs without report.css) ---
+
+#: The report's stylesheet (package data), used whole by the exported report.
+REPORT_CSS: Path = Path(__file__).resolve().parent / "templates" / "report" / "report.css"
+#: Opening tag of a fragment that carries its own styles.
+FRAGMENT_OPEN = '<div class="wa-fragment">'
+#: Marker attribute of the scoped ``<style>`` block; the report export removes these blocks.
+SCOPED_STYLE_ATTR = "data-wa-scoped"
+
+_PAGE_ONLY = ("html", "body", "main", "*", ".jp-", "pre", "img")
+
+
+def _blocks(css: str) -> list[tuple[str, str]]:
+    """Top-level ``(prelude, body)`` pairs of a stylesheet (comments dropped)."""
+    import re
+
+    css = re.sub(r"/\*.*?\*/", "", css, flags=re.S)
+    out: list[tuple[str, str]] = []
+    depth, start, prelude = 0, 0, ""
+    for i, ch in enumerate(css):
+        if ch == "{":
+            if depth == 0:
+                prelude, start = css[start:i].strip(), i + 1
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+            if depth == 0:
+                out.append((prelude, css[start:i].strip()))
+                start = i + 1
+    return out
+
+
+def _scope_selector(selector: str, scope: str) -> str | None:
+    selector = selector.strip()
+    if selector == ":root":
+        return scope
+    if selector.startswith(_PAGE_ONLY):
+        return None  # page layout of the exported report, not of a notebook output
+    english = 'html[lang="en"]'
+    if selector.startswith(english):
+        return f"{scope}:lang(en) {selector.removeprefix(english).strip()}"
+    return f"{scope} {selector}"
+
+
+def scope_css(css: str, scope: str = ".wa-fragment") -> str:
+    """The rules of ``css`` limited to elements inside ``scope``.
+
+    ``:root`` variables move onto the scope element; page-level rules (``html``,
+    ``body``, ``main``, JupyterLab's own ``.jp-*`` classes), ``@page`` and print rules
+    are left out, so a fragment's styles never change the rest of a notebook.
+
+    Examples
+    --------
+    >>> scope_css("h2 { color: red } .jp-Cell { margin: 0 } :root { --a: 1 }")
+    '.wa-fragment h2 { color: red }\\n.wa-fragment { --a: 1 }'
+    """
+    rules: list[str] = []
+    for prelude, body in _blocks(css):
+        if prelude.startswith("@media") and "print" not in prelude:
+            inner = scope_css(body, scope)
+            if inner:
+                rules.append(f"{prelude} {{ {inner} }}")
+            continue
+        if prelude.startswith("@"):
+            continue
+        selectors = [s for s in (_scope_selector(p, scope) for p in prelude.split(",")) if s]
+        if selectors:
+            rules.append(f"{', '.join(selectors)} {{ {body} }}")
+    return "\n".join(rules)
+
+
+@cache
+def scoped_css() -> str:
+    """The report's stylesheet scoped to ``.wa-fragment`` (cached)."""
+    return scope_css(REPORT_CSS.read_text(encoding="utf-8"))
+
+
+def with_styles(markup: str) -> str:
+    """Wrap an HTML fragment so that it carries its own, scoped styles.
+
+    JupyterLab shows a notebook's HTML outputs without the report's stylesheet; wrapped,
+    a fragment looks there as it does in the report. Wrapping twice changes nothing, and
+    the report export drops the ``<style>`` block again (the page has the whole sheet).
+    """
+    if not markup or markup.startswith(FRAGMENT_OPEN):
+        return markup
+    return f'{FRAGMENT_OPEN}<style {SCOPED_STYLE_ATTR}="">{scoped_css()}</style>\n{markup}</div>'
+
+
+def strip_scoped_styles(markup: str) -> str:
+    """``markup`` without the ``<style data-wa-scoped>`` blocks of :func:`with_styles`."""
+    import re
+
+    return re.sub(rf"<style {SCOPED_STYLE_ATTR}=\"\">.*?</style>\n?", "", markup, flags=re.S)
+
+
+class Fragment(str):
+    """An HTML fragment of the report: a plain ``str`` whose notebook display carries the
+    report's styles (scoped to the fragment, see :func:`with_styles`)."""
+
+    __slots__ = ()
+
+    def _repr_html_(self) -> str:
+        return with_styles(str(self))
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        printer.text(f"<HTML fragment, {len(self)} characters>")
+
+
+def fragment(func: Any) -> Any:
+    """Decorator: ``func`` returns a :class:`Fragment`, which shows styled in a notebook."""
+    import functools
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Fragment:
+        return Fragment(func(*args, **kwargs))
+
+    return wrapper

@@ -81,6 +81,7 @@ def _invented(lang: str) -> str:
     )
 
 
+@_h.fragment
 def overview_html(
     comparison: Comparison, *, lang: str = "de", illustrative: Collection[str] = ()
 ) -> str:
@@ -131,6 +132,7 @@ def overview_html(
     )
 
 
+@_h.fragment
 def fields_html(comparison: Comparison, *, lang: str = "de") -> str:
     """Heading and table: statements per field and workshop (count and share)."""
     data = comparison.by_field
@@ -154,6 +156,7 @@ def fields_html(comparison: Comparison, *, lang: str = "de") -> str:
     return _h2("fields", lang) + _p("fields_intro", lang) + _table(headers, rows)
 
 
+@_h.fragment
 def recurring_html(comparison: Comparison, *, lang: str = "de") -> str:
     """Heading and table of the needs raised in two or more workshops."""
     data = comparison.recurring
@@ -178,6 +181,7 @@ def recurring_html(comparison: Comparison, *, lang: str = "de") -> str:
     return out + _table(headers, rows)
 
 
+@_h.fragment
 def new_vanished_html(comparison: Comparison, *, lang: str = "de") -> str:
     """Headings and tables of the new and the vanished topics."""
     parts = []
@@ -213,6 +217,7 @@ def new_vanished_html(comparison: Comparison, *, lang: str = "de") -> str:
     return "".join(parts)
 
 
+@_h.fragment
 def codebook_diff_html(comparison: Comparison, *, lang: str = "de") -> str:
     """Heading and table of the codes that are not in every workshop's codebook."""
     data = comparison.codebook_diff
@@ -237,6 +242,7 @@ def codebook_diff_html(comparison: Comparison, *, lang: str = "de") -> str:
     return out + _table(headers, rows)
 
 
+@_h.fragment
 def tracking_html(
     comparison: Comparison, *, lang: str = "de", illustrative: Collection[str] = ()
 ) -> str:
@@ -289,11 +295,13 @@ def tracking_html(
     return "".join(parts)
 
 
+@_h.fragment
 def heading_html(key: str, *, lang: str = "de") -> str:
     """An ``<h2>`` with one of this report's headings (``"kinds"``, ``"fields"`` …)."""
     return _h2(key, lang)
 
 
+@_h.fragment
 def footer_html(root: str | Path | None, *, lang: str = "de") -> str:
     """The footer: the package version (``root`` is accepted for compatibility; a folder
     name says nothing to a reader)."""

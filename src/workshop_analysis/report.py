@@ -233,6 +233,7 @@ def overrides_count(analysis: Analysis) -> int:
     )
 
 
+@_h.fragment
 def context_html(analysis: Analysis, *, date: str | None = None) -> str:
     """The top of the report: title, the analyst's summary (``summary.md`` beside the
     records, Markdown rendered safely), context (workshop, date, participants, source,
@@ -277,6 +278,7 @@ def context_html(analysis: Analysis, *, date: str | None = None) -> str:
     )
 
 
+@_h.fragment
 def summary_html(analysis: Analysis) -> str:
     """Key figures and the participants' statements by kind and by section."""
     from .i18n import KIND_LABELS, check_lang, kind_label
@@ -341,6 +343,7 @@ def _statement(rec: Mapping[str, Any], spans: Sequence[tuple[int, int]] = ()) ->
     }
 
 
+@_h.fragment
 def evidence_html(
     tagged: pd.DataFrame,
     evidence: pd.DataFrame,
@@ -403,6 +406,7 @@ def _priority_key(action: Mapping[str, Any]) -> str | None:
     return {"hoch": "high", "mittel": "medium", "niedrig": "low"}.get(key, key)
 
 
+@_h.fragment
 def quotes_html(
     record_ids: Sequence[str], tagged: pd.DataFrame, *, limit: int | None = None, lang: str = "de"
 ) -> str:
@@ -476,6 +480,7 @@ def action_items(
     return items
 
 
+@_h.fragment
 def action_table_html(
     actions: pd.DataFrame,
     tagged: pd.DataFrame,
@@ -531,6 +536,7 @@ def action_table_html(
     )
 
 
+@_h.fragment
 def actions_html(
     analysis: Analysis, *, rationale: bool = True, max_quotes: int | None = REPORT_LIMITS["quotes"]
 ) -> str:
@@ -565,6 +571,7 @@ def actions_html(
     return "\n".join(parts)
 
 
+@_h.fragment
 def statements_html(
     records: pd.DataFrame,
     *,
@@ -595,6 +602,7 @@ def statements_html(
     )
 
 
+@_h.fragment
 def praise_html(analysis: Analysis) -> str:
     """The praise worth keeping: every statement of kind ``praise``."""
     lang = analysis.lang
@@ -610,6 +618,7 @@ def praise_html(analysis: Analysis) -> str:
     )
 
 
+@_h.fragment
 def follow_up_html(analysis: Analysis) -> str:
     """The organisers' announced follow-up (``follow_up`` records), or ``""`` if none."""
     lang = analysis.lang
@@ -627,6 +636,7 @@ def follow_up_html(analysis: Analysis) -> str:
     )
 
 
+@_h.fragment
 def unassigned_html(analysis: Analysis) -> str:
     """The statements no code matched."""
     lang = analysis.lang
@@ -642,11 +652,13 @@ def unassigned_html(analysis: Analysis) -> str:
     )
 
 
+@_h.fragment
 def heading_html(key: str, lang: str = "de") -> str:
     """An ``<h2>`` with a report heading (``"charts"``, ``"summary"`` …) in ``lang``."""
     return _h.render("heading.html.j2", text=_h.text(key, lang), anchor=key)
 
 
+@_h.fragment
 def footer_html(analysis: Analysis) -> str:
     """The footer: the source, what was redacted, the tool version (no file names)."""
     from . import __version__
@@ -787,6 +799,11 @@ def notebook_to_html(
     nb = clean_notebook(nbformat.read(Path(executed_path), as_version=4))
     skip = {INJECTED_TAG, PARAMETERS_TAG, "remove-cell"}
     nb.cells = [c for c in nb.cells if not skip & set(c.metadata.get("tags", []))]
+    for cell in nb.cells:  # the page has the whole stylesheet: drop each fragment's copy
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if "text/html" in data:
+                data["text/html"] = _h.strip_scoped_styles("".join(data["text/html"]))
     nb.metadata["title"] = title
     exporter = HTMLExporter(
         template_name="report",
@@ -965,6 +982,7 @@ def notebook_parameters(
 # --------------------------------------------------------------------------- charts
 
 
+@_h.fragment
 def figure_html(
     fig: Any, *, alt: str = "", caption: str = "", number: int | None = None, wide: bool = False
 ) -> str:
@@ -998,6 +1016,7 @@ def figure_html(
     )
 
 
+@_h.fragment
 def chart_html(
     plot: Callable[..., Any],
     *args: Any,
@@ -1054,6 +1073,7 @@ def shared_codes(tagged: pd.DataFrame, codebook: Any) -> int:
     return count
 
 
+@_h.fragment
 def cooccurrence_html(analysis: Analysis, *, number: int | None = None) -> str:
     """The co-occurrence chart of the analysis, or ``""`` when no statement has two codes."""
     from .plots import plot_cooccurrence
