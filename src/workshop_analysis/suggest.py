@@ -55,6 +55,7 @@ import pandas as pd
 import simplemma
 import yaml
 
+from ._person_names import FIRST_NAMES, PLACES
 from ._stopwords import STOP_WORDS
 from .codebook import Code, Codebook
 from .records import slugify
@@ -96,14 +97,14 @@ _SENTENCE_END = frozenset(".!?:;•-–—\"„“”'»«(*")
 _FREQ_DIR = Path(__file__).resolve().parent / "_freq"
 
 # Function words only one of the two languages has (no "in", "was", "will", "also").
-_DE_CUES = frozenset(
-    "und der die das ist nicht ich wir sie mit für auf dem den ein eine zu sich auch "
-    "es sind wurde werden von bei dass aus oder wie noch nur mehr sehr auch einen".split()
-)
-_EN_CUES = frozenset(
-    "the and is are of to we with for that this it was not have be on they you our "
-    "were more very from can would should there their".split()
-)
+_DE_CUE_WORDS = """und der die das ist nicht ich wir sie mit für auf dem den ein eine zu sich
+auch es sind wurde werden von bei dass aus oder wie noch nur mehr sehr einen"""
+_EN_CUE_WORDS = """the and is are of to we with for that this it was not have be on they you
+our were more very from can would should there their"""
+_DE_CUES = frozenset(_DE_CUE_WORDS.split())
+_EN_CUES = frozenset(_EN_CUE_WORDS.split())
+#: Given names and German places: high keyness (rare in general language) but not topics.
+_NAMES = FIRST_NAMES | PLACES
 
 
 # ----------------------------------------------------------------------------- language
@@ -256,7 +257,11 @@ def _count(texts: list[str], lang: str) -> tuple[dict[str, _Term], dict[str, _Te
             word = m.group(0)
             low = word.lower()
             lemma = _lemma(word, lang)
-            if _is_stop(low, lemma) or _zipf(lemma, lang) >= _GENERIC_ZIPF:
+            if (
+                _is_stop(low, lemma)
+                or _zipf(lemma, lang) >= _GENERIC_ZIPF
+                or (word in _NAMES and lemma not in _general_zipf(lang))
+            ):
                 previous = None
                 continue
             term = lemmas[lemma]
@@ -308,11 +313,9 @@ def _candidates(
             members = members | {part}
         docs = set().union(*(lemmas[m].docs for m in members))
         count = sum(lemmas[m].count for m in members)
-        out.append(
-            _Candidate(
-                part, "part", members, {part}, docs, count, _g2(count, total, _zipf(part, lang))
-            )
-        )
+        noun = lang != "de" or any(lemmas[m].capitalised for m in members)
+        keyness = _g2(count, total, _zipf(part, lang)) * (1.0 if noun else _NON_NOUN_WEIGHT)
+        out.append(_Candidate(part, "part", members, {part}, docs, count, keyness))
     for phrase, term in phrases.items():
         first, second = phrase.split(" ")
         # a fixed pair of words: taken as a hundredth as frequent as its rarer word
