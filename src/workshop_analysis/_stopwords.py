@@ -82,7 +82,7 @@ kind sort think thought feel felt find found say said get go take use used seem
 would could might must may shall overall really quite able sure definitely maybe
 perhaps pretty lot little less least next last first second one two three
 thank thanks try keep work idea day beginning interesting glad happy hard easy
-idee anfang ende
+idee anfang ende fordern forderung forderungen
 """
 
 #: All stop words, lower case, with umlauts.

@@ -26,7 +26,10 @@ which share of the statements the starter codebook codes. The steps:
    = "Grund" + "Qualifizierung", "Qualifizierungsbedarf" = "Qualifizierung" + "s" +
    "Bedarf"); a part that several compounds share becomes a candidate of its own, so
    compounds that each occur once still add up. Two content words standing next to each
-   other ("pull request", "elektronische Akte") are candidates too.
+   other ("pull request", "elektronische Akte"; in German only when the second is a
+   noun, i.e. capitalised) are candidates too. In German, a term the text never
+   capitalises inside a sentence (a verb or adjective: "einrichten", "bekannt") counts
+   half: codes are mostly about things.
 6. **Codes**: candidates are taken in order of keyness; one whose term is already part of
    a chosen code (the compound's part, the phrase's word) joins that code instead of
    making a new one, and one that codes no statement beyond the codes already chosen is
@@ -93,6 +96,8 @@ _SPLIT_MARGIN = 0.5
 #: Weight of a German term that the text never writes with a capital inside a sentence
 #: (verbs, adjectives: "einrichten", "bekannt"): codes are mostly about things.
 _NON_NOUN_WEIGHT = 0.5
+#: "Politiker*innen", "Teilnehmer:innen", "Lehrer_innen": one word for counting.
+_GENDER_MARK = re.compile(r"(?<=[^\W\d_])[*:_/]innen\b")
 _SENTENCE_END = frozenset(".!?:;•-–—\"„“”'»«(*")
 _FREQ_DIR = Path(__file__).resolve().parent / "_freq"
 
@@ -161,6 +166,8 @@ def _lemma(word: str, lang: str) -> str:
     """
     *front, last = word.split("-")
     base = simplemma.lemmatize(last, lang=lang).lower()
+    if "ß" in base and "ß" not in last:
+        base = base.replace("ß", "ss")  # "Prozess" → "prozess", not the old "prozeß"
     if lang == "de" and base.endswith("in") and base[:-2] in _general_zipf(lang):
         base = base[:-2]  # "Mitarbeiterin" counts as "Mitarbeiter", "Teilnehmerin" as stop
     return "-".join([*front, base]).lower()
@@ -271,7 +278,11 @@ def _count(texts: list[str], lang: str) -> tuple[dict[str, _Term], dict[str, _Te
             term.count += 1
             term.docs.add(doc)
             term.forms[word] += 1
-            if previous is not None and text[previous[2] : m.start()].strip() == "":
+            if (
+                previous is not None
+                and text[previous[2] : m.start()].strip() == ""
+                and (lang != "de" or word[:1].isupper())
+            ):
                 phrase = phrases[f"{previous[0]} {lemma}"]
                 phrase.count += 1
                 phrase.docs.add(doc)
@@ -318,14 +329,14 @@ def _candidates(
         out.append(_Candidate(part, "part", members, {part}, docs, count, keyness))
     for phrase, term in phrases.items():
         first, second = phrase.split(" ")
-        # a fixed pair of words: taken as a hundredth as frequent as its rarer word
-        zipf = min(_zipf(first, lang), _zipf(second, lang)) - 2.0
+        # a fixed pair of words: taken as 1/30 as frequent as its rarer word
+        zipf = min(_zipf(first, lang), _zipf(second, lang)) - 1.5
         out.append(
             _Candidate(
                 phrase,
                 "phrase",
                 {phrase},
-                {first, second},
+                {second},
                 set(term.docs),
                 term.count,
                 _g2(term.count, total, zipf),
@@ -345,7 +356,11 @@ class _Code:
 
 
 def _choose(
-    candidates: list[_Candidate], lemmas: dict[str, _Term], top: int, min_count: int
+    candidates: list[_Candidate],
+    lemmas: dict[str, _Term],
+    top: int,
+    min_count: int,
+    min_keyness: float,
 ) -> list[_Code]:
     """Greedy grouping of candidates into at most ``top`` codes (see the module docstring).
 
@@ -356,7 +371,7 @@ def _choose(
     codes: list[_Code] = []
     claimed: set[str] = set()
     for cand in candidates:
-        if len(cand.docs) < min_count or cand.keyness < MIN_KEYNESS:
+        if len(cand.docs) < min_count or cand.keyness < min_keyness:
             continue
         home = next((c for c in codes if cand.anchors & (c.members | c.anchors)), None)
         if home is not None:
@@ -384,16 +399,17 @@ def _choose(
 def _form_keywords(lemma: str, forms: Iterable[str]) -> set[str]:
     """Word-start keywords covering the surface ``forms`` of ``lemma``.
 
-    A form that shares a long enough start with the lemma gives that start
-    ("fördert", lemma "fördern" → ``förder``); other forms stay whole ("Kräfte" beside
-    "Kraft"). Keywords of three letters must end the word (``app!``), since a three-letter
-    start matches too much ("app" in "apply").
+    A form that starts with the lemma, or with all of it but its last letter, gives that
+    start ("Fortbildungen" → ``fortbildung``; "fördert", lemma "fördern" → ``förder``);
+    other forms stay whole ("Kräfte" beside "Kraft", "gefördert"). Keywords of three
+    letters must end the word (``app!``): a three-letter start matches too much ("app" in
+    "apply").
     """
     out: set[str] = set()
     for form in forms:
         low = form.lower()
         stem = _common_prefix(low, lemma)
-        word = stem if len(stem) >= max(_MIN_PART, len(lemma) - 2) else low
+        word = stem if len(stem) >= max(_MIN_PART, len(lemma) - 1) else low
         out.add(f"{word}!" if len(word) <= _MIN_LETTERS else word)
     return out
 
@@ -408,7 +424,22 @@ def _common_prefix(a: str, b: str) -> str:
 
 
 def _prune(keywords: set[str]) -> list[str]:
-    """Drop keywords that a shorter keyword already covers; sorted."""
+    """Drop keywords that a shorter keyword already covers; sorted.
+
+    A word keyword covers the words it starts (``fortbildung`` covers
+    ``fortbildungsangebot``), a ``*part`` keyword the words containing the part, and both
+    cover a phrase one of whose words they cover.
+    """
+    singles = [k for k in keywords if " " not in k and not k.endswith("!")]
+
+    def covers(k: str, word: str) -> bool:
+        return word.startswith(k) or (k.startswith("*") and k[1:] in word)
+
+    keywords = {
+        kw
+        for kw in keywords
+        if " " not in kw or not any(covers(k, w) for k in singles for w in kw.split(" "))
+    }
     kept: list[str] = []
     for kw in sorted(keywords, key=lambda k: (len(k.lstrip("*")), k)):
         bare = kw.lstrip("*")
@@ -465,6 +496,7 @@ def suggest_codes(
     *,
     top: int = 20,
     min_count: int = 2,
+    min_keyness: float = MIN_KEYNESS,
     lang: str | None = None,
 ) -> pd.DataFrame:
     """Candidate codes for a starter codebook, best first.
@@ -477,6 +509,8 @@ def suggest_codes(
         Most codes to return.
     min_count : int, default 2
         Least number of statements a code's terms must occur in.
+    min_keyness : float, default :data:`MIN_KEYNESS`
+        Least keyness (G²) of the term that founds a code; 0 lists every term.
     lang : {"de", "en"}, optional
         Language of the statements; detected with :func:`detect_language` when omitted.
 
@@ -495,14 +529,18 @@ def suggest_codes(
     ValueError
         ``lang`` is not one of :data:`LANGUAGES`.
     """
-    texts = [unicodedata.normalize("NFC", t) for t in records["text"].astype("string").fillna("")]
+    texts = [
+        _GENDER_MARK.sub("innen", unicodedata.normalize("NFC", t))
+        for t in records["text"].astype("string").fillna("")
+    ]
     ids = records["record_id"].astype(str).tolist()
     if lang is None:
         lang = detect_language(texts)
     if lang not in LANGUAGES:
         raise ValueError(f"lang must be one of {', '.join(LANGUAGES)}, not {lang!r}")
     lemmas, phrases, total = _count(texts, lang)
-    chosen = _choose(_candidates(lemmas, phrases, total, lang), lemmas, top, min_count)
+    candidates = _candidates(lemmas, phrases, total, lang)
+    chosen = _choose(candidates, lemmas, top, min_count, min_keyness)
     rows: list[dict[str, Any]] = []
     used: set[str] = set()
     for code in chosen:
