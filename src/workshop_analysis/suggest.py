@@ -355,6 +355,18 @@ class _Code:
     keyness: float
 
 
+def _related(cand: _Candidate, code: _Code) -> bool:
+    """Whether ``cand`` belongs to ``code``: its term (a phrase: its last word) is already
+    a member or anchor of the code, or one of the two founding terms starts with the other
+    and the shorter has at least :data:`_MIN_STAR` letters ("install" and "installation")."""
+    if cand.anchors & (code.members | code.anchors):
+        return True
+    if cand.kind == "phrase" or code.first.kind == "phrase":
+        return False
+    short, long_ = sorted((cand.key, code.first.key), key=len)
+    return len(short) >= _MIN_STAR and long_.startswith(short)
+
+
 def _choose(
     candidates: list[_Candidate],
     lemmas: dict[str, _Term],
@@ -364,8 +376,7 @@ def _choose(
 ) -> list[_Code]:
     """Greedy grouping of candidates into at most ``top`` codes (see the module docstring).
 
-    A candidate whose term (a phrase: one of its words) is already a member or anchor of a
-    chosen code joins that code. Otherwise it makes a new code from its members that no
+    A candidate that is related to a chosen code (:func:`_related`) joins that code. Otherwise it makes a new code from its members that no
     chosen code has claimed yet, if these still occur in ``min_count`` statements.
     """
     codes: list[_Code] = []
@@ -373,7 +384,7 @@ def _choose(
     for cand in candidates:
         if len(cand.docs) < min_count or cand.keyness < min_keyness:
             continue
-        home = next((c for c in codes if cand.anchors & (c.members | c.anchors)), None)
+        home = next((c for c in codes if _related(cand, c)), None)
         if home is not None:
             if cand.kind != "phrase":
                 home.anchors |= cand.anchors
@@ -475,15 +486,17 @@ def _keywords(code: _Code, lemmas: dict[str, _Term], phrases: dict[str, _Term]) 
 
 
 def _label(code: _Code, lemmas: dict[str, _Term], phrases: dict[str, _Term], lang: str) -> str:
+    """The code's label: its founding term as the text writes it ("SGB", "Jobcenter",
+    "rechtliche Verankerung"), else its base form, capitalised in German when the text
+    capitalises it ("Kindern" → "Kind")."""
     key = code.first.key
     source = phrases.get(key) if code.first.kind == "phrase" else lemmas.get(key)
-    if source is not None and source.forms:
-        form = source.forms.most_common(1)[0][0]
-        if code.first.kind != "phrase" and lang == "de":
-            # the base form, capitalised as the text writes it ("Kinder" → "Kind")
-            return key.capitalize() if form[:1].isupper() else key
-        return form if code.first.kind == "phrase" else key
-    # a part that never stands alone: capitalised like the compounds it comes from
+    if code.first.kind == "phrase" and source is not None:
+        return source.forms.most_common(1)[0][0]
+    if source is not None:
+        same = [f for f, _ in source.forms.most_common() if f.lower() == key]
+        if same:
+            return same[0]
     capital = any(f[:1].isupper() for m in code.members if m in lemmas for f in lemmas[m].forms)
     return key.capitalize() if capital and lang == "de" else key
 
