@@ -376,8 +376,9 @@ def _choose(
 ) -> list[_Code]:
     """Greedy grouping of candidates into at most ``top`` codes (see the module docstring).
 
-    A candidate that is related to a chosen code (:func:`_related`) joins that code. Otherwise it makes a new code from its members that no
-    chosen code has claimed yet, if these still occur in ``min_count`` statements.
+    A candidate that is related to a chosen code (:func:`_related`) joins that code.
+    Otherwise it makes a new code from its members that no chosen code has claimed yet, if
+    these still occur in ``min_count`` statements.
     """
     codes: list[_Code] = []
     claimed: set[str] = set()
