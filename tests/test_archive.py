@@ -26,13 +26,25 @@ from workshop_analysis.overrides import load_overrides
 FOLLOW_UP = "2018-11-21-bmas-qualifizierung-follow-up"
 
 
-def test_bundled_archive_lists_both_workshops_oldest_first() -> None:
+def test_bundled_archive_holds_only_real_workshops() -> None:
     found = list_workshops()
+    assert [w.id for w in found] == [config.SAMPLE_WORKSHOP]
+    assert found[0].records == config.SAMPLE_RECORDS
+    assert not found[0].illustrative
+    assert found[0].citation["url"].startswith("https://www.sgb2.info/")
+    assert not (config.SAMPLE_DIR / "status.yaml").exists()  # the invented status moved
+
+
+def test_example_archive_is_marked_illustrative_oldest_first() -> None:
+    example = config.DATA_DIR / "examples" / "follow-up-archive"
+    found = list_workshops(example)
     assert [w.id for w in found] == [config.SAMPLE_WORKSHOP, FOLLOW_UP]
     assert [w.date for w in found] == ["2017-11-22", "2018-11-21"]
-    assert found[0].records == config.SAMPLE_RECORDS
-    assert found[1].codebook == config.WORKSHOPS_DIR / FOLLOW_UP / "codebook.yaml"
-    assert "ILLUSTRATIVE" in (config.WORKSHOPS_DIR / FOLLOW_UP / "README.md").read_text("utf-8")
+    assert all(w.illustrative for w in found)
+    assert found[0].records.resolve() == config.SAMPLE_RECORDS.resolve()  # real statements
+    assert found[0].status == example / config.SAMPLE_WORKSHOP / "status.yaml"
+    assert found[1].codebook == example / FOLLOW_UP / "codebook.yaml"
+    assert "ILLUSTRATIVE" in (example / FOLLOW_UP / "README.md").read_text("utf-8")
 
 
 def test_new_workshop_templates(tmp_path: Path) -> None:

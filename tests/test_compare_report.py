@@ -31,7 +31,8 @@ def test_user_text_is_escaped() -> None:
 def test_tracking_flags_done_action_raised_again() -> None:
     html = compare_report.tracking_html(compare_results(RESULTS), lang="en")
     assert html.count("⚑ done, but raised again") == 1
-    assert "w2017 → w2018" in html
+    assert "22. November 2017 → 21. November 2018" not in html  # en: English dates
+    assert "22 November 2017 → 21 November 2018" in html
     assert "raised again: " in html
     assert ">b1<" in html
     assert ">b4<" in html
@@ -61,22 +62,55 @@ def test_write_tables_writes_every_frame(tmp_path) -> None:
     assert recurring["workshops"].tolist() == ["w2017; w2018", "w2017; w2018"]
 
 
+def test_invented_workshops_are_labelled_wherever_they_show() -> None:
+    comp = compare_results(RESULTS)
+    plain = compare_report.overview_html(comp) + compare_report.tracking_html(comp)
+    assert "ERFUNDENE BEISPIELDATEN" not in plain
+    assert "erfunden" not in plain
+    invented = {"w2017"}  # its status file is the one the tracking table reads
+    overview = compare_report.overview_html(comp, illustrative=invented)
+    assert overview.index("ERFUNDENE BEISPIELDATEN") < overview.index("<h1>")
+    assert overview.count("wa-badge-invented") == 1
+    tracking = compare_report.tracking_html(comp, illustrative=invented)
+    rows = tracking.split("<tbody>")[1].split("</tr>")[:-1]
+    assert rows
+    assert all("wa-badge-invented" in row for row in rows)  # every invented status
+
+
+def test_workshops_are_named_by_date_not_folder() -> None:
+    comp = compare_results(RESULTS)
+    html = compare_report.fields_html(comp) + compare_report.recurring_html(comp)
+    assert '<th class="wa-num">22. November 2017</th>' in html
+    assert compare_report.workshop_labels(comp, "en")["w2018"] == "21 November 2018"
+
+
 @pytest.mark.slow
-def test_cli_compare_writes_offline_report_and_tables(tmp_path, capsys) -> None:
+def test_cli_compare_never_mixes_in_the_invented_example(tmp_path, capsys) -> None:
+    from workshop_analysis import config
     from workshop_analysis.cli import main
 
     out = tmp_path / "cmp"
     assert main(["compare", "--out", str(out), "--lang", "en", "--quiet"]) == 0
-    assert f"wrote {out / 'compare.html'}" in capsys.readouterr().out
     html = (out / "compare.html").read_text("utf-8")
-    assert '<html lang="en"' in html
-    assert "Recurring needs" in html
-    assert html.count("⚑ done, but raised again") == 1
-    assert "Made with workshop-analysis" in html
+    assert "follow-up" not in (out / "compare-workshops.csv").read_text("utf-8")
+    assert "INVENTED EXAMPLE DATA" not in html
+    example = tmp_path / "example"
+    example_root = config.DATA_DIR / "examples" / "follow-up-archive"
+    assert main(["compare", str(example_root), "--out", str(example), "--quiet"]) == 0
+    capsys.readouterr()
+    html = (example / "compare.html").read_text("utf-8")
+    assert '<html lang="de"' in html
+    assert html.index("ERFUNDENE BEISPIELDATEN") < html.index("Workshops im Vergleich</h1>")
+    assert html.count("⚑ erledigt, aber erneut genannt") == 1
+    # every status of the invented 2017 follow-up carries the badge
+    tracking = html.split("Was aus den Maßnahmen")[1].split("</table>")[0]
+    rows = tracking.split("<tbody>")[1].split("</tr>")[:-1]
+    assert len(rows) == 11
+    assert all(">erfunden</span>" in row for row in rows)
     assert "NBVAL_CHECK_OUTPUT" not in html
     assert "http://" not in html
     assert "https://" not in html
-    vanished = pd.read_csv(out / "compare-vanished.csv")
+    vanished = pd.read_csv(example / "compare-vanished.csv")
     assert vanished.loc[vanished["level"] == "field", "id"].tolist() == ["fortbildung"]
 
 

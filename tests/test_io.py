@@ -117,7 +117,9 @@ def test_reader_does_not_modify_input(tmp_path: Path) -> None:
 def test_sample_workshop_is_complete() -> None:
     records = read_records(SAMPLE_RECORDS)
     assert 15 <= len(records) <= 25
-    assert set(records["kind"]) == {"need", "wish", "praise", "concern"}
+    # every kind given, except for the organisers' follow-up (q16, q17), which is no feedback
+    assert set(records.loc[~records["follow_up"], "kind"]) == {"need", "wish", "praise", "concern"}
+    assert records.loc[records["follow_up"], "kind"].isna().all()
     assert records["workshop"].unique().tolist() == ["2017-11-22-bmas-qualifizierung"]
     assert records["record_id"].is_unique
 

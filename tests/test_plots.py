@@ -24,7 +24,7 @@ from workshop_analysis import (
 )
 from workshop_analysis.codebook import Code, Codebook
 from workshop_analysis.errors import WorkshopAnalysisError
-from workshop_analysis.plots import KIND_HATCHES
+from workshop_analysis.plots import KIND_HATCHES, ROADMAP_STACKED_WIDTH, action_numbers
 
 
 @pytest.fixture
@@ -201,7 +201,7 @@ def test_kind_by_field_counts_each_statement_once_per_field(tagged, codebook) ->
         "Bedarf",
         "Wunsch",
         "Lob",
-        "Kritik",
+        "Bedenken",
         "Art unbestimmt",
     ]
     assert ax.get_title() == "Aussagen nach Handlungsfeld und Art"
@@ -299,12 +299,12 @@ def test_top_fields_ranks_fields_and_stacks_kinds(tagged, codebook) -> None:
         "Bedarf",
         "Wunsch",
         "Lob",
-        "Kritik",
+        "Bedenken",
         "Art unbestimmt",
     ]
     assert ax.get_xlabel() == "Aussagen"
     assert ax.get_title() == "Handlungsfelder mit den meisten Aussagen"
-    assert "Nicht dargestellt: 1 Aussage(n) ohne Zuordnung." in texts(fig)
+    assert "Nicht dargestellt: 1 Aussage ohne Zuordnung." in texts(fig)
 
 
 def test_top_fields_top_and_english(tagged, codebook) -> None:
@@ -344,7 +344,7 @@ def lane_texts(fig: Figure) -> list[Text]:
     return list(fig.axes[0].texts)
 
 
-def test_roadmap_has_two_labelled_lanes_sorted_by_priority(actions) -> None:
+def test_roadmap_has_two_labelled_lanes_in_the_order_of_the_table(actions) -> None:
     fig = plot_roadmap(actions)
     ax = fig.axes[0]
     labels = texts(fig)
@@ -352,10 +352,17 @@ def test_roadmap_has_two_labelled_lanes_sorted_by_priority(actions) -> None:
     assert "Kurzfristig (2)" in labels
     assert "Längerfristig (1)" in labels
     by_text = {t.get_text(): t for t in ax.texts}
-    # a2 (priority 3.5) above a1 (2.0) in the short-term lane; y grows downwards.
+    # the table's order, not a second sort: a1 above a2 although a2 has the higher
+    # priority (derive_actions defines the one order); y grows downwards.
     assert (
-        by_text["Angebote bekannter machen"].get_position()[1]
-        < (by_text["Wartezeiten verkürzen"].get_position()[1])
+        by_text["Wartezeiten verkürzen"].get_position()[1]
+        < (by_text["Angebote bekannter machen"].get_position()[1])
+    )
+    swapped = plot_roadmap(actions.iloc[[1, 0, 2]]).axes[0]
+    again = {t.get_text(): t for t in swapped.texts}
+    assert (
+        again["Angebote bekannter machen"].get_position()[1]
+        < again["Wartezeiten verkürzen"].get_position()[1]
     )
     assert any(t.startswith("Verantwortlich: offen\nPriorität 3.5 · 3 Aussagen") for t in labels)
     assert any(t.startswith("Verantwortlich: BA\nPriorität 1 · 1 Aussage") for t in labels)
@@ -369,11 +376,15 @@ def test_roadmap_has_two_labelled_lanes_sorted_by_priority(actions) -> None:
 def test_roadmap_marker_size_grows_with_priority(actions) -> None:
     ax = plot_roadmap(actions).axes[0]
     sizes = [c.get_sizes()[0] for c in ax.collections if isinstance(c, PathCollection)]
-    # drawn lane by lane, highest priority first: a2 (3.5), a1 (2.0), a3 (1.0)
+    # drawn lane by lane in table order: a1 (2.0), a2 (3.5), a3 (1.0)
     assert len(sizes) == 3
-    assert sizes[0] > sizes[1] > sizes[2]
+    assert sizes[1] > sizes[0] > sizes[2]
     ranks = [t.get_text() for t in ax.texts if t.get_text() in {"1", "2"}]
     assert ranks == ["1", "2", "1"]
+    # the numbers are the report's: position within the horizon, as action_numbers says
+    assert action_numbers(actions) == [1, 2, 1]
+    gids = {t.get_gid(): t.get_text() for t in ax.texts if t.get_gid()}
+    assert gids == {"wa-rank-a1": "1", "wa-rank-a2": "2", "wa-rank-a3": "1"}
 
 
 def test_roadmap_wraps_long_titles(actions) -> None:
@@ -408,11 +419,28 @@ def test_roadmap_top_limits_each_lane_and_says_how_many_are_left_out(actions) ->
     fig = plot_roadmap(actions, top=1)
     labels = texts(fig)
     assert "Kurzfristig (2)" in labels  # the header still counts every action
-    assert labels.count("+ 1 weitere Maßnahme(n)") == 1
-    assert "Wartezeiten verkürzen" not in labels  # a1 has the lower priority
+    assert labels.count("+ 1 weitere Maßnahme") == 1  # singular
+    assert "Angebote bekannter machen" not in labels  # a2 is second in the table
     assert len([c for c in fig.axes[0].collections if isinstance(c, PathCollection)]) == 2
     with pytest.raises(WorkshopAnalysisError, match="top must be at least 1"):
         plot_roadmap(actions, top=0)
+
+
+def test_stacked_roadmap_is_narrow_with_larger_type(actions) -> None:
+    fig = plot_roadmap(actions, stacked=True)
+    ax = fig.axes[0]
+    assert fig.get_figwidth() == pytest.approx(ROADMAP_STACKED_WIDTH)
+    assert fig.get_figwidth() < plot_roadmap(actions).get_figwidth()
+    by_text = {t.get_text(): t for t in ax.texts}
+    # lanes one under the other: the long-term header is below the last short-term box
+    assert (
+        by_text["Längerfristig (1)"].get_position()[1]
+        > by_text["Angebote bekannter machen"].get_position()[1]
+    )
+    assert by_text["Wartezeiten verkürzen"].get_fontsize() >= 10.5
+    # at 390 px (about 358 px of text width) 10.5 pt stays above 10 px on screen
+    px_per_in = 358 / fig.get_figwidth()
+    assert 10.5 / 72 * px_per_in >= 10
 
 
 def test_roadmap_draws_into_a_given_axes(actions) -> None:

@@ -37,10 +37,10 @@ def test_kind_mix_stacks_to_one_per_workshop() -> None:
         y = round(patch.get_y(), 3)
         right[y] = max(right.get(y, 0.0), patch.get_x() + patch.get_width())
     assert sorted(round(v, 6) for v in right.values()) == [1.0, 1.0]
-    assert [t.get_text() for t in ax.get_legend().get_texts()] == [
+    assert [t.get_text() for t in fig.legends[0].get_texts()] == [
         "Bedarf",
         "Wunsch",
         "Lob",
-        "Kritik",
+        "Bedenken",
         "Art unbestimmt",
     ]

@@ -253,3 +253,26 @@ def test_duplicate_column_labels_are_a_problem_not_a_crash() -> None:
     raw = pd.DataFrame([["Mehr Zeit", "Mehr Geld"]], columns=["Aussage", "Aussage"])
     with pytest.raises(InputError, match="column name appears twice"):
         normalise_records(raw, workshop="w", file="f.csv")
+
+
+def test_optional_quote_and_follow_up_columns_are_kept_and_checked() -> None:
+    from workshop_analysis.records import OPTIONAL_COLUMNS
+
+    raw = pd.DataFrame(
+        {
+            "Aussage": ["a", "b", "c"],
+            "Wiedergabe": ["wörtlich", "Sinngemäß", None],
+            "Folgeschritt": ["ja", "", None],
+        }
+    )
+    out = normalise_records(raw, workshop="w")
+    assert list(out.columns)[-2:] == list(OPTIONAL_COLUMNS)
+    assert out["quote"].tolist()[:2] == ["verbatim", "paraphrase"]
+    assert pd.isna(out["quote"].iloc[2])
+    assert out["follow_up"].tolist() == [True, False, False]
+    # without them the table has exactly the schema's columns
+    assert "quote" not in normalise_records(raw[["Aussage"]], workshop="w").columns
+    bad = pd.DataFrame({"text": ["a"], "quote": ["wortgleich"], "follow_up": ["vielleicht"]})
+    with pytest.raises(InputError) as err:
+        normalise_records(bad, workshop="w")
+    assert sorted(p.column for p in err.value.problems) == ["follow_up", "quote"]

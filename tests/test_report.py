@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import dataclasses
 import re
 from pathlib import Path
 
@@ -114,26 +115,59 @@ def test_evidence_table_highlights_keywords_and_escapes_text():
     assert "<th>Statement</th>" in html
 
 
-def test_action_table_shows_quotes_owner_and_escapes(monkeypatch):
+def test_action_cards_show_rationale_statements_owner_and_escape():
     html = report.action_table_html(_actions(), _tagged(), lang="de", horizon="long")
-    assert "<h2>Längerfristige Maßnahmen</h2>" in html
+    assert '<h2 id="actions-long">Längerfristige Maßnahmen</h2>' in html
     assert "Weiterbildung &lt;ausbauen&gt;" in html
-    assert "„Mehr Weiterbildung &lt;script&gt;alert(1)&lt;/script&gt;“" in html
-    assert "offen" in html  # no owner
+    # r1 has no quote type: shown as text, never in quotation marks as if verbatim
+    assert "Mehr Weiterbildung &lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<q" not in html
+    assert '<span class="wa-note">offen</span>' in html  # no owner
     assert "Wartezeiten verkürzen" not in html  # the short-term item is not in this table
     assert "<script>" not in html
+    # the rationale is there, in a <details> that is open (and so prints)
+    assert re.search(r"<details class=\"wa-rationale\" open><summary>Begründung</summary>", html)
+    assert "<p>Codebuch</p>" in html
+    assert "1 Aussage" in html
+    assert "1 Aussagen" not in html
+
+
+def test_statements_are_labelled_by_how_they_render_the_source():
+    tagged = _tagged().assign(quote=["verbatim", "paraphrase", None])
+    html = report.statements_html(tagged, lang="de")
+    verbatim, paraphrase, unknown = html.split("<li")[1:]
+    assert '<q class="wa-text">Mehr Weiterbildung &lt;script&gt;' in verbatim
+    assert "wörtlich nach JC" in verbatim
+    assert "<q" not in paraphrase
+    assert "sinngemäß nach BA" in paraphrase
+    assert "<q" not in unknown
+    assert "wörtlich" not in unknown
+    assert "JC" in unknown
+    english = report.statements_html(tagged, lang="en")
+    assert "paraphrased, from BA" in english
 
 
 def test_action_table_in_english_and_empty_horizon():
     actions = _actions().iloc[:1]
     html = report.action_table_html(actions, _tagged(), lang="en", horizon="long")
-    assert "<h2>Long-term action items</h2>" in html
+    assert '<h2 id="actions-long">Long-term action items</h2>' in html
     assert "No action items for this horizon." in html
 
 
-def test_summary_counts_by_kind_and_section():
-    tagged = _tagged()
-    analysis = report.Analysis(
+def test_cards_and_roadmap_number_the_items_alike():
+    from workshop_analysis.plots import plot_roadmap
+
+    actions = pd.concat([_actions(), _actions().assign(action_id=["A-3", "A-4"])])
+    html = report.action_table_html(actions, _tagged(), lang="de")
+    cards = re.findall(r'data-action="([^"]+)" data-number="(\d+)"', html)
+    ax = plot_roadmap(actions).axes[0]
+    circles = {t.get_gid()[len("wa-rank-") :]: t.get_text() for t in ax.texts if t.get_gid()}
+    assert dict(cards) == circles
+    assert cards == [("A-1", "1"), ("A-2", "1"), ("A-3", "2"), ("A-4", "2")]
+
+
+def _analysis(tagged, **changes):
+    fields = dict(
         inputs=Inputs(records=Path("records.csv"), codebook=Path("codebook.yaml")),
         raw=tagged,
         records=tagged,
@@ -150,20 +184,78 @@ def test_summary_counts_by_kind_and_section():
         title="Titel <mit> Markup",
         lang="de",
     )
-    html = report.summary_html(analysis)
-    assert "<h1>Titel &lt;mit&gt; Markup</h1>" in html
-    assert "22. November 2017" in html
-    # 3 statements, 1 short, 1 long, 1 uncoded
+    fields.update(changes)
+    return report.Analysis(**fields)
+
+
+def test_summary_counts_by_kind_and_section():
+    html = report.summary_html(_analysis(_tagged()))
+    # 3 statements, 1 short, 1 long, 1 uncoded: singular where it is one
     figures = re.findall(r'wa-n">(\d+)</span><span class="wa-what">([^<]+)<', html)
     assert figures == [
         ("3", "Aussagen"),
-        ("1", "kurzfristige Maßnahmen"),
-        ("1", "längerfristige Maßnahmen"),
-        ("1", "Aussagen ohne Zuordnung"),
+        ("1", "kurzfristige Maßnahme"),
+        ("1", "längerfristige Maßnahme"),
+        ("1", "Aussage ohne Zuordnung"),
     ]
     assert '<td>Wunsch</td><td class="wa-num">1</td>' in html
+    assert '<td>Bedenken</td><td class="wa-num">1</td>' in html
     assert '<td>&lt;b&gt;Beta&lt;/b&gt;</td><td class="wa-num">1</td>' in html
     assert '<td>Alpha</td><td class="wa-num">2</td>' in html
+
+
+def test_follow_ups_are_shown_apart_and_not_counted():
+    tagged = _tagged().assign(follow_up=[False, False, True])
+    analysis = _analysis(tagged)
+    assert re.findall(r'wa-n">(\d+)</span>', report.summary_html(analysis))[0] == "2"
+    html = report.follow_up_html(analysis)
+    assert "Angekündigte Folgeschritte der Veranstalter" in html
+    assert 'data-record="r3"' in html
+    assert 'data-record="r1"' not in html
+    assert report.follow_up_html(_analysis(_tagged())) == ""
+
+
+def test_context_block_without_workshop_yaml_says_what_is_missing(monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1738281600")  # 2025-01-31
+    html = report.context_html(_analysis(_tagged()))
+    assert "<h1>Titel &lt;mit&gt; Markup</h1>" in html
+    assert "22. November 2017 · 3 Aussagen" in html
+    assert '<dt>Quelle</dt><dd class="wa-citation">\nnicht angegeben' in html
+    assert "<dt>Stand des Berichts</dt><dd>31. Januar 2025</dd>" in html
+    assert "Die Auswertung hat kein Ergebnis der Regeln von Hand geändert." in html
+    assert "records.csv" not in html
+    assert "codebook.yaml" not in html
+
+
+def test_context_block_cites_the_source_and_counts_the_analysts_changes(tmp_path):
+    for name in ("records.csv", "codebook.yaml", "overrides.yaml"):
+        (tmp_path / name).write_bytes((config.SAMPLE_DIR / name).read_bytes())
+    (tmp_path / "workshop.yaml").write_text(
+        (config.SAMPLE_DIR / "workshop.yaml").read_text("utf-8") + "report_date: 2025-01-31\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "summary.md").write_text(
+        "Das **Wichtigste** <script>x()</script>\n", encoding="utf-8"
+    )
+    from workshop_analysis import pipeline
+
+    analysis = pipeline.run(tmp_path)
+    html = report.context_html(analysis)
+    assert html.index("Einschätzung der Auswertung") < html.index("Worum es geht")
+    assert "<strong>Wichtigste</strong> &lt;script&gt;x()&lt;/script&gt;" in html
+    assert "<cite>Rückblick: Praktiker-Workshop „Qualifizierung“ im BMAS</cite>" in html
+    assert "6. Dezember 2017" in html
+    assert "https://www.sgb2.info/DE/Service/Meldungen/meldung-workshop-qualifizierung.html" in html
+    assert "Geschäftsführungen von zehn gemeinsamen Einrichtungen" in html
+    assert "<dd>31. Januar 2025</dd>" in html
+    # the one analyst decision of overrides.yaml (a title), and the two follow-ups
+    assert "Die Auswertung hat 1 Ergebnis der Regeln von Hand geändert" in html
+    assert "2 Aussagen geben angekündigte Folgeschritte der Veranstalter wieder" in html
+    english = report.context_html(dataclasses.replace(analysis, lang="en"))
+    assert "The analyst changed 1 result of the rules by hand" in english
+    footer = report.footer_html(analysis)
+    assert "records.csv" not in footer
+    assert "overrides.yaml" not in footer
 
 
 def test_count_line_is_sorted_and_counts_missing():
@@ -295,6 +387,10 @@ def test_report_writes_every_output_and_is_reproducible(rendered_report, tmp_pat
     )
 
 
+def _h2(html: str) -> list[str]:
+    return re.findall(r"<h2[^>]*>([^<]+)</h2>", html)
+
+
 @pytest.mark.slow
 def test_report_html_is_offline_escaped_and_complete(rendered_report):
     html = (rendered_report["de"] / "report.html").read_text(encoding="utf-8")
@@ -303,32 +399,88 @@ def test_report_html_is_offline_escaped_and_complete(rendered_report):
     assert "&lt;script&gt;window.__planted = 1; alert(1)&lt;/script&gt;" in html
     # (nbconvert writes quotes in text nodes unescaped: harmless outside a tag)
     assert '&lt;img src="x" onerror="window.__planted = 2"&gt;' in html
-    for heading in (
-        "Zusammenfassung",
+    assert _h2(html) == [
+        "Einschätzung der Auswertung",
+        "Worum es geht",
+        "Überblick",
         "Kurzfristige Maßnahmen",
         "Längerfristige Maßnahmen",
         "Was gut läuft und erhalten bleiben soll",
+        "Angekündigte Folgeschritte der Veranstalter",
         "Aussagen ohne Zuordnung",
         "Grafiken",
-    ):
-        assert f"<h2>{heading}</h2>" in html
-    # roadmap, kind by field, top fields; no co-occurrence chart: every statement of the
-    # sample has one most specific code (its other codes are that code's ancestors)
-    assert len(re.findall(r'<img [^>]*src="data:image/png;base64,', html)) == 3
+    ]
+    # roadmap and kind by field, as numbered inline SVG; the top-fields chart showed the
+    # same counts and is gone; no co-occurrence chart: every statement of the sample has
+    # one most specific code (its other codes are that code's ancestors)
+    assert re.findall(r"<figcaption>Abbildung (\d+): ([^<]+)</figcaption>", html) == [
+        ("1", "Maßnahmenplan"),
+        ("2", "Aussagen nach Handlungsfeld und Art"),
+    ]
+    assert html.count("<svg") == 2
+    assert "data:image/png" not in html
     assert "Gemeinsam vergebene Codes" not in html
     assert "import " not in html  # no code
+    # wording a recipient reads: no raw workshop id, no input file names, no "(n)" plurals
+    text = re.sub(r"<[^>]+>", " ", html.split("<body", 1)[1])
+    assert "planted-markup" not in text
+    for name in ("records.csv", "codebook.yaml", "overrides.yaml", "workshop.yaml"):
+        assert name not in text.replace("(alle in records.csv)", "")
+    assert not re.search(r"\w\((e?n|s)\)", text)
+    assert "Kritik" not in text
+    assert "Stand des Berichts" in text
+    assert "31. Januar 2025" in text
     size = (rendered_report["de"] / "report.html").stat().st_size
-    assert size < 2_000_000
+    assert size < 500_000
 
 
 @pytest.mark.slow
 def test_report_in_english(rendered_report):
     html = (rendered_report["en"] / "report.html").read_text(encoding="utf-8")
     assert '<html lang="en">' in html
-    for heading in ("Summary", "Short-term action items", "Long-term action items", "Charts"):
-        assert f"<h2>{heading}</h2>" in html
-    assert "Zusammenfassung" not in html
+    headings = _h2(html)
+    for heading in ("Overview", "Short-term action items", "Long-term action items", "Charts"):
+        assert heading in headings
+    assert "Überblick" not in html
     assert "Längerfristige Maßnahmen" not in html
+    assert "1 statements" not in html
+
+
+@pytest.mark.slow
+def test_xlsx_speaks_the_reports_language_and_csv_keeps_its_schema(rendered_report):
+    german = openpyxl.load_workbook(rendered_report["de"] / "actions.xlsx")
+    assert german.sheetnames == ["kurzfristig", "längerfristig", "Belege", "nicht zugeordnet"]
+    head = [c.value for c in german["längerfristig"][1]]
+    assert head[:6] == [
+        "Kennung",
+        "Maßnahme",
+        "Handlungsfeld",
+        "Themen",
+        "Horizont",
+        "Verantwortlich",
+    ]
+    values = [c.value for c in german["längerfristig"][2]]
+    assert values[4] == "längerfristig"
+    assert values[2] in {
+        "Grundqualifizierung",
+        "Regionale Angebote",
+        "Fortbildungsinhalte und Führungskräfteentwicklung",
+    }
+    english = openpyxl.load_workbook(rendered_report["en"] / "actions.xlsx")
+    assert english.sheetnames == ["short", "long", "evidence", "unassigned"]
+    assert [c.value for c in english["long"][1]][:2] == ["Id", "Action item"]
+    for lang in ("de", "en"):
+        csv = pd.read_csv(rendered_report[lang] / "actions.csv", dtype=str)
+        assert list(csv.columns)[:5] == ["action_id", "title", "field", "codes", "horizon"]
+        assert set(csv["horizon"]) <= {"short", "long"}
+
+
+def test_languages_get_their_own_default_folders(tmp_path, monkeypatch):
+    monkeypatch.setattr(config, "REPORTS_DIR", tmp_path)
+    de = report.default_output_dir("2017-11-22-bmas-qualifizierung", "de")
+    en = report.default_output_dir("2017-11-22-bmas-qualifizierung", "en")
+    assert de != en
+    assert en.name == "2017-11-22-bmas-qualifizierung-en"
 
 
 @pytest.mark.slow

@@ -1,159 +1,32 @@
-"""Private helpers for the report's HTML fragments: strings, escaping, small formatters."""
+"""Private helpers for the report's HTML: the Jinja2 environment and small formatters.
+
+Every HTML fragment of the reports is rendered from a template in
+``templates/fragments/`` by :func:`render`, with **autoescaping on**: any value a template
+prints is escaped unless it was marked safe here (the output of another template, or
+:func:`markdown_html`, which escapes raw HTML itself). Display strings come from the
+language catalogues of :mod:`workshop_analysis.i18n`.
+"""
 
 from __future__ import annotations
 
-import datetime as _dt
 import html
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
+from functools import cache
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
+from markupsafe import Markup
 
-#: Report strings (section headings, table headers) in both languages. Kind and horizon
-#: names, and strings shared with the charts, come from :mod:`workshop_analysis.i18n`.
-TEXT: dict[str, dict[str, str]] = {
-    "de": {
-        "summary": "Zusammenfassung",
-        "workshop": "Workshop",
-        "date": "Datum",
-        "statements": "Aussagen",
-        "actions_short": "kurzfristige Maßnahmen",
-        "actions_long": "längerfristige Maßnahmen",
-        "uncoded_n": "Aussagen ohne Zuordnung",
-        "by_kind": "Aussagen nach Art",
-        "by_section": "Aussagen nach Abschnitt",
-        "section": "Abschnitt",
-        "count": "Anzahl",
-        "kind": "Art",
-        "heading_short": "Kurzfristige Maßnahmen",
-        "heading_long": "Längerfristige Maßnahmen",
-        "intro_actions": "Jede Maßnahme fasst Aussagen zu einem Handlungsfeld zusammen; darunter "
-        "stehen die Aussagen, auf die sie sich stützt (wörtlich, mit Kennung).",
-        "no": "Nr.",
-        "action": "Maßnahme",
-        "field": "Handlungsfeld",
-        "owner": "Verantwortlich",
-        "priority": "Priorität",
-        "support": "Belege",
-        "horizon": "Horizont",
-        "rationale": "Begründung",
-        "none_actions": "Keine Maßnahmen in diesem Zeitraum.",
-        "praise": "Was gut läuft und erhalten bleiben soll",
-        "none_praise": "Keine lobenden Aussagen.",
-        "uncoded": "Aussagen ohne Zuordnung",
-        "intro_uncoded": "Diese Aussagen passen zu keinem Code des Codebuchs. Sie fließen in "
-        "keine Maßnahme ein und sollten von Hand gesichtet werden.",
-        "none_uncoded": "Alle Aussagen sind einem Handlungsfeld zugeordnet.",
-        "charts": "Grafiken",
-        "record": "Kennung",
-        "text": "Aussage",
-        "codes": "Codes",
-        "source": "Quelle",
-        "owner_unset": "offen",
-        "high": "hoch",
-        "medium": "mittel",
-        "low": "niedrig",
-        "footer": "Erstellt mit workshop-analysis {version}. Eingaben: {inputs}.",
-        "redacted": "Personenbezogene Daten ersetzt: {what} ({people} Personen pseudonymisiert).",
-        "redacted_name": "Name",
-        "redacted_email": "E-Mail-Adresse",
-        "redacted_phone": "Telefonnummer",
-        "redacted_iban": "IBAN",
-        "redacted_nothing": "keine gefunden",
-        "not_redacted": "Nicht anonymisiert: enthält möglicherweise personenbezogene Daten.",
-        "subtitle": "Workshop {workshop} · {date} · {n} Aussagen",
-        "more_quotes": "… und {n} weitere Aussagen (alle in actions.xlsx)",
-        "more_rows": "… und {n} weitere (alle in records.csv)",
-    },
-    "en": {
-        "summary": "Summary",
-        "workshop": "Workshop",
-        "date": "Date",
-        "statements": "statements",
-        "actions_short": "short-term action items",
-        "actions_long": "long-term action items",
-        "uncoded_n": "statements not yet assigned",
-        "by_kind": "Statements by kind",
-        "by_section": "Statements by section",
-        "section": "Section",
-        "count": "Count",
-        "kind": "Kind",
-        "heading_short": "Short-term action items",
-        "heading_long": "Long-term action items",
-        "intro_actions": "Each action item groups statements on one field of action; below it "
-        "are the statements it rests on (verbatim, with their id).",
-        "no": "No.",
-        "action": "Action item",
-        "field": "Field of action",
-        "owner": "Owner",
-        "priority": "Priority",
-        "support": "Support",
-        "horizon": "Horizon",
-        "rationale": "Rationale",
-        "none_actions": "No action items for this horizon.",
-        "praise": "Praise worth keeping",
-        "none_praise": "No statements of praise.",
-        "uncoded": "Statements not yet assigned",
-        "intro_uncoded": "These statements match no code of the codebook. They feed no action "
-        "item and should be reviewed by hand.",
-        "none_uncoded": "Every statement is assigned to a field of action.",
-        "charts": "Charts",
-        "record": "Id",
-        "text": "Statement",
-        "codes": "Codes",
-        "source": "Source",
-        "owner_unset": "not set",
-        "high": "high",
-        "medium": "medium",
-        "low": "low",
-        "footer": "Made with workshop-analysis {version}. Inputs: {inputs}.",
-        "redacted": "Personal data replaced: {what} ({people} people pseudonymised).",
-        "redacted_name": "name",
-        "redacted_email": "e-mail address",
-        "redacted_phone": "phone number",
-        "redacted_iban": "IBAN",
-        "redacted_nothing": "none found",
-        "not_redacted": "Not redacted: may contain personal data.",
-        "subtitle": "Workshop {workshop} · {date} · {n} statements",
-        "more_quotes": "… and {n} more statements (all in actions.xlsx)",
-        "more_rows": "… and {n} more (all in records.csv)",
-    },
-}
+from . import i18n
 
-_MONTHS_DE = (
-    "Januar",
-    "Februar",
-    "März",
-    "April",
-    "Mai",
-    "Juni",
-    "Juli",
-    "August",
-    "September",
-    "Oktober",
-    "November",
-    "Dezember",
-)
-_MONTHS_EN = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
+#: Folder of the fragment templates (package data).
+FRAGMENTS_DIR: Path = Path(__file__).resolve().parent / "templates" / "fragments"
 
 
 def text(key: str, lang: str, **fields: Any) -> str:
-    """A report string in ``lang`` (falls back to German for an unknown language)."""
-    value = TEXT.get(lang, TEXT["de"])[key]
-    return value.format(**fields) if fields else value
+    """A display string in ``lang`` (see :func:`workshop_analysis.i18n.t`)."""
+    return i18n.t(key, lang, **fields)
 
 
 def esc(value: Any) -> str:
@@ -170,14 +43,7 @@ def esc(value: Any) -> str:
 
 def format_date(value: Any, lang: str) -> str:
     """``2017-11-22`` → ``22. November 2017`` (de) / ``22 November 2017`` (en)."""
-    raw = "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
-    try:
-        day = _dt.date.fromisoformat(raw[:10])
-    except ValueError:
-        return raw
-    if lang == "en":
-        return f"{day.day} {_MONTHS_EN[day.month - 1]} {day.year}"
-    return f"{day.day}. {_MONTHS_DE[day.month - 1]} {day.year}"
+    return i18n.format_date(value, lang if lang in i18n.LANGS else "de")
 
 
 def as_list(value: Any) -> list[str]:
@@ -194,6 +60,18 @@ def as_list(value: Any) -> list[str]:
     return [part.strip() for part in str(value).split(";") if part.strip()]
 
 
+def blank(value: Any) -> bool:
+    """Whether a cell is missing or only white space."""
+    if value is None:
+        return True
+    try:
+        if pd.isna(value):
+            return True
+    except (TypeError, ValueError):
+        pass
+    return not str(value).strip()
+
+
 def merge_spans(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
     """Sort and merge overlapping/touching ``(start, end)`` spans."""
     merged: list[tuple[int, int]] = []
@@ -205,21 +83,62 @@ def merge_spans(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
     return merged
 
 
-def table(
-    headers: Sequence[tuple[str, str]], rows: Iterable[Sequence[str]], *, css: str = ""
-) -> str:
-    """A ``<table>`` from escaped header labels ``(label, class)`` and ready-made cells."""
-    head = "".join(
-        f'<th class="{c}">{esc(h)}</th>' if c else f"<th>{esc(h)}</th>" for h, c in headers
+def capital(label: str) -> str:
+    """The label with its first letter in upper case."""
+    return label[:1].upper() + label[1:]
+
+
+@cache
+def environment() -> Any:
+    """The Jinja2 environment of the fragments: autoescape on, strict undefined."""
+    import jinja2
+
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(FRAGMENTS_DIR)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=False,
     )
-    body = []
-    for row in rows:
-        cells = "".join(
-            f'<td class="{c}">{v}</td>' if c else f"<td>{v}</td>"
-            for v, (_, c) in zip(row, headers, strict=True)
-        )
-        body.append(f"<tr>{cells}</tr>")
-    return (
-        f'<table class="wa-table {css}"><thead><tr>{head}</tr></thead>'
-        f"<tbody>{''.join(body)}</tbody></table>"
+    env.filters["date"] = format_date
+    env.filters["capital"] = capital
+    env.globals.update(
+        t=i18n.t,
+        kind_label=i18n.kind_label,
+        horizon_label=i18n.horizon_label,
+        priority_label=i18n.priority_label,
+        quote_label=i18n.quote_label,
+        status_label=i18n.status_label,
+        quote_marks=i18n.quote_marks,
+        blank=blank,
     )
+    return env
+
+
+def render(template: str, **context: Any) -> str:
+    """Render ``templates/fragments/<template>`` with ``context`` (autoescaped).
+
+    Indentation and empty lines are dropped (the notebooks store the fragments).
+    """
+    out = environment().get_template(template).render(**context)
+    return "\n".join(line.strip() for line in out.splitlines() if line.strip())
+
+
+def safe(markup: str) -> Markup:
+    """Mark HTML made by :func:`render` (or escaped here) as safe for another template."""
+    return Markup(markup)
+
+
+def markdown_html(source: str) -> Markup:
+    """Markdown (an analyst's ``summary.md``) as HTML: raw HTML in it is escaped, links
+    with ``javascript:`` or other harmful schemes are dropped, images are not loaded."""
+    import mistune
+
+    md = mistune.create_markdown(escape=True, plugins=["strikethrough", "table"])
+    rendered = md(source)
+    # no remote content in an offline report: an image becomes its alt text
+    import re
+
+    rendered = re.sub(r'<img src="[^"]*" alt="([^"]*)"\s*/?>', r"\1", rendered)
+    return Markup(rendered)

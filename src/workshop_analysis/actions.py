@@ -225,10 +225,6 @@ _TEXT: dict[str, dict[str, str]] = {
         "priority": "Priorität",
         "merge": "Zusammenführung",
         "split": "Aufteilung",
-        "sheet_short": "kurzfristig",
-        "sheet_long": "längerfristig",
-        "sheet_evidence": "Belege",
-        "sheet_unassigned": "nicht zugeordnet",
     },
     "en": {
         "act": "Action needed: {label}",
@@ -251,10 +247,6 @@ _TEXT: dict[str, dict[str, str]] = {
         "priority": "priority",
         "merge": "merge",
         "split": "split",
-        "sheet_short": "short",
-        "sheet_long": "long",
-        "sheet_evidence": "evidence",
-        "sheet_unassigned": "unassigned",
     },
 }
 
@@ -834,7 +826,7 @@ def derive_actions(
     if lang not in _TEXT:
         raise ValueError(f"lang must be one of {', '.join(_TEXT)}, not {lang!r}")
     _check_tagged(tagged, codebook)
-    tagged = tagged.reset_index(drop=True)
+    tagged = _without_follow_up(tagged).reset_index(drop=True)
     groups = _build_groups(tagged, codebook)
     block, file = _override_block(overrides)
     if block:
@@ -874,8 +866,17 @@ def unassigned(tagged: pd.DataFrame) -> pd.DataFrame:
     """
     if "codes" not in tagged.columns:
         raise InputError([Problem("", None, "codes", "column missing from the tagged records")])
+    tagged = _without_follow_up(tagged)
     empty = tagged["codes"].map(lambda v: not _as_list(v))
     return tagged.loc[empty].reset_index(drop=True)
+
+
+def _without_follow_up(tagged: pd.DataFrame) -> pd.DataFrame:
+    """The statements without the organisers' announced follow-up (optional ``follow_up``
+    column, see :mod:`workshop_analysis.records`): those are shown, never evidence."""
+    if "follow_up" not in tagged.columns:
+        return tagged
+    return tagged.loc[~tagged["follow_up"].fillna(False).astype(bool)]
 
 
 def _export(frame: pd.DataFrame) -> pd.DataFrame:
@@ -938,6 +939,7 @@ def write_actions(
     out_dir: str | Path,
     *,
     lang: str | None = None,
+    codebook: Codebook | None = None,
 ) -> list[Path]:
     """Write ``actions.csv`` and a formatted ``actions.xlsx`` for colleagues using Excel.
 
@@ -950,7 +952,12 @@ def write_actions(
     out_dir : str or Path
         Output folder (created if missing).
     lang : {"de", "en"}, optional
-        Language of the sheet names; defaults to the language the actions were derived in.
+        Language of the XLSX sheet names, headers and values (``kurzfristig``, ``Bedarf``);
+        defaults to the language the actions were derived in. The CSV keeps its
+        machine-readable schema in every language.
+    codebook : Codebook, optional
+        Shows the field as its label in the XLSX (``regionale_angebote`` → ``Regionale
+        Angebote``).
 
     Returns
     -------
@@ -968,20 +975,24 @@ def write_actions(
     formula.
     """
     from ._xlsx import write_sheets
+    from .i18n import export_labels, localise_export
 
     lang = lang or actions.attrs.get("lang", "de")
-    text = _TEXT[lang if lang in _TEXT else "de"]
+    sheet = export_labels(lang)["sheets"]
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     csv_path = out_dir / "actions.csv"
     _export(actions).to_csv(csv_path, index=False, encoding="utf-8", lineterminator="\n")
     missing = unassigned(tagged)
     keep = [c for c in ("record_id", "kind", "section", "source", "text") if c in missing]
+    tables = {
+        "short": actions[actions["horizon"] == "short"],
+        "long": actions[actions["horizon"] == "long"],
+        "evidence": evidence_table(actions, tagged),
+        "unassigned": missing[keep],
+    }
     sheets = {
-        text["sheet_short"]: _export(actions[actions["horizon"] == "short"]),
-        text["sheet_long"]: _export(actions[actions["horizon"] == "long"]),
-        text["sheet_evidence"]: _export(evidence_table(actions, tagged)),
-        text["sheet_unassigned"]: _export(missing[keep]),
+        sheet[k]: localise_export(_export(v), lang, fields=codebook) for k, v in tables.items()
     }
     xlsx_path = write_sheets(sheets, out_dir / "actions.xlsx")
     return [csv_path, xlsx_path]

@@ -30,7 +30,7 @@ import os
 import re
 import shutil
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -62,7 +62,22 @@ STATUS_ALIASES: dict[str, str] = {
 RAISING_KINDS: tuple[str, ...] = ("need", "wish", "concern")
 
 #: Keys allowed in ``workshop.yaml``.
-WORKSHOP_KEYS: tuple[str, ...] = ("id", "title", "date", "language", "codebook", "records")
+WORKSHOP_KEYS: tuple[str, ...] = (
+    "id",
+    "title",
+    "date",
+    "language",
+    "codebook",
+    "records",
+    # the source the records were transcribed from (shown in the report's context block)
+    *(f"source_{k}" for k in ("title", "publisher", "date", "url", "licence")),
+    "participants",  # who took part, as free text ("Geschäftsführungen von zehn …")
+    "report_date",  # the date the report states (YYYY-MM-DD); default: today
+    "illustrative",  # yes: invented example data, labelled as such wherever shown
+)
+
+#: The citation keys of ``workshop.yaml`` (:attr:`Workshop.citation`).
+CITATION_KEYS: tuple[str, ...] = tuple(k for k in WORKSHOP_KEYS if k.startswith("source_"))
 
 STATUS_COLUMNS: tuple[str, ...] = ("action_id", "status", "date", "note")
 
@@ -101,6 +116,16 @@ class Workshop:
         ``overrides.yaml`` (may not exist: no overrides).
     status : Path
         ``status.yaml`` (may not exist: every action is open).
+    citation : dict
+        ``source_title``, ``source_publisher``, ``source_date``, ``source_url``,
+        ``source_licence`` as given in ``workshop.yaml`` (keys without ``source_``; only
+        those given).
+    participants : str
+        Who took part (free text), or ``""``.
+    report_date : str or None
+        ``report_date`` from ``workshop.yaml`` (ISO), if given.
+    illustrative : bool
+        ``illustrative: yes``: invented example data, to be labelled wherever shown.
     """
 
     id: str
@@ -112,6 +137,10 @@ class Workshop:
     codebook: Path
     overrides: Path
     status: Path
+    citation: dict[str, str] = field(default_factory=dict)
+    participants: str = ""
+    report_date: str | None = None
+    illustrative: bool = False
 
     @property
     def shared_codebook(self) -> bool:
@@ -206,14 +235,20 @@ def load_workshop(path: str | Path) -> Workshop:
                 else:
                     meta[key.value] = str(value.value).strip()
                     lines[key.value] = _line(key)
-            if "date" in meta and meta["date"] and _scalar_date(meta["date"]) is None:
-                problems.append(
-                    Problem(
-                        str(meta_file),
-                        lines["date"],
-                        "date",
-                        f"{meta['date']!r} is not a date (use YYYY-MM-DD)",
+            for key in ("date", "source_date", "report_date"):
+                if meta.get(key) and _scalar_date(meta[key]) is None:
+                    problems.append(
+                        Problem(
+                            str(meta_file),
+                            lines[key],
+                            key,
+                            f"{meta[key]!r} is not a date (use YYYY-MM-DD)",
+                        )
                     )
+            flag = meta.get("illustrative", "").lower()
+            if flag and flag not in {"yes", "no", "true", "false"}:
+                problems.append(
+                    Problem(str(meta_file), lines["illustrative"], "illustrative", "yes or no")
                 )
             for key in ("codebook", "records"):
                 if meta.get(key) and not (folder / meta[key]).is_file():
@@ -249,6 +284,14 @@ def load_workshop(path: str | Path) -> Workshop:
         codebook=codebook,
         overrides=folder / "overrides.yaml",
         status=folder / "status.yaml",
+        citation={
+            k[len("source_") :]: (_scalar_date(meta[k]) or "" if k == "source_date" else meta[k])
+            for k in CITATION_KEYS
+            if meta.get(k)
+        },
+        participants=meta.get("participants", ""),
+        report_date=_scalar_date(meta.get("report_date")),
+        illustrative=meta.get("illustrative", "").lower() in {"yes", "true"},
     )
 
 

@@ -8,7 +8,7 @@ offline HTML file, like the single-workshop report.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -16,140 +16,14 @@ import pandas as pd
 
 from . import _report_html as _h
 from .compare import Comparison
-from .i18n import check_lang
-
-#: Headings and table headers of the comparison report.
-TEXT: dict[str, dict[str, str]] = {
-    "de": {
-        "title": "Workshops im Vergleich",
-        "subtitle": "{n} Workshops · {first} bis {last}",
-        "workshops": "Verglichene Workshops",
-        "workshop": "Workshop",
-        "title_col": "Titel",
-        "date": "Datum",
-        "statements": "Aussagen",
-        "actions": "Maßnahmen",
-        "codebook": "Codebuch",
-        "shared": "gemeinsam",
-        "own": "eigenes",
-        "fields": "Handlungsfelder im Zeitverlauf",
-        "fields_intro": "Anzahl der Aussagen je Handlungsfeld und ihr Anteil an allen "
-        "Aussagen des Workshops. „–“: das Feld fehlt im Codebuch dieses Workshops.",
-        "field": "Handlungsfeld",
-        "recurring": "Wiederkehrende Anliegen",
-        "recurring_intro": "Handlungsfelder und Themen, die in mindestens zwei Workshops als "
-        "Bedarf, Wunsch oder Kritik genannt wurden (Lob zählt nicht).",
-        "level": "Ebene",
-        "level_field": "Handlungsfeld",
-        "level_code": "Thema",
-        "topic": "Thema",
-        "in_workshops": "in Workshops",
-        "count": "Aussagen",
-        "none_recurring": "Kein Anliegen wurde in mehr als einem Workshop genannt.",
-        "new": "Neue Themen",
-        "new_intro": "Zum ersten Mal genannt (in keinem früheren Workshop).",
-        "none_new": "Keine neuen Themen.",
-        "vanished": "Nicht mehr genannte Themen",
-        "vanished_intro": "Im vorigen Workshop genannt, im folgenden nicht mehr.",
-        "none_vanished": "Kein Thema ist weggefallen.",
-        "previous": "vorher",
-        "codebook_note": "nicht mehr im Codebuch",
-        "codebook_new": "neu im Codebuch",
-        "kinds": "Art der Aussagen je Workshop",
-        "codebook_diff": "Unterschiede der Codebücher",
-        "codebook_diff_intro": "Codes, die nur in einem Teil der Codebücher stehen; dort, wo "
-        "sie fehlen, konnten sie nicht vergeben werden.",
-        "none_codebook_diff": "Alle Workshops verwenden dieselben Codes.",
-        "code": "Code",
-        "present_in": "vorhanden in",
-        "missing_from": "fehlt in",
-        "tracking": "Was aus den Maßnahmen des vorigen Workshops wurde",
-        "tracking_intro": "Jede Maßnahme des früheren Workshops mit ihrem Stand laut "
-        "status.yaml und ob ihr Thema im folgenden Workshop wieder als Bedarf, Wunsch oder "
-        "Kritik genannt wurde. ⚑ markiert erledigte Maßnahmen, deren Anliegen erneut "
-        "auftaucht.",
-        "none_tracking": "Für den Vergleich braucht es mindestens zwei Workshops.",
-        "action": "Maßnahme",
-        "status": "Stand",
-        "note": "Notiz",
-        "raised": "wieder genannt",
-        "raised_field": "nur das Handlungsfeld",
-        "not_raised": "nein",
-        "flag": "erledigt, aber erneut genannt",
-        "status_open": "offen",
-        "status_in progress": "in Arbeit",
-        "status_done": "erledigt",
-        "status_dropped": "verworfen",
-        "not_recorded": "kein Eintrag",
-        "footer": "Erstellt mit workshop-analysis {version}. Archiv: {root}.",
-    },
-    "en": {
-        "title": "Workshops compared",
-        "subtitle": "{n} workshops · {first} to {last}",
-        "workshops": "Workshops compared",
-        "workshop": "Workshop",
-        "title_col": "Title",
-        "date": "Date",
-        "statements": "Statements",
-        "actions": "Actions",
-        "codebook": "Codebook",
-        "shared": "shared",
-        "own": "own",
-        "fields": "Fields of action over time",
-        "fields_intro": "Statements per field of action and their share of all statements of "
-        "the workshop. “–”: the field is not in this workshop's codebook.",
-        "field": "Field of action",
-        "recurring": "Recurring needs",
-        "recurring_intro": "Fields and topics raised as a need, wish or concern in at least "
-        "two workshops (praise does not count).",
-        "level": "Level",
-        "level_field": "field",
-        "level_code": "topic",
-        "topic": "Topic",
-        "in_workshops": "in workshops",
-        "count": "Statements",
-        "none_recurring": "No need was raised in more than one workshop.",
-        "new": "New topics",
-        "new_intro": "Mentioned for the first time (in no earlier workshop).",
-        "none_new": "No new topics.",
-        "vanished": "Topics no longer mentioned",
-        "vanished_intro": "Mentioned in the previous workshop, not in the next one.",
-        "none_vanished": "No topic vanished.",
-        "previous": "before",
-        "codebook_note": "no longer in codebook",
-        "codebook_new": "new in codebook",
-        "kinds": "Kind of statement per workshop",
-        "codebook_diff": "Codebook differences",
-        "codebook_diff_intro": "Codes found in some codebooks only; where they are missing "
-        "they could not be assigned.",
-        "none_codebook_diff": "All workshops use the same codes.",
-        "code": "Code",
-        "present_in": "present in",
-        "missing_from": "missing from",
-        "tracking": "What became of the previous workshop's actions",
-        "tracking_intro": "Each action of the earlier workshop with its status from "
-        "status.yaml, and whether its topic was raised again as a need, wish or concern in "
-        "the next workshop. ⚑ flags done actions whose need came back.",
-        "none_tracking": "Tracking needs at least two workshops.",
-        "action": "Action",
-        "status": "Status",
-        "note": "Note",
-        "raised": "raised again",
-        "raised_field": "only the field",
-        "not_raised": "no",
-        "flag": "done, but raised again",
-        "status_open": "open",
-        "status_in progress": "in progress",
-        "status_done": "done",
-        "status_dropped": "dropped",
-        "not_recorded": "no entry",
-        "footer": "Made with workshop-analysis {version}. Archive: {root}.",
-    },
-}
+from .i18n import catalogue, check_lang, status_label
 
 
 def _t(key: str, lang: str, **fields: Any) -> str:
-    value = TEXT[check_lang(lang)][key]
+    """A string of the catalogue's ``compare`` block (a count has ``one``/``other``)."""
+    value = catalogue(check_lang(lang))["compare"][key]
+    if isinstance(value, dict):
+        value = value["one"] if fields.get("n") == 1 else value["other"]
     return value.format(**fields) if fields else value
 
 
@@ -158,19 +32,63 @@ def _p(key: str, lang: str) -> str:
 
 
 def _h2(key: str, lang: str) -> str:
-    return f"<h2>{_h.esc(_t(key, lang))}</h2>"
+    return _h.render("heading.html.j2", text=_t(key, lang), anchor=key)
 
 
 def _ids(values: Any) -> str:
     return ", ".join(f'<span class="wa-rid">{_h.esc(v)}</span>' for v in _h.as_list(values))
 
 
+def _workshops(comparison: Comparison, values: Any, lang: str) -> str:
+    return ", ".join(_h.esc(_ws_label(comparison, v, lang)) for v in _h.as_list(values))
+
+
 def _level(value: str, lang: str) -> str:
     return _h.esc(_t("level_field" if value == "field" else "level_code", lang))
 
 
-def overview_html(comparison: Comparison, *, lang: str = "de") -> str:
-    """Title, subtitle and the table of compared workshops."""
+def _table(headers: Sequence[tuple[str, str]], rows: Sequence[Sequence[str]]) -> str:
+    """A table from header labels and cells that are already escaped HTML (scrolls inside
+    its own box when wider than the screen)."""
+    cells = [[_h.safe(c) for c in row] for row in rows]
+    return _h.render("table.html.j2", headers=list(headers), rows=cells, css="")
+
+
+def _ws_label(comparison: Comparison, workshop: str, lang: str) -> str:
+    """A workshop as a reader knows it: its date (``22. November 2017``), else its id."""
+    ws = comparison.workshops
+    dates = dict(zip(ws["workshop"].tolist(), ws["date"].tolist(), strict=True))
+    return _h.format_date(dates.get(workshop), lang) or str(workshop)
+
+
+def workshop_labels(comparison: Comparison, lang: str = "de") -> dict[str, str]:
+    """``{workshop id: date}`` for the charts' legends (a reader knows a workshop by its
+    date, not by its folder name)."""
+    return {w: _ws_label(comparison, w, lang) for w in comparison.workshops["workshop"]}
+
+
+def illustrative_ids(root: str | Path | None = None) -> set[str]:
+    """The ids of the workshops under ``root`` whose ``workshop.yaml`` says
+    ``illustrative: yes`` (invented example data)."""
+    from .archive import list_workshops
+
+    return {w.id for w in list_workshops(root) if w.illustrative}
+
+
+def _invented(lang: str) -> str:
+    return (
+        f'<span class="wa-badge wa-badge-invented">{_h.esc(_t("illustrative_badge", lang))}</span>'
+    )
+
+
+def overview_html(
+    comparison: Comparison, *, lang: str = "de", illustrative: Collection[str] = ()
+) -> str:
+    """Title, subtitle and the table of compared workshops.
+
+    ``illustrative``: ids of workshops with invented data (see :func:`illustrative_ids`);
+    the page then opens with a banner and each such workshop carries a badge.
+    """
     ws = comparison.workshops
     dates = [_h.format_date(d, lang) for d in ws["date"].dropna().tolist()]
     subtitle = _t(
@@ -182,8 +100,8 @@ def overview_html(comparison: Comparison, *, lang: str = "de") -> str:
     )
     rows = [
         [
-            f'<span class="wa-rid">{_h.esc(r["workshop"])}</span>',
-            _h.esc(r["title"]),
+            _h.esc(_ws_label(comparison, r["workshop"], lang)),
+            _h.esc(r["title"]) + (f" {_invented(lang)}" if r["workshop"] in illustrative else ""),
             _h.esc(_h.format_date(r["date"], lang)),
             str(int(r["records"])),
             str(int(r["actions"])),
@@ -199,11 +117,17 @@ def overview_html(comparison: Comparison, *, lang: str = "de") -> str:
         (_t("actions", lang), "wa-num"),
         (_t("codebook", lang), ""),
     ]
+    banner = ""
+    if set(illustrative) & set(ws["workshop"].tolist()):
+        banner = (
+            f'<p class="wa-illustrative" role="note">{_h.esc(_h.text("illustrative", lang))}'
+            f'<br><span class="wa-note">{_h.esc(_h.text("illustrative_note", lang))}</span></p>'
+        )
     return (
-        f"<h1>{_h.esc(_t('title', lang))}</h1>"
+        banner + f"<h1>{_h.esc(_t('title', lang))}</h1>"
         f'<p class="wa-subtitle">{_h.esc(subtitle)}</p>'
         + _h2("workshops", lang)
-        + _h.table(headers, rows)
+        + _table(headers, rows)
     )
 
 
@@ -223,8 +147,11 @@ def fields_html(comparison: Comparison, *, lang: str = "de") -> str:
             else:
                 row.append(f"{int(cell['count'])} ({float(cell['share']):.0%})")
         rows.append(row)
-    headers = [(_t("field", lang), ""), *((w, "wa-num") for w in workshops)]
-    return _h2("fields", lang) + _p("fields_intro", lang) + _h.table(headers, rows)
+    headers = [
+        (_t("field", lang), ""),
+        *((_ws_label(comparison, w, lang), "wa-num") for w in workshops),
+    ]
+    return _h2("fields", lang) + _p("fields_intro", lang) + _table(headers, rows)
 
 
 def recurring_html(comparison: Comparison, *, lang: str = "de") -> str:
@@ -234,7 +161,12 @@ def recurring_html(comparison: Comparison, *, lang: str = "de") -> str:
     if data.empty:
         return out + _p("none_recurring", lang)
     rows = [
-        [_level(r["level"], lang), _h.esc(r["label"]), _ids(r["workshops"]), str(int(r["count"]))]
+        [
+            _level(r["level"], lang),
+            _h.esc(r["label"]),
+            _workshops(comparison, r["workshops"], lang),
+            str(int(r["count"])),
+        ]
         for r in data.to_dict("records")
     ]
     headers = [
@@ -243,7 +175,7 @@ def recurring_html(comparison: Comparison, *, lang: str = "de") -> str:
         (_t("in_workshops", lang), ""),
         (_t("count", lang), "wa-num"),
     ]
-    return out + _h.table(headers, rows)
+    return out + _table(headers, rows)
 
 
 def new_vanished_html(comparison: Comparison, *, lang: str = "de") -> str:
@@ -265,7 +197,7 @@ def new_vanished_html(comparison: Comparison, *, lang: str = "de") -> str:
                 label += f' <span class="wa-badge">{_h.esc(note)}</span>'
             rows.append(
                 [
-                    f'<span class="wa-rid">{_h.esc(r["workshop"])}</span>',
+                    _h.esc(_ws_label(comparison, r["workshop"], lang)),
                     _level(r["level"], lang),
                     label,
                     str(int(r["count"])),
@@ -277,7 +209,7 @@ def new_vanished_html(comparison: Comparison, *, lang: str = "de") -> str:
             (_t("topic", lang), ""),
             (_t("count", lang), "wa-num"),
         ]
-        parts.append(_h.table(headers, rows))
+        parts.append(_table(headers, rows))
     return "".join(parts)
 
 
@@ -291,8 +223,8 @@ def codebook_diff_html(comparison: Comparison, *, lang: str = "de") -> str:
         [
             f'<span class="wa-rid">{_h.esc(r["code"])}</span>',
             _h.esc(r["label"]),
-            _ids(r["present_in"]),
-            _ids(r["missing_from"]),
+            _workshops(comparison, r["present_in"], lang),
+            _workshops(comparison, r["missing_from"], lang),
         ]
         for r in data.to_dict("records")
     ]
@@ -302,21 +234,31 @@ def codebook_diff_html(comparison: Comparison, *, lang: str = "de") -> str:
         (_t("present_in", lang), ""),
         (_t("missing_from", lang), ""),
     ]
-    return out + _h.table(headers, rows)
+    return out + _table(headers, rows)
 
 
-def tracking_html(comparison: Comparison, *, lang: str = "de") -> str:
-    """Heading and table: each earlier action, its status, and whether it came back."""
+def tracking_html(
+    comparison: Comparison, *, lang: str = "de", illustrative: Collection[str] = ()
+) -> str:
+    """Heading and table: each earlier action, its status, and whether it came back.
+
+    A status read from an ``illustrative`` workshop's status file is marked as invented.
+    """
     data = comparison.tracking
     out = _h2("tracking", lang) + _p("tracking_intro", lang)
     if data.empty:
         return out + _p("none_tracking", lang)
     parts = [out]
     for (earlier, later), group in data.groupby(["workshop", "next_workshop"], sort=False):
-        parts.append(f"<h3>{_h.esc(earlier)} → {_h.esc(later)}</h3>")
+        parts.append(
+            f"<h3>{_h.esc(_ws_label(comparison, earlier, lang))} → "
+            f"{_h.esc(_ws_label(comparison, later, lang))}</h3>"
+        )
         rows = []
         for r in group.to_dict("records"):
-            status = _h.esc(_t(f"status_{r['status']}", lang))
+            status = _h.esc(status_label(r["status"], lang))
+            if earlier in illustrative:
+                status = f"{_invented(lang)} {status}"
             if not r["recorded"]:
                 status += f' <span class="wa-note">({_h.esc(_t("not_recorded", lang))})</span>'
             elif not pd.isna(r["status_date"]):
@@ -333,14 +275,17 @@ def tracking_html(comparison: Comparison, *, lang: str = "de") -> str:
                     f'<span class="wa-badge wa-prio-high">⚑ {_h.esc(_t("flag", lang))}'
                     f"</span> {title}"
                 )
-            rows.append([title, status, _h.esc(r["note"]), raised])
+            note = _h.esc(r["note"])
+            if earlier in illustrative and note:
+                note = f"{_invented(lang)} {note}"
+            rows.append([title, status, note, raised])
         headers = [
             (_t("action", lang), ""),
             (_t("status", lang), ""),
             (_t("note", lang), ""),
             (_t("raised", lang), ""),
         ]
-        parts.append(_h.table(headers, rows))
+        parts.append(_table(headers, rows))
     return "".join(parts)
 
 
@@ -350,11 +295,12 @@ def heading_html(key: str, *, lang: str = "de") -> str:
 
 
 def footer_html(root: str | Path | None, *, lang: str = "de") -> str:
-    """The footer: package version and archive folder name."""
-    from . import __version__, config
+    """The footer: the package version (``root`` is accepted for compatibility; a folder
+    name says nothing to a reader)."""
+    from . import __version__
 
-    name = Path(root).name if root is not None else config.WORKSHOPS_DIR.name
-    return f'<p class="wa-footer">{_h.esc(_t("footer", lang, version=__version__, root=name))}</p>'
+    del root  # the archive's folder name says nothing to a reader
+    return f'<p class="wa-footer">{_h.esc(_t("footer", lang, version=__version__))}</p>'
 
 
 def write_tables(comparison: Comparison, out_dir: str | Path) -> list[Path]:

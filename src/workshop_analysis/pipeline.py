@@ -505,7 +505,9 @@ def write_tables(
         written.append(write_records(analysis.tagged, out / "records.csv"))
         written.append(write_table(analysis.evidence, out / "evidence.csv", sheet_name="evidence"))
     if parts["actions"]:
-        written += write_actions(analysis.actions, analysis.tagged, out, lang=analysis.lang)
+        written += write_actions(
+            analysis.actions, analysis.tagged, out, lang=analysis.lang, codebook=analysis.codebook
+        )
     if parts["private"] and analysis.redaction is not None:
         written += write_private(analysis.raw, analysis.redaction, out)
     return written

@@ -38,7 +38,7 @@ from matplotlib.ticker import MaxNLocator
 
 from .codebook import HORIZONS, Codebook
 from .errors import WorkshopAnalysisError
-from .i18n import check_lang, horizon_label, kind_label, t
+from .i18n import check_lang, horizon_label, kind_label, priority_label, t
 from .records import KINDS, split_codes
 
 __all__ = [
@@ -46,6 +46,7 @@ __all__ = [
     "KIND_COLORS",
     "KIND_HATCHES",
     "OKABE_ITO",
+    "action_numbers",
     "plot_cooccurrence",
     "plot_kind_by_field",
     "plot_roadmap",
@@ -514,24 +515,54 @@ def plot_top_fields(
 _ROADMAP_LINE_IN = 9.5 * 1.3 / 72  # one text line (9.5 pt, spacing 1.3) in inches
 _TITLE_WRAP = 31  # characters of a bold 9.5 pt line in a lane box
 _DETAIL_WRAP = 37
+#: Width of the stacked roadmap (lanes one under the other), in inches: narrow enough to
+#: be read on a phone (390 px) without zooming, with 10.5 pt text.
+ROADMAP_STACKED_WIDTH = 4.6
+_STACKED_PT = 10.5
 
 
-def _action_lines(row: Mapping[str, Any], lang: str) -> tuple[str, str]:
-    title = _wrap(str(row["title"]), _TITLE_WRAP)
+def action_numbers(actions: pd.DataFrame) -> list[int]:
+    """The number of each action item as the report shows it: its position within its
+    horizon, in the order of the action table.
+
+    That order is defined once, by :func:`workshop_analysis.actions.derive_actions`
+    (horizon, priority, codebook order); the tables, the roadmap, ``actions.csv`` and
+    ``actions.xlsx`` all keep it, so item 3 of the short-term table is circle 3 of the
+    short-term lane.
+
+    Examples
+    --------
+    >>> action_numbers(pd.DataFrame({"horizon": ["short", "short", "long", "short"]}))
+    [1, 2, 1, 3]
+    """
+    seen: Counter[str] = Counter()
+    numbers = []
+    for horizon in actions["horizon"].astype(str).tolist():
+        seen[horizon] += 1
+        numbers.append(seen[horizon])
+    return numbers
+
+
+def _action_lines(
+    row: Mapping[str, Any], lang: str, title_wrap: int, detail_wrap: int
+) -> tuple[str, str]:
+    title = _wrap(str(row["title"]), title_wrap)
     owner = row.get("owner")
     owner = owner if isinstance(owner, str) and owner.strip() else t("owner_unset", lang)
     details = [f"{t('owner', lang)}: {owner}"]
     meta = []
+    label = row.get("priority_label")
     priority = row.get("priority")
-    if priority is not None and not pd.isna(priority):
+    if isinstance(label, str) and label.strip():
+        meta.append(f"{t('priority', lang)}: {priority_label(label.strip(), lang)}")
+    elif priority is not None and not pd.isna(priority):
         meta.append(f"{t('priority', lang)} {round(float(priority), 2):g}")
     support = row.get("support")
     if support is not None and not pd.isna(support):
-        n = int(support)
-        meta.append(t("n_statements_one", lang) if n == 1 else t("n_statements", lang, n=n))
+        meta.append(t("n_statements", lang, n=int(support)))
     if meta:
         details.append(" · ".join(meta))
-    return title, "\n".join(_wrap(line, _DETAIL_WRAP) for line in details)
+    return title, "\n".join(_wrap(line, detail_wrap) for line in details)
 
 
 def plot_roadmap(
@@ -539,26 +570,32 @@ def plot_roadmap(
     *,
     lang: str = "de",
     top: int | None = None,
+    stacked: bool = False,
     ax: Axes | None = None,
 ) -> Figure | Axes:
-    """Roadmap of action items: a short-term and a long-term lane side by side.
+    """Roadmap of action items: a short-term and a long-term lane.
 
     Each action is a box with its title (wrapped so long German titles stay readable, in
-    bold), its owner, priority and number of supporting statements. Within a lane actions
-    are sorted by priority (highest first, ties by ``action_id``); the circle on the left
-    shows the rank, its size grows with the priority. A lane without actions says so.
+    bold), its owner, priority and number of supporting statements. Within a lane the
+    actions keep the order of the table (see :func:`action_numbers`); the circle on the
+    left shows the item's number — the same as in the report's tables — and grows with
+    the priority. A lane without actions says so. Each number is drawn with the ``gid``
+    ``wa-rank-<action_id>``, so that it can be found in SVG output.
 
     Parameters
     ----------
     actions : DataFrame
         The action table of ``actions.derive_actions``: at least ``action_id``, ``title``
-        and ``horizon`` (``"short"``/``"long"``); ``owner``, ``priority`` and ``support``
-        are shown when present.
+        and ``horizon`` (``"short"``/``"long"``); ``owner``, ``priority`` (or
+        ``priority_label``) and ``support`` are shown when present.
     lang : {"de", "en"}
         Language of titles and labels.
     top : int, optional
-        Show at most ``top`` actions per lane (highest priority first); the lane then
-        ends with "+ n weitere Maßnahmen". Default: all.
+        Show at most the first ``top`` actions per lane; the lane then ends with
+        "+ n weitere Maßnahmen". Default: all.
+    stacked : bool
+        Lanes one under the other in a narrower figure (:data:`ROADMAP_STACKED_WIDTH`)
+        with larger text, legible on a phone; default: side by side, 6.5 in wide.
     ax : Axes, optional
         Draw into this Axes instead of a new figure (which is sized to fit the boxes;
         with a given ``ax`` long lanes may need a taller figure).
@@ -585,15 +622,13 @@ def plot_roadmap(
             f"plot_roadmap: unknown horizon in action(s) {', '.join(bad)}; "
             f"allowed: {', '.join(HORIZONS)}"
         )
-    records = actions.to_dict("records")
-
-    def sort_key(row: Mapping[str, Any]) -> tuple[float, str]:
-        p = row.get("priority")
-        return (-(float(p) if p is not None and not pd.isna(p) else 0.0), str(row["action_id"]))
-
     if top is not None and top < 1:
         raise WorkshopAnalysisError(f"plot_roadmap: top must be at least 1, not {top}")
-    lanes = {h: sorted((r for r in records if r["horizon"] == h), key=sort_key) for h in HORIZONS}
+    records = [
+        {**row, "_number": n}
+        for row, n in zip(actions.to_dict("records"), action_numbers(actions), strict=True)
+    ]
+    lanes = {h: [r for r in records if r["horizon"] == h] for h in HORIZONS}
     hidden = {
         h: len(lanes[h]) - top if top is not None and len(lanes[h]) > top else 0 for h in HORIZONS
     }
@@ -604,56 +639,79 @@ def plot_roadmap(
     ]
     p_max = max([p for p in priorities if p > 0], default=1.0)
 
-    # Layout in units of one text line: header, then boxes with padding and gaps.
+    fs = _STACKED_PT if stacked else 9.5
+    line_in = fs * 1.3 / 72
+    width_in = ROADMAP_STACKED_WIDTH if stacked else FIG_WIDTH
+    title_wrap = int(_TITLE_WRAP * (2 * 0.96 * width_in / FIG_WIDTH if stacked else 1) * 9.5 / fs)
+    detail_wrap = int(_DETAIL_WRAP * title_wrap / _TITLE_WRAP)
+
+    # Layout in units of one text line: header, then boxes with padding and gaps. Stacked
+    # lanes follow each other (offset), side-by-side lanes start at the same height.
     header, pad, gap = 2.2, 0.45, 0.5
     boxes: dict[str, list[tuple[float, float, str, str, Mapping[str, Any]]]] = {}
-    heights = []
+    starts: dict[str, float] = {}
+    ends = []
+    offset = 0.0
     for h in HORIZONS:
-        top, placed = header, []
+        starts[h] = offset if stacked else 0.0
+        y, placed = starts[h] + header, []
         for row in lanes[h][: len(lanes[h]) - hidden[h]]:
-            title, details = _action_lines(row, lang)
+            title, details = _action_lines(row, lang, title_wrap, detail_wrap)
             lines = title.count("\n") + 1 + details.count("\n") + 1
             height = lines + 2 * pad + 0.3
-            placed.append((top, height, title, details, row))
-            top += height + gap
+            placed.append((y, height, title, details, row))
+            y += height + gap
         boxes[h] = placed
-        heights.append((top if placed else header + 2.0) + (1.5 if hidden[h] else 0.0))
-    total = max(heights) + 0.2
+        end = (y if placed else starts[h] + header + 2.0) + (1.5 if hidden[h] else 0.0)
+        ends.append(end)
+        if stacked:
+            offset = end + 0.6
+    total = max(ends) + 0.2
 
     with theme():
         title_in = 0.45
         fig = None
         if ax is None:
-            height = title_in + total * _ROADMAP_LINE_IN
-            fig = Figure(figsize=(FIG_WIDTH, height))
+            height = title_in + total * line_in
+            fig = Figure(figsize=(width_in, height))
             ax = fig.add_axes((0.01, 0.0, 0.98, 1 - title_in / height))
         ax.set_axis_off()
-        ax.set_xlim(0, 2)
+        ax.set_xlim(0, 1 if stacked else 2)
         ax.set_ylim(total, 0)
-        ax.set_title(t("title_roadmap", lang))
+        ax.set_title(t("title_roadmap", lang), fontsize=fs + 2)
+        # in data units, how far one lane's circle and text sit from its left edge
+        unit = 0.5 * (FIG_WIDTH / width_in) if stacked else 1.0
         for i, h in enumerate(HORIZONS):
-            x0, x1 = i + 0.02, i + 0.98
+            x0, x1 = (0.02, 0.98) if stacked else (i + 0.02, i + 0.98)
+            base = starts[h]
             color = HORIZON_COLORS[h]
             label = horizon_label(h, lang)
             ax.text(
                 x0,
-                0.3,
+                base + 0.3,
                 f"{label[:1].upper()}{label[1:]} ({len(lanes[h])})",
                 va="top",
                 ha="left",
-                fontsize=11,
+                fontsize=fs + 1.5,
                 fontweight="bold",
                 color="#111111",
             )
-            ax.plot([x0, x1], [1.65, 1.65], color=color, linewidth=3, solid_capstyle="butt")
+            ax.plot(
+                [x0, x1],
+                [base + 1.65, base + 1.65],
+                color=color,
+                linewidth=3,
+                solid_capstyle="butt",
+            )
             if not boxes[h]:
                 ax.text(
                     (x0 + x1) / 2,
-                    header + 1.0,
+                    base + header + 1.0,
                     t("no_actions", lang),
                     ha="center",
                     va="center",
                     style="italic",
+                    fontsize=fs,
                     color="#555555",
                 )
             if hidden[h]:
@@ -665,12 +723,13 @@ def plot_roadmap(
                     ha="center",
                     va="center",
                     style="italic",
+                    fontsize=fs,
                     color="#333333",
                 )
-            for rank, (top, height, title, details, row) in enumerate(boxes[h], start=1):
+            for y, height, title, details, row in boxes[h]:
                 ax.add_patch(
                     FancyBboxPatch(
-                        (x0, top),
+                        (x0, y),
                         x1 - x0,
                         height,
                         boxstyle="round,pad=0,rounding_size=0.02",
@@ -682,47 +741,43 @@ def plot_roadmap(
                 )
                 p = row.get("priority")
                 rel = float(p) / p_max if p is not None and not pd.isna(p) and p_max else 0.0
-                size = (12 + 10 * max(0.0, min(1.0, rel))) ** 2
-                cy = top + height / 2
+                size = (12 + 10 * max(0.0, min(1.0, rel))) ** 2 * (fs / 9.5) ** 2
+                cy = y + height / 2
+                cx = x0 + 0.065 * unit
                 ax.scatter(
-                    [x0 + 0.065],
-                    [cy],
-                    s=size,
-                    color=color,
-                    edgecolor="white",
-                    linewidth=1.0,
-                    zorder=3,
+                    [cx], [cy], s=size, color=color, edgecolor="white", linewidth=1.0, zorder=3
                 )
                 ax.text(
-                    x0 + 0.065,
+                    cx,
                     cy,
-                    str(rank),
+                    str(row["_number"]),
                     ha="center",
                     va="center",
                     zorder=4,
-                    fontsize=9.5,
+                    fontsize=fs,
                     fontweight="bold",
                     color=_text_color_on(to_rgb(color)),
+                    gid=f"wa-rank-{row['action_id']}",
                 )
                 ax.text(
-                    x0 + 0.135,
-                    top + pad,
+                    x0 + 0.135 * unit,
+                    y + pad,
                     title,
                     ha="left",
                     va="top",
-                    fontsize=9.5,
+                    fontsize=fs,
                     fontweight="bold",
                     linespacing=1.3,
                     color="#111111",
                 )
                 n_title = title.count("\n") + 1
                 ax.text(
-                    x0 + 0.135,
-                    top + pad + n_title + 0.3,
+                    x0 + 0.135 * unit,
+                    y + pad + n_title + 0.3,
                     details,
                     ha="left",
                     va="top",
-                    fontsize=9.5,
+                    fontsize=fs,
                     linespacing=1.3,
                     color="#333333",
                 )

@@ -11,37 +11,18 @@ from __future__ import annotations
 
 import math
 import textwrap
+from collections.abc import Mapping
+from typing import Any
 
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import PercentFormatter
 
-from .i18n import check_lang, kind_label
+from .i18n import catalogue, check_lang, kind_label, t
 from .plots import KIND_COLORS, KIND_HATCHES, OKABE_ITO, _empty, _figure, _finish, theme
 
 __all__ = ["plot_fields_over_time", "plot_kind_mix"]
-
-_STRINGS: dict[str, dict[str, str]] = {
-    "de": {
-        "fields_title": "Handlungsfelder je Workshop (Anteil der Aussagen)",
-        "kind_title": "Art der Aussagen je Workshop",
-        "share": "Anteil der Aussagen",
-        "workshop": "Workshop",
-        "absent": "nicht im Codebuch",
-        "unknown": "Art unbestimmt",
-        "no_data": "keine Daten",
-    },
-    "en": {
-        "fields_title": "Fields of action per workshop (share of statements)",
-        "kind_title": "Kind of statement per workshop",
-        "share": "Share of statements",
-        "workshop": "Workshop",
-        "absent": "not in codebook",
-        "unknown": "kind unknown",
-        "no_data": "no data",
-    },
-}
 
 #: Colours and hatches of successive workshops (oldest first); cycles after six.
 _WORKSHOP_STYLE: tuple[tuple[str, str], ...] = (
@@ -55,11 +36,28 @@ _WORKSHOP_STYLE: tuple[tuple[str, str], ...] = (
 
 
 def _s(key: str, lang: str) -> str:
-    return _STRINGS[check_lang(lang)][key]
+    if key in ("unknown", "no_data"):
+        return t("kind_unknown" if key == "unknown" else "no_data", lang)
+    if key == "workshop":
+        return t("workshop", lang)
+    return catalogue(check_lang(lang))["compare"][f"chart_{key}"]
+
+
+def _legend(fig: Figure | None, ax: Axes, **kwargs: Any) -> None:
+    """A legend below the plot that never overlaps the axis labels (outside the axes in a
+    constrained layout)."""
+    if fig is not None:
+        fig.legend(loc="outside lower center", **kwargs)
+    else:
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.3), **kwargs)
 
 
 def plot_fields_over_time(
-    by_field: pd.DataFrame, *, lang: str = "de", ax: Axes | None = None
+    by_field: pd.DataFrame,
+    *,
+    lang: str = "de",
+    labels: Mapping[str, str] | None = None,
+    ax: Axes | None = None,
 ) -> Figure | Axes:
     """Grouped bars: the share of statements per field of action, one bar per workshop.
 
@@ -70,6 +68,8 @@ def plot_fields_over_time(
         workshops in time order.
     lang : {"de", "en"}
         Language of titles and legends (labels come from the frame).
+    labels : mapping, optional
+        ``{workshop id: label}`` for the legend (e.g. the workshops' dates); default: ids.
     ax : Axes, optional
         Draw into this axes instead of a new figure.
 
@@ -81,6 +81,7 @@ def plot_fields_over_time(
     """
     workshops = list(dict.fromkeys(by_field["workshop"].tolist()))
     fields = list(dict.fromkeys(by_field["field"].tolist()))
+    names = dict(labels or {})
     labels = dict(zip(by_field["field"], by_field["label"], strict=True))
     height = 1.2 + 0.32 * max(1, len(fields)) * max(1, len(workshops)) + 0.3 * len(workshops)
     with theme():
@@ -118,7 +119,7 @@ def plot_fields_over_time(
                 hatch=hatch,
                 edgecolor="#333333",
                 linewidth=0.6,
-                label=ws,
+                label=names.get(ws, ws),
             )
             for rect, n in zip(bars, notes, strict=True):
                 ax.text(
@@ -135,18 +136,17 @@ def plot_fields_over_time(
         ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
         ax.set_xlabel(_s("share", lang))
         ax.set_title(_s("fields_title", lang))
-        ax.legend(
-            title=_s("workshop", lang),
-            loc="upper center",
-            bbox_to_anchor=(0.5, -0.12 - 0.02 * len(fields)),
-            ncols=1,
-        )
+        _legend(fig, ax, title=_s("workshop", lang), ncols=min(3, len(workshops)))
         ax.grid(axis="y", visible=False)
         return _finish(fig, ax)
 
 
 def plot_kind_mix(
-    kind_mix: pd.DataFrame, *, lang: str = "de", ax: Axes | None = None
+    kind_mix: pd.DataFrame,
+    *,
+    lang: str = "de",
+    labels: Mapping[str, str] | None = None,
+    ax: Axes | None = None,
 ) -> Figure | Axes:
     """Stacked bars: the kinds of statement per workshop, as shares (counts printed).
 
@@ -156,6 +156,8 @@ def plot_kind_mix(
         ``Comparison.kind_mix`` (``workshop, kind, count, share``).
     lang : {"de", "en"}
         Language of titles and kind names.
+    labels : mapping, optional
+        ``{workshop id: label}`` for the rows (e.g. the workshops' dates); default: ids.
     ax : Axes, optional
         Draw into this axes instead of a new figure.
 
@@ -205,12 +207,15 @@ def plot_kind_mix(
                         },
                     )
             left = [a + b for a, b in zip(left, shares, strict=True)]
-        ax.set_yticks(range(len(workshops)), [textwrap.fill(w, 26) for w in workshops])
+        names = dict(labels or {})
+        ax.set_yticks(
+            range(len(workshops)), [textwrap.fill(names.get(w, w), 26) for w in workshops]
+        )
         ax.invert_yaxis()
         ax.set_xlim(0, 1)
         ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
         ax.set_xlabel(_s("share", lang))
         ax.set_title(_s("kind_title", lang))
-        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.3), ncols=len(kinds))
+        _legend(fig, ax, ncols=len(kinds))
         ax.grid(axis="y", visible=False)
         return _finish(fig, ax)

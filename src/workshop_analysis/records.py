@@ -24,6 +24,22 @@ codes      object (list)  no ([])    codes assigned by hand; ``;``-separated on 
                                      a sorted list of ``str`` in the table
 ========== ============== ========== ==================================================
 
+Two **optional** columns (:data:`OPTIONAL_COLUMNS`) are kept, after the columns above,
+only when the input has them:
+
+========== ============== ==================================================================
+column     dtype          meaning / allowed values
+========== ============== ==================================================================
+quote      string (NA)    how ``text`` renders the source: ``verbatim`` (word for word,
+                          possibly a fragment), ``paraphrase`` (close, reworded) or
+                          ``summary`` (condensed); German ``wörtlich``/``sinngemäß``/
+                          ``zusammengefasst`` are accepted; NA = not stated
+follow_up  boolean        ``true`` for what the organisers announced as their own follow-up
+                          (not feedback of the participants): shown in the report, but never
+                          evidence for an action item; ``yes``/``ja``/``x``/``1`` are true,
+                          empty/``no``/``nein``/``0`` false
+========== ============== ==================================================================
+
 Input column names may be English (above) or German: see :data:`COLUMN_ALIASES`.
 """
 
@@ -68,6 +84,28 @@ DTYPES: dict[str, str] = {
     "text": "string",
     "codes": "object",
 }
+
+#: Optional columns, kept (and validated) only when the input has them; see the module docs.
+OPTIONAL_COLUMNS: tuple[str, ...] = ("quote", "follow_up")
+
+#: How a statement renders its source (values of the optional ``quote`` column).
+QUOTES: tuple[str, ...] = ("verbatim", "paraphrase", "summary")
+
+#: Spellings accepted for ``quote`` (lower-cased, stripped) and the value they mean.
+QUOTE_ALIASES: dict[str, str] = {
+    **{q: q for q in QUOTES},
+    "wörtlich": "verbatim",
+    "woertlich": "verbatim",
+    "zitat": "verbatim",
+    "sinngemäß": "paraphrase",
+    "sinngemaess": "paraphrase",
+    "paraphrase": "paraphrase",
+    "zusammengefasst": "summary",
+    "zusammenfassung": "summary",
+}
+
+_TRUE = {"true", "yes", "ja", "x", "1", "wahr"}
+_FALSE = {"false", "no", "nein", "0", "falsch"}
 
 #: The four kinds of statement, in display order.
 KINDS: tuple[str, ...] = ("need", "wish", "praise", "concern")
@@ -148,6 +186,11 @@ COLUMN_ALIASES: dict[str, str] = {
     "wer": "source",
     "datum": "date",
     "code": "codes",
+    "quote": "quote",
+    "zitat": "quote",
+    "wiedergabe": "quote",
+    "followup": "follow_up",
+    "folgeschritt": "follow_up",
     "kodes": "codes",
     "kodierung": "codes",
 }
@@ -478,6 +521,37 @@ def normalise_records(
                     )
                 )
 
+    extra: dict[str, list[Any]] = {}
+    if "quote" in renamed.values():
+        extra["quote"] = []
+        for i, value in enumerate(_stripped(data["quote"].tolist())):
+            key = unicodedata.normalize("NFC", value).lower() if value else None
+            if key is not None and key not in QUOTE_ALIASES:
+                problems.append(
+                    Problem(
+                        file,
+                        rows[i],
+                        col_name("quote"),
+                        f"unknown quote type {value!r}; allowed: {', '.join(QUOTES)} "
+                        "(or wörtlich, sinngemäß, zusammengefasst) or empty",
+                    )
+                )
+            extra["quote"].append(QUOTE_ALIASES.get(key) if key else None)
+    if "follow_up" in renamed.values():
+        extra["follow_up"] = []
+        for i, value in enumerate(_stripped(data["follow_up"].tolist())):
+            key = value.lower() if value else "false"
+            if key not in _TRUE | _FALSE:
+                problems.append(
+                    Problem(
+                        file,
+                        rows[i],
+                        col_name("follow_up"),
+                        f"{value!r} is not yes or no (empty means no)",
+                    )
+                )
+            extra["follow_up"].append(key in _TRUE)
+
     if problems:
         raise InputError(problems)
     out = {
@@ -490,8 +564,13 @@ def normalise_records(
         "text": texts,
         "codes": _codes(data["codes"].tolist()),
     }
-    frame = pd.DataFrame(out, columns=list(COLUMNS))
-    return frame.astype(DTYPES)
+    frame = pd.DataFrame(out, columns=list(COLUMNS)).astype(DTYPES)
+    for col in OPTIONAL_COLUMNS:
+        if col in extra:
+            frame[col] = pd.Series(
+                extra[col], dtype="string" if col == "quote" else "bool", index=frame.index
+            )
+    return frame
 
 
 def _stripped(values: list[object]) -> list[str | None]:

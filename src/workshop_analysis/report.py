@@ -115,16 +115,13 @@ def redaction_line(redaction: Any, *, lang: str = "de") -> str:
         return _h.text("not_redacted", lang)
     counts = redaction.log["category"].value_counts()
     parts = [
-        f"{int(counts[c])} × {_h.text('redacted_' + c, lang)}"
+        _h.text("redacted_" + c, lang, n=int(counts[c]))
         for c in ("name", "email", "phone", "iban")
         if c in counts
     ]
-    return _h.text(
-        "redacted",
-        lang,
-        what=", ".join(parts) or _h.text("redacted_nothing", lang),
-        people=len(redaction.pseudonyms),
-    )
+    if not parts:
+        return _h.text("redacted_none", lang)
+    return _h.text("redacted", lang, what=", ".join(parts), n=len(redaction.pseudonyms))
 
 
 def default_output_dir(workshop: str, lang: str = "de") -> Path:
@@ -137,6 +134,9 @@ def default_output_dir(workshop: str, lang: str = "de") -> Path:
 
 
 # --------------------------------------------------------------------------- HTML fragments
+#
+# Every fragment is rendered from a Jinja2 template in templates/fragments/ with
+# autoescaping on (see _report_html.render); the strings come from the i18n catalogues.
 
 
 def _label(codebook: Any, code_id: Any, lang: str) -> str:
@@ -146,6 +146,163 @@ def _label(codebook: Any, code_id: Any, lang: str) -> str:
         return codebook[str(code_id)].title(lang)
     except (KeyError, TypeError, AttributeError):
         return str(code_id)
+
+
+def feedback(analysis: Analysis) -> pd.DataFrame:
+    """The participants' statements: the tagged records without the organisers' announced
+    follow-up (optional ``follow_up`` column); what the counts and charts are about."""
+    tagged = analysis.tagged
+    if "follow_up" not in tagged.columns:
+        return tagged
+    return tagged.loc[~tagged["follow_up"].fillna(False).astype(bool)].reset_index(drop=True)
+
+
+def follow_ups(analysis: Analysis) -> pd.DataFrame:
+    """The statements marked ``follow_up`` (shown in the report, evidence for nothing)."""
+    tagged = analysis.tagged
+    if "follow_up" not in tagged.columns:
+        return tagged.iloc[0:0]
+    return tagged.loc[tagged["follow_up"].fillna(False).astype(bool)].reset_index(drop=True)
+
+
+def workshop_info(analysis: Analysis) -> Any:
+    """The :class:`~workshop_analysis.archive.Workshop` of the ``workshop.yaml`` beside the
+    records (citation, participants, report date), or ``None`` without one."""
+    from .archive import load_workshop
+
+    if analysis.inputs.workshop is None:
+        return None
+    return load_workshop(analysis.inputs.workshop.parent)
+
+
+def report_date(analysis: Analysis, value: str | None = None) -> str:
+    """The date the report states (ISO).
+
+    ``value`` if given, else ``report_date`` in ``workshop.yaml``, else the environment's
+    ``SOURCE_DATE_EPOCH`` (the reproducible-builds convention: tests and archived builds
+    set it, so two runs give the same bytes), else today (UTC).
+    """
+    import datetime as dt
+    import os
+
+    if value:
+        return str(value)
+    ws = workshop_info(analysis)
+    if ws is not None and ws.report_date:
+        return ws.report_date
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).date().isoformat()
+    return dt.datetime.now(tz=dt.UTC).date().isoformat()
+
+
+def citation_line(citation: Mapping[str, str], lang: str = "de") -> str:
+    """The source as one line of text: ``Title. Publisher, 6. Dezember 2017.`` (``""``
+    without a title)."""
+    if not citation or not citation.get("title"):
+        return ""
+    parts = [citation["title"]]
+    tail = ", ".join(
+        v
+        for v in (citation.get("publisher", ""), _h.format_date(citation.get("date", ""), lang))
+        if v
+    )
+    line = f"{parts[0]}. {tail}." if tail else f"{parts[0]}."
+    if citation.get("url"):
+        line += f" {citation['url']}"
+    return line
+
+
+def summary_path(analysis: Analysis) -> Path:
+    """Where the analyst's optional written summary lives: ``summary.md`` beside the
+    records."""
+    return analysis.inputs.records.parent / "summary.md"
+
+
+def overrides_count(analysis: Analysis) -> int:
+    """How many results of the rules the analyst changed by hand: corrected kinds, added
+    or removed codes, and changed values of action items (see :func:`action_changes`)."""
+    codes = analysis.overrides.get("codes") or {}
+    n_codes = (
+        sum(len(codes.get(k) or []) for k in ("add", "remove")) if isinstance(codes, dict) else 0
+    )
+    return (
+        len(analysis.kind_overrides)
+        + n_codes
+        + len(action_changes(analysis.proposed, analysis.actions))
+    )
+
+
+def context_html(analysis: Analysis, *, date: str | None = None) -> str:
+    """The top of the report: title, the analyst's summary (``summary.md`` beside the
+    records, Markdown rendered safely), context (workshop, date, participants, source,
+    report date) and a short method note with the number of hand corrections.
+
+    Parameters
+    ----------
+    analysis : Analysis
+    date : str, optional
+        The report date (ISO); default see :func:`report_date`.
+    """
+    lang = analysis.lang
+    ws = workshop_info(analysis)
+    citation = dict(ws.citation) if ws is not None else {}
+    shown_citation = {**citation, "date": _h.format_date(citation.get("date", ""), lang)}
+    summary_md = ""
+    path = summary_path(analysis)
+    if path.is_file():
+        summary_md = _h.markdown_html(path.read_text(encoding="utf-8"))
+    n = len(feedback(analysis))
+    subtitle = _h.text(
+        "subtitle",
+        lang,
+        date=_h.format_date(analysis.date, lang) or "–",
+        statements=_h.text("n_statements", lang, n=n),
+    )
+    return _h.render(
+        "context.html.j2",
+        lang=lang,
+        title=analysis.title,
+        subtitle=subtitle,
+        illustrative=bool(ws is not None and ws.illustrative),
+        citation_line=citation_line(citation, lang),
+        summary_md=summary_md,
+        workshop_title=(ws.title if ws is not None else analysis.title),
+        date=_h.format_date(analysis.date, lang),
+        participants=ws.participants if ws is not None else "",
+        citation=shown_citation if citation.get("title") else {},
+        report_date=_h.format_date(report_date(analysis, date), lang),
+        overrides=overrides_count(analysis),
+        follow_ups=len(follow_ups(analysis)),
+    )
+
+
+def summary_html(analysis: Analysis) -> str:
+    """Key figures and the participants' statements by kind and by section."""
+    from .i18n import KIND_LABELS, check_lang, kind_label
+
+    lang = check_lang(analysis.lang)
+    tagged, actions = feedback(analysis), analysis.actions
+    n = len(tagged)
+    horizons = actions["horizon"].value_counts() if len(actions) else pd.Series(dtype=int)
+    short, long = int(horizons.get("short", 0)), int(horizons.get("long", 0))
+    figures = [
+        (n, _h.text("fig_statements", lang, n=n)),
+        (short, _h.text("fig_short", lang, n=short)),
+        (long, _h.text("fig_long", lang, n=long)),
+        (len(analysis.unassigned), _h.text("fig_unassigned", lang, n=len(analysis.unassigned))),
+    ]
+    kinds = tagged["kind"].astype("string").fillna("")
+    by_kind = [
+        [_h.capital(kind_label(k, lang)) if k else "–", str(int((kinds == k).sum()))]
+        for k in [*KIND_LABELS[lang], *sorted(set(kinds) - set(KIND_LABELS[lang]))]
+        if (kinds == k).any()
+    ]
+    sections = tagged["section"].astype("string").fillna(_h.text("no_section", lang))
+    by_section = [[s, str(int(c))] for s, c in sections.value_counts(sort=False).items()]
+    return _h.render(
+        "summary.html.j2", lang=lang, figures=figures, by_kind=by_kind, by_section=by_section
+    )
 
 
 def highlight_html(text: str, spans: Sequence[tuple[int, int]]) -> str:
@@ -169,6 +326,19 @@ def highlight_html(text: str, spans: Sequence[tuple[int, int]]) -> str:
         pos = end
     out.append(_h.esc(text[pos:]))
     return "".join(out)
+
+
+def _statement(rec: Mapping[str, Any], spans: Sequence[tuple[int, int]] = ()) -> dict[str, Any]:
+    """One statement for the templates: id, text (escaped, matches marked), kind, how it
+    renders the source (``quote``) and who said it."""
+    quote = rec.get("quote")
+    return {
+        "record_id": str(rec.get("record_id")),
+        "text_html": _h.safe(highlight_html(str(rec.get("text")), spans)),
+        "kind": None if _h.blank(rec.get("kind")) else str(rec.get("kind")),
+        "quote": None if _h.blank(quote) else str(quote),
+        "by": "" if _h.blank(rec.get("source")) else str(rec.get("source")),
+    }
 
 
 def evidence_html(
@@ -197,7 +367,7 @@ def evidence_html(
     Returns
     -------
     str
-        An HTML table (all user text escaped).
+        An HTML table (all user text escaped), scrolling inside its own box when wide.
     """
     from .i18n import kind_label
 
@@ -214,104 +384,96 @@ def evidence_html(
         kind = kind_label(str(rec.kind), lang) if not pd.isna(rec.kind) else ""
         body.append(
             [
-                f'<span class="wa-rid">{_h.esc(rec.record_id)}</span>',
-                _h.esc(kind),
-                highlight_html(str(rec.text), spans.get(str(rec.record_id), [])),
-                _h.esc(shown),
+                _h.safe(f'<span class="wa-rid">{_h.esc(rec.record_id)}</span>'),
+                kind,
+                _h.safe(highlight_html(str(rec.text), spans.get(str(rec.record_id), []))),
+                shown,
             ]
         )
-    headers = [
-        (_h.text("record", lang), ""),
-        (_h.text("kind", lang), ""),
-        (_h.text("text", lang), ""),
-        (_h.text("codes", lang), ""),
-    ]
-    return _h.table(headers, body, css="wa-evidence")
+    headers = [(_h.text(k, lang), "") for k in ("record", "kind", "text", "codes")]
+    return _h.render("evidence.html.j2", headers=headers, rows=body)
 
 
-def summary_html(analysis: Analysis) -> str:
-    """Title, key figures and counts by kind and by section, as HTML."""
-    from .i18n import KIND_LABELS, check_lang
-
-    lang = check_lang(analysis.lang)
-    tagged, actions = analysis.tagged, analysis.actions
-    n = len(tagged)
-    horizons = actions["horizon"].value_counts() if len(actions) else pd.Series(dtype=int)
-    figures = [
-        (n, _h.text("statements", lang)),
-        (int(horizons.get("short", 0)), _h.text("actions_short", lang)),
-        (int(horizons.get("long", 0)), _h.text("actions_long", lang)),
-        (len(analysis.unassigned), _h.text("uncoded_n", lang)),
-    ]
-    tiles = "".join(
-        f'<div class="wa-figure"><span class="wa-n">{v}</span>'
-        f'<span class="wa-what">{_h.esc(w)}</span></div>'
-        for v, w in figures
-    )
-    kinds = tagged["kind"].astype("string").fillna("")
-    by_kind = [
-        [_h.esc(_capital(KIND_LABELS[lang].get(k, k)) or "–"), str(int((kinds == k).sum()))]
-        for k in [*KIND_LABELS[lang], *sorted(set(kinds) - set(KIND_LABELS[lang]))]
-        if (kinds == k).any()
-    ]
-    sections = tagged["section"].astype("string").fillna("–")
-    by_section = [[_h.esc(s), str(int(c))] for s, c in sections.value_counts(sort=False).items()]
-    subtitle = _h.text(
-        "subtitle",
-        lang,
-        workshop=analysis.workshop,
-        date=_h.format_date(analysis.date, lang) or "–",
-        n=n,
-    )
-    return (
-        f"<h1>{_h.esc(analysis.title)}</h1>"
-        f'<p class="wa-subtitle">{_h.esc(subtitle)}</p>'
-        f"<h2>{_h.esc(_h.text('summary', lang))}</h2>"
-        f'<div class="wa-figures">{tiles}</div>'
-        '<div class="wa-columns"><div>'
-        f"<h3>{_h.esc(_h.text('by_kind', lang))}</h3>"
-        + _h.table([(_h.text("kind", lang), ""), (_h.text("count", lang), "wa-num")], by_kind)
-        + f"</div><div><h3>{_h.esc(_h.text('by_section', lang))}</h3>"
-        + _h.table([(_h.text("section", lang), ""), (_h.text("count", lang), "wa-num")], by_section)
-        + "</div></div>"
-    )
-
-
-def _capital(label: str) -> str:
-    return label[:1].upper() + label[1:]
-
-
-def _priority(value: Any, lang: str) -> str:
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return ""
+def _priority_key(action: Mapping[str, Any]) -> str | None:
+    """``high``/``medium``/``low`` from a ``priority_label`` column, if the actions have one."""
+    value = action.get("priority_label")
+    if _h.blank(value):
+        return None
     key = str(value).strip().lower()
-    if key in {"high", "medium", "low"}:
-        return f'<span class="wa-badge wa-prio-{key}">{_h.esc(_h.text(key, lang))}</span>'
-    if isinstance(value, float) and not value.is_integer():
-        return _h.esc(f"{value:.2f}")
-    return _h.esc(value)
+    return {"hoch": "high", "mittel": "medium", "niedrig": "low"}.get(key, key)
 
 
 def quotes_html(
     record_ids: Sequence[str], tagged: pd.DataFrame, *, limit: int | None = None, lang: str = "de"
 ) -> str:
-    """The verbatim statements of ``record_ids`` as a list of quotes with their ids.
+    """The statements of ``record_ids`` as a list with id, kind and how each renders the
+    source (only verbatim ones in quotation marks).
 
-    With ``limit``, only the first ``limit`` quotes are shown and a last line says how many
-    more there are (all of them are in ``actions.xlsx``).
+    With ``limit``, only the first ``limit`` are shown and a last line says how many more
+    there are (all of them are in ``actions.xlsx``).
     """
-    texts = dict(zip(tagged["record_id"].astype(str), tagged["text"].astype(str), strict=True))
-    found = [rid for rid in record_ids if rid in texts]
-    opening, closing = ("“", "”") if lang == "en" else ("„", "“")
+    by_id = {str(r["record_id"]): r for r in tagged.to_dict("records")}
+    found = [rid for rid in record_ids if rid in by_id]
     shown = found if limit is None else found[:limit]
-    items = [
-        f'<li>{opening}{_h.esc(texts[rid])}{closing} <span class="wa-rid">{_h.esc(rid)}</span></li>'
-        for rid in shown
-    ]
-    if len(found) > len(shown):
-        more = _h.text("more_quotes", lang, n=len(found) - len(shown))
-        items.append(f'<li class="wa-more">{_h.esc(more)}</li>')
-    return f'<ul class="wa-quotes">{"".join(items)}</ul>' if items else ""
+    return _h.render(
+        "statements.html.j2",
+        lang=lang,
+        heading="",
+        anchor="",
+        intro="",
+        empty="",
+        statements=[_statement(by_id[rid]) for rid in shown],
+        more=0,
+        show_kind=True,
+    ) + (
+        f'<p class="wa-note">{_h.esc(_h.text("more_quotes", lang, n=len(found) - len(shown)))}</p>'
+        if len(found) > len(shown)
+        else ""
+    )
+
+
+def action_items(
+    actions: pd.DataFrame,
+    tagged: pd.DataFrame,
+    *,
+    lang: str = "de",
+    codebook: Any = None,
+    max_quotes: int | None = None,
+) -> list[dict[str, Any]]:
+    """The action items as the templates show them, numbered by
+    :func:`workshop_analysis.plots.action_numbers` (the roadmap uses the same numbers)."""
+    from .plots import action_numbers
+
+    by_id = {str(r["record_id"]): r for r in tagged.to_dict("records")}
+    numbers = action_numbers(actions)
+    items = []
+    for number, action in zip(numbers, actions.to_dict("records"), strict=True):
+        evidence = [rid for rid in _h.as_list(action.get("evidence")) if rid in by_id]
+        shown = evidence if max_quotes is None else evidence[:max_quotes]
+        owner = action.get("owner")
+        items.append(
+            {
+                "action_id": str(action.get("action_id")),
+                "number": number,
+                "title": "" if _h.blank(action.get("title")) else str(action.get("title")),
+                "field": (
+                    _label(codebook, action.get("field"), lang)
+                    if codebook is not None
+                    else ("" if _h.blank(action.get("field")) else str(action.get("field")))
+                ),
+                "horizon": str(action.get("horizon")),
+                "owner": owner.strip() if isinstance(owner, str) and owner.strip() else "",
+                "priority": "" if _h.blank(action.get("priority")) else action.get("priority"),
+                "priority_key": _priority_key(action),
+                "support": int(action.get("support") or len(evidence)),
+                "rationale": (
+                    "" if _h.blank(action.get("rationale")) else str(action.get("rationale"))
+                ),
+                "statements": [_statement(by_id[rid]) for rid in shown],
+                "more": len(evidence) - len(shown),
+            }
+        )
+    return items
 
 
 def action_table_html(
@@ -321,189 +483,181 @@ def action_table_html(
     lang: str = "de",
     codebook: Any = None,
     horizon: str | None = None,
-    rationale: bool = False,
+    rationale: bool = True,
     heading: bool = True,
     max_quotes: int | None = None,
 ) -> str:
-    """The action items of one horizon (or all) with owner, priority and supporting quotes.
+    """The action items of one horizon (or all) as cards with owner, priority, the
+    rationale and the supporting statements.
 
     Parameters
     ----------
     actions : DataFrame
-        From :func:`workshop_analysis.actions.derive_actions`.
+        From :func:`workshop_analysis.actions.derive_actions`, in its order (the one order
+        of the items everywhere).
     tagged : DataFrame
-        Tagged records (for the quotes).
+        Tagged records (for the statements).
     lang : {"de", "en"}
-        Language of headings and headers.
+        Language of headings and labels.
     codebook : Codebook, optional
         To show the field's label instead of its id.
     horizon : {"short", "long"}, optional
         Only this horizon; the heading names it.
     rationale : bool
-        Show why each item got its horizon and priority (for ``02-action-items``).
+        Show why each item got its horizon, owner and priority (an open ``<details>``:
+        it can be folded on screen and is always printed).
     heading : bool
         Start with an ``<h2>`` heading (only with ``horizon``).
     max_quotes : int, optional
-        Show at most this many quotes per item, then "… and n more" (default: all).
+        Show at most this many statements per item, then "… and n more" (default: all).
 
     Returns
     -------
     str
         HTML (all user text escaped).
     """
-    from .i18n import horizon_label
-
-    rows = actions if horizon is None else actions[actions["horizon"] == horizon]
-    parts = []
-    if heading and horizon is not None:
-        parts.append(f"<h2>{_h.esc(_h.text('heading_' + horizon, lang))}</h2>")
-    if rows.empty:
-        parts.append(f'<p class="wa-note">{_h.esc(_h.text("none_actions", lang))}</p>')
-        return "".join(parts)
-    headers = [
-        ("no", "wa-num"),
-        ("action", ""),
-        ("field", ""),
-        ("owner", ""),
-        ("priority", ""),
-        ("support", "wa-num"),
-    ]
-    if horizon is None:
-        headers.insert(3, ("horizon", ""))
-    head = "".join(f'<th class="{c}">{_h.esc(_h.text(k, lang))}</th>' for k, c in headers)
-    bodies = []
-    for number, action in enumerate(rows.to_dict("records"), start=1):
-        owner = action.get("owner")
-        owner_text = (
-            _h.esc(owner)
-            if isinstance(owner, str) and owner.strip()
-            else (f'<span class="wa-note">{_h.esc(_h.text("owner_unset", lang))}</span>')
-        )
-        why = ""
-        if rationale and isinstance(action.get("rationale"), str):
-            why = f'<span class="wa-rationale">{_h.esc(action["rationale"])}</span>'
-        cells = {
-            "no": f'<span class="wa-rid">{number}</span>',
-            "action": f"{_h.esc(action.get('title'))}{why}",
-            "field": _h.esc(
-                _label(codebook, action.get("field"), lang)
-                if codebook is not None
-                else action.get("field")
-            ),
-            "horizon": _h.esc(horizon_label(str(action.get("horizon")), lang)),
-            "owner": owner_text,
-            "priority": _priority(action.get("priority"), lang),
-            "support": _h.esc(action.get("support")),
-        }
-        first = "".join(f'<td class="{c} wa-{k}">{cells[k]}</td>' for k, c in headers)
-        quotes = quotes_html(
-            _h.as_list(action.get("evidence")), tagged, limit=max_quotes, lang=lang
-        )
-        second = (
-            (f'<tr class="wa-quotes"><td></td><td colspan="{len(headers) - 1}">{quotes}</td></tr>')
-            if quotes
-            else ""
-        )
-        bodies.append(f'<tbody class="wa-action"><tr>{first}</tr>{second}</tbody>')
-    parts.append(
-        f'<table class="wa-table wa-actions"><thead><tr>{head}</tr></thead>'
-        f"{''.join(bodies)}</table>"
+    numbered = action_items(actions, tagged, lang=lang, codebook=codebook, max_quotes=max_quotes)
+    items = [a for a in numbered if horizon is None or a["horizon"] == horizon]
+    if not rationale:
+        items = [{**a, "rationale": ""} for a in items]
+    return _h.render(
+        "actions.html.j2",
+        lang=lang,
+        heading=_h.text(f"heading_{horizon}", lang) if heading and horizon is not None else "",
+        horizon=horizon or "all",
+        intro="",
+        items=items,
+        show_horizon=horizon is None,
     )
-    return "".join(parts)
 
 
 def actions_html(
-    analysis: Analysis, *, rationale: bool = False, max_quotes: int | None = REPORT_LIMITS["quotes"]
+    analysis: Analysis, *, rationale: bool = True, max_quotes: int | None = REPORT_LIMITS["quotes"]
 ) -> str:
     """Short- then long-term action items of an analysis, with an introduction.
 
-    At most ``max_quotes`` quotes per item (all of them are in ``actions.xlsx``).
+    At most ``max_quotes`` statements per item (all of them are in ``actions.xlsx``).
     """
     lang = analysis.lang
+    numbered = action_items(
+        analysis.actions,
+        analysis.tagged,
+        lang=lang,
+        codebook=analysis.codebook,
+        max_quotes=max_quotes,
+    )
     parts = []
     for horizon in ("short", "long"):
-        parts.append(heading_html(f"heading_{horizon}", lang))
-        if horizon == "short":
-            parts.append(f'<p class="wa-note">{_h.esc(_h.text("intro_actions", lang))}</p>')
+        items = [a for a in numbered if a["horizon"] == horizon]
+        if not rationale:
+            items = [{**a, "rationale": ""} for a in items]
         parts.append(
-            action_table_html(
-                analysis.actions,
-                analysis.tagged,
+            _h.render(
+                "actions.html.j2",
                 lang=lang,
-                codebook=analysis.codebook,
+                heading=_h.text(f"heading_{horizon}", lang),
                 horizon=horizon,
-                rationale=rationale,
-                heading=False,
-                max_quotes=max_quotes,
+                intro=_h.text("intro_actions", lang) if horizon == "short" else "",
+                items=items,
+                show_horizon=False,
             )
         )
-    return "".join(parts)
+    return "\n".join(parts)
 
 
-def statements_html(records: pd.DataFrame, *, lang: str = "de", limit: int | None = None) -> str:
-    """A plain table of statements: id, section, source, text (all escaped).
+def statements_html(
+    records: pd.DataFrame,
+    *,
+    lang: str = "de",
+    limit: int | None = None,
+    heading: str = "",
+    intro: str = "",
+    empty: str = "",
+    anchor: str = "",
+    show_kind: bool = True,
+) -> str:
+    """A list of statements: text, id, kind, how it renders the source, who said it.
 
-    With ``limit``, the first ``limit`` rows and a note how many more are in ``records.csv``.
+    With ``limit``, the first ``limit`` and a note how many more are in ``records.csv``.
     """
     more = len(records) - limit if limit is not None and len(records) > limit else 0
-    if more:
-        records = records.head(limit)
-    body = [
-        [
-            f'<span class="wa-rid">{_h.esc(r.record_id)}</span>',
-            _h.esc(r.section),
-            _h.esc(r.source),
-            _h.esc(r.text),
-        ]
-        for r in records.itertuples(index=False)
-    ]
-    headers = [
-        (_h.text("record", lang), ""),
-        (_h.text("section", lang), ""),
-        (_h.text("source", lang), ""),
-        (_h.text("text", lang), ""),
-    ]
-    note = f'<p class="wa-note">{_h.esc(_h.text("more_rows", lang, n=more))}</p>' if more else ""
-    return _h.table(headers, body, css="wa-statements") + note
+    shown = records.head(limit) if more else records
+    return _h.render(
+        "statements.html.j2",
+        lang=lang,
+        heading=heading,
+        anchor=anchor,
+        intro=intro,
+        empty=empty,
+        statements=[_statement(r) for r in shown.to_dict("records")],
+        more=more,
+        show_kind=show_kind,
+    )
 
 
 def praise_html(analysis: Analysis) -> str:
-    """The praise worth keeping: every statement of kind ``praise``, verbatim."""
+    """The praise worth keeping: every statement of kind ``praise``."""
     lang = analysis.lang
-    praise = analysis.tagged[analysis.tagged["kind"] == "praise"]
-    head = f"<h2>{_h.esc(_h.text('praise', lang))}</h2>"
-    if praise.empty:
-        return head + f'<p class="wa-note">{_h.esc(_h.text("none_praise", lang))}</p>'
-    return head + statements_html(praise, lang=lang, limit=REPORT_LIMITS["statements"])
+    tagged = feedback(analysis)
+    return statements_html(
+        tagged[tagged["kind"] == "praise"],
+        lang=lang,
+        limit=REPORT_LIMITS["statements"],
+        heading=_h.text("praise", lang),
+        empty=_h.text("none_praise", lang),
+        anchor="praise",
+        show_kind=False,
+    )
+
+
+def follow_up_html(analysis: Analysis) -> str:
+    """The organisers' announced follow-up (``follow_up`` records), or ``""`` if none."""
+    lang = analysis.lang
+    rows = follow_ups(analysis)
+    if rows.empty:
+        return ""
+    return statements_html(
+        rows,
+        lang=lang,
+        limit=REPORT_LIMITS["statements"],
+        heading=_h.text("follow_up", lang),
+        intro=_h.text("intro_follow_up", lang),
+        anchor="follow-up",
+        show_kind=False,
+    )
 
 
 def unassigned_html(analysis: Analysis) -> str:
-    """The statements no code matched, for review by hand."""
+    """The statements no code matched."""
     lang = analysis.lang
-    head = f"<h2>{_h.esc(_h.text('uncoded', lang))}</h2>"
-    if analysis.unassigned.empty:
-        return head + f'<p class="wa-note">{_h.esc(_h.text("none_uncoded", lang))}</p>'
-    return (
-        head
-        + f'<p class="wa-note">{_h.esc(_h.text("intro_uncoded", lang))}</p>'
-        + statements_html(analysis.unassigned, lang=lang, limit=REPORT_LIMITS["statements"])
+    rows = analysis.unassigned
+    return statements_html(
+        rows,
+        lang=lang,
+        limit=REPORT_LIMITS["statements"],
+        heading=_h.text("uncoded", lang),
+        intro=_h.text("intro_uncoded", lang) if len(rows) else "",
+        empty=_h.text("none_uncoded", lang),
+        anchor="unassigned",
     )
 
 
 def heading_html(key: str, lang: str = "de") -> str:
     """An ``<h2>`` with a report heading (``"charts"``, ``"summary"`` …) in ``lang``."""
-    return f"<h2>{_h.esc(_h.text(key, lang))}</h2>"
+    return _h.render("heading.html.j2", text=_h.text(key, lang), anchor=key)
 
 
 def footer_html(analysis: Analysis) -> str:
-    """A footer naming the tool version and the input files (names only)."""
+    """The footer: the source, what was redacted, the tool version (no file names)."""
     from . import __version__
 
-    names = ", ".join(p.name for p in analysis.paths.values() if p is not None)
-    return (
-        f'<p class="wa-footer">'
-        f"{_h.esc(_h.text('footer', analysis.lang, version=__version__, inputs=names))}<br>"
-        f"{_h.esc(redaction_line(analysis.redaction, lang=analysis.lang))}</p>"
+    ws = workshop_info(analysis)
+    return _h.render(
+        "footer.html.j2",
+        lang=analysis.lang,
+        citation_line=citation_line(ws.citation, analysis.lang) if ws is not None else "",
+        redaction=redaction_line(analysis.redaction, lang=analysis.lang),
+        version=__version__,
     )
 
 
@@ -811,27 +965,47 @@ def notebook_parameters(
 # --------------------------------------------------------------------------- charts
 
 
-def figure_html(fig: Any, *, alt: str = "", dpi: int = 150) -> str:
-    """A matplotlib figure as an embedded PNG ``<img>`` (base64, no external file).
+def figure_html(
+    fig: Any, *, alt: str = "", caption: str = "", number: int | None = None, wide: bool = False
+) -> str:
+    """A matplotlib figure as inline SVG in a ``<figure>`` (no external file).
 
-    Rendered at ``dpi`` (sharp on screen and in print) and shown at the figure's size in CSS
-    pixels, never wider than the page. The PNG has no timestamp, so identical figures give
-    identical bytes.
+    Text stays text (``svg.fonttype: none``): sharp at any zoom and in print, searchable,
+    and the browser test can read the roadmap's numbers. The SVG has no date and stable
+    ids, so identical figures give identical bytes. Its width follows the page; ``wide``
+    charts keep a minimum width on narrow screens and scroll inside their own box.
     """
-    import base64
     import io
+    import re
 
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None})
-    width = round(fig.get_figwidth() * 96)
-    data = base64.b64encode(buf.getvalue()).decode("ascii")
-    return (
-        f'<figure class="wa-chart"><img src="data:image/png;base64,{data}" '
-        f'alt="{_h.esc(alt)}" style="width:{width}px;max-width:100%"></figure>'
+    buf = io.StringIO()
+    fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
+    svg = buf.getvalue()
+    svg = svg[svg.index("<svg") :]
+    svg = re.sub(r"<metadata>.*?</metadata>", "", svg, flags=re.S)
+    # inline SVG in HTML needs no namespace declarations (the parser knows svg and
+    # xlink:href); without them the page holds no web address at all
+    svg = re.sub(r'\s+xmlns(:xlink)?="[^"]*"', "", svg)
+    svg = re.sub(r'<style type="text/css">\*\{[^}]*\}</style>', "", svg)
+    svg = re.sub(r'^<svg ([^>]*?)width="[^"]*" height="[^"]*"', r'<svg \1class="wa-svg"', svg)
+    return _h.render(
+        "chart.html.j2",
+        svg=_h.safe(svg),
+        alt=alt,
+        caption=caption,
+        number=number,
+        wide=wide,
     )
 
 
-def chart_html(plot: Callable[..., Any], *args: Any, **kwargs: Any) -> str:
+def chart_html(
+    plot: Callable[..., Any],
+    *args: Any,
+    number: int | None = None,
+    lang: str = "de",
+    wide: bool = False,
+    **kwargs: Any,
+) -> str:
     """Draw a chart from :mod:`workshop_analysis.plots` in the report theme and embed it.
 
     Parameters
@@ -839,24 +1013,31 @@ def chart_html(plot: Callable[..., Any], *args: Any, **kwargs: Any) -> str:
     plot : callable
         A ``plots.plot_*`` function returning a Figure.
     *args, **kwargs
-        Passed to ``plot``.
+        Passed to ``plot`` (``lang`` too).
+    number : int, optional
+        The figure number; the caption then reads "Abbildung n: <title>".
+    lang : {"de", "en"}
+        Language of the chart and its caption.
+    wide : bool
+        A chart that needs its full width to be read (scrolls in its box on a phone).
 
     Returns
     -------
     str
-        HTML ``<figure>`` with the PNG embedded; the chart's title is the image's alt text.
+        HTML ``<figure>`` with inline SVG; the chart's title is its accessible name.
     """
     from .plots import theme
 
-    with theme():
-        fig = plot(*args, **kwargs)
+    with theme(rc={"svg.fonttype": "none"}):
+        fig = plot(*args, lang=lang, **kwargs)
         titles = [t for t in (getattr(fig, "_suptitle", None),) if t is not None]
         alt = (
             titles[0].get_text()
             if titles
             else next((a.get_title() for a in fig.axes if a.get_title()), "")
         )
-        return figure_html(fig, alt=alt)
+        caption = _h.text("chart_no", lang, n=number, title=alt) if number else ""
+        return figure_html(fig, alt=alt, caption=caption, number=number, wide=wide)
 
 
 def shared_codes(tagged: pd.DataFrame, codebook: Any) -> int:
@@ -873,14 +1054,20 @@ def shared_codes(tagged: pd.DataFrame, codebook: Any) -> int:
     return count
 
 
-def cooccurrence_html(analysis: Analysis) -> str:
+def cooccurrence_html(analysis: Analysis, *, number: int | None = None) -> str:
     """The co-occurrence chart of the analysis, or ``""`` when no statement has two codes."""
     from .plots import plot_cooccurrence
 
-    if not shared_codes(analysis.tagged, analysis.codebook):
+    tagged = feedback(analysis)
+    if not shared_codes(tagged, analysis.codebook):
         return ""
     return chart_html(
-        plot_cooccurrence, analysis.tagged, codebook=analysis.codebook, lang=analysis.lang
+        plot_cooccurrence,
+        tagged,
+        codebook=analysis.codebook,
+        lang=analysis.lang,
+        number=number,
+        wide=True,
     )
 
 
