@@ -83,6 +83,8 @@ would could might must may shall overall really quite able sure definitely maybe
 perhaps pretty lot little less least next last first second one two three
 thank thanks try keep work idea day beginning interesting glad happy hard easy
 idee anfang ende fordern forderung forderungen
+angebot angebote veranstaltung veranstaltungen tagung konferenz event events
+conference meeting
 """
 
 #: All stop words, lower case, with umlauts.

@@ -96,7 +96,11 @@ _SPLIT_MARGIN = 0.5
 #: Weight of a German term that the text never writes with a capital inside a sentence
 #: (verbs, adjectives: "einrichten", "bekannt"): codes are mostly about things.
 _NON_NOUN_WEIGHT = 0.5
-#: "Politiker*innen", "Teilnehmer:innen", "Lehrer_innen": one word for counting.
+#: Endings of German verb lemmas ("schaffen", "fördern", "handeln"): a term with such a
+#: lemma that the text never capitalises inside a sentence is a verb and founds no code.
+_DE_VERB_ENDINGS = ("en", "ern", "eln")
+#: "Politiker*innen", "Teilnehmer:innen", "Lehrer_innen": counted as "Politiker" (the
+#: keyword ``politiker`` then matches the written "Politiker*innen" as a word start).
 _GENDER_MARK = re.compile(r"(?<=[^\W\d_])[*:_/]innen\b")
 _SENTENCE_END = frozenset(".!?:;•-–—\"„“”'»«(*")
 _FREQ_DIR = Path(__file__).resolve().parent / "_freq"
@@ -171,6 +175,12 @@ def _lemma(word: str, lang: str) -> str:
     if lang == "de" and base.endswith("in") and base[:-2] in _general_zipf(lang):
         base = base[:-2]  # "Mitarbeiterin" counts as "Mitarbeiter", "Teilnehmerin" as stop
     return "-".join([*front, base]).lower()
+
+
+def _is_own_name(lemma: str, own_name: frozenset[str]) -> bool:
+    """Whether ``lemma`` is a word of the workshop's id ("swc", "luedenscheid"): the
+    event's own name or place codes every statement or none worth telling apart."""
+    return slugify(lemma) in own_name
 
 
 def _is_stop(low: str, lemma: str) -> bool:
@@ -252,8 +262,14 @@ def _g2(count: int, total: int, zipf: float) -> float:
     return 2.0 * (count * math.log(count / expected_a) + general * math.log(general / expected_b))
 
 
-def _count(texts: list[str], lang: str) -> tuple[dict[str, _Term], dict[str, _Term], int]:
-    """Lemma and phrase occurrences of ``texts``; also the number of word tokens."""
+def _count(
+    texts: list[str], lang: str, own_name: frozenset[str] = frozenset()
+) -> tuple[dict[str, _Term], dict[str, _Term], int]:
+    """Lemma and phrase occurrences of ``texts``; also the number of word tokens.
+
+    Stop words, very common words, given names and places, and words of the workshop's
+    own id (``own_name``, compared as slugs) are skipped.
+    """
     lemmas: dict[str, _Term] = defaultdict(_Term)
     phrases: dict[str, _Term] = defaultdict(_Term)
     total = 0
@@ -267,7 +283,11 @@ def _count(texts: list[str], lang: str) -> tuple[dict[str, _Term], dict[str, _Te
             if (
                 _is_stop(low, lemma)
                 or _zipf(lemma, lang) >= _GENERIC_ZIPF
-                or (word in _NAMES and lemma not in _general_zipf(lang))
+                or (
+                    word in _NAMES
+                    and (lemma not in _general_zipf(lang) or not simplemma.is_known(word, lang=lang))
+                )
+                or _is_own_name(lemma, own_name)
             ):
                 previous = None
                 continue
@@ -307,6 +327,10 @@ def _candidates(
     for lemma, term in lemmas.items():
         if lemma in parts:
             continue  # the part's candidate includes the lemma itself
+        weight = 1.0
+        if lang == "de" and not term.capitalised:
+            verb = lemma.endswith(_DE_VERB_ENDINGS) and "-" not in lemma
+            weight = 0.0 if verb else _NON_NOUN_WEIGHT
         out.append(
             _Candidate(
                 lemma,
@@ -315,8 +339,7 @@ def _candidates(
                 {lemma},
                 set(term.docs),
                 term.count,
-                _g2(term.count, total, _zipf(lemma, lang))
-                * (_NON_NOUN_WEIGHT if lang == "de" and not term.capitalised else 1.0),
+                _g2(term.count, total, _zipf(lemma, lang)) * weight,
             )
         )
     for part, members in parts.items():
@@ -361,6 +384,11 @@ def _related(cand: _Candidate, code: _Code) -> bool:
     and the shorter has at least :data:`_MIN_STAR` letters ("install" and "installation")."""
     if cand.anchors & (code.members | code.anchors):
         return True
+    if cand.kind == "lemma" and code.first.kind == "phrase":
+        # a word that mostly stands in the code's phrase ("development" in "development
+        # team"), not an adjective used everywhere ("small" beside "small group")
+        inside = len(cand.docs & code.first.docs)
+        return cand.key in code.first.key.split(" ") and 2 * inside >= len(cand.docs)
     if cand.kind == "phrase" or code.first.kind == "phrase":
         return False
     short, long_ = sorted((cand.key, code.first.key), key=len)
@@ -544,7 +572,7 @@ def suggest_codes(
         ``lang`` is not one of :data:`LANGUAGES`.
     """
     texts = [
-        _GENDER_MARK.sub("innen", unicodedata.normalize("NFC", t))
+        _GENDER_MARK.sub("", unicodedata.normalize("NFC", t))
         for t in records["text"].astype("string").fillna("")
     ]
     ids = records["record_id"].astype(str).tolist()
@@ -552,7 +580,13 @@ def suggest_codes(
         lang = detect_language(texts)
     if lang not in LANGUAGES:
         raise ValueError(f"lang must be one of {', '.join(LANGUAGES)}, not {lang!r}")
-    lemmas, phrases, total = _count(texts, lang)
+    own_name = frozenset(
+        word
+        for value in (records["workshop"].dropna().unique() if "workshop" in records else ())
+        for word in slugify(str(value)).split("-")
+        if len(word) >= _MIN_LETTERS and not word.isdigit()
+    )
+    lemmas, phrases, total = _count(texts, lang, own_name)
     candidates = _candidates(lemmas, phrases, total, lang)
     chosen = _choose(candidates, lemmas, top, min_count, min_keyness)
     rows: list[dict[str, Any]] = []
