@@ -341,6 +341,11 @@ def _cmd_suggest_codes(args: argparse.Namespace) -> int:
         )[["code", "label", "statements", "keyness", "keywords", "terms"]]
         print(shown.to_string(index=False))
     print(f"coverage: {coverage(records, suggestions)} coded by the suggested codes")
+    if args.out and suggestions.empty:
+        print(
+            f"nothing written to {args.out}: a codebook needs at least one code (try --min-count 1)"
+        )
+        return 1
     if args.out:
         written = write_starter_codebook(suggestions, args.out)
         print(f"wrote {written}")

@@ -285,7 +285,9 @@ def _count(
                 or _zipf(lemma, lang) >= _GENERIC_ZIPF
                 or (
                     word in _NAMES
-                    and (lemma not in _general_zipf(lang) or not simplemma.is_known(word, lang=lang))
+                    and (
+                        lemma not in _general_zipf(lang) or not simplemma.is_known(word, lang=lang)
+                    )
                 )
                 or _is_own_name(lemma, own_name)
             ):
@@ -523,7 +525,9 @@ def _label(code: _Code, lemmas: dict[str, _Term], phrases: dict[str, _Term], lan
     if code.first.kind == "phrase" and source is not None:
         return source.forms.most_common(1)[0][0]
     if source is not None:
-        same = [f for f, _ in source.forms.most_common() if f.lower() == key]
+        same = [
+            f for f, _ in source.forms.most_common() if f.lower() in (key, key.replace("-", ""))
+        ]
         if same:
             return same[0]
     capital = any(f[:1].isupper() for m in code.members if m in lemmas for f in lemmas[m].forms)
