@@ -14,7 +14,11 @@ which share of the statements the starter codebook codes. The steps:
    "fordern" and "fördern" stay two terms.
 3. **Stop words** (:mod:`workshop_analysis._stopwords`): function words and the
    vocabulary of feedback itself ("wünschen", "wichtig", "sollte", "Workshop",
-   "participants") say what kind a statement is, not what it is about, and are dropped.
+   "Veranstaltung", "participants") say what kind a statement is, not what it is about,
+   and are dropped. So are given names and German places that the dictionaries do not
+   know as words ("Vanessa"), and the words of the workshop's own id (column
+   ``workshop``: "swc" in ``swc-debriefing-2015-03``, the town in
+   ``luedenscheid-zk2006``), which every statement is about.
 4. **Keyness**: every term is compared with its frequency in general language (bundled
    lemma frequencies derived from wordfreq, see ``_freq/README.md``) by Dunning's
    log-likelihood G²: a term scores high when the workshop uses it much more often than
@@ -28,12 +32,14 @@ which share of the statements the starter codebook codes. The steps:
    compounds that each occur once still add up. Two content words standing next to each
    other ("pull request", "elektronische Akte"; in German only when the second is a
    noun, i.e. capitalised) are candidates too. In German, a term the text never
-   capitalises inside a sentence (a verb or adjective: "einrichten", "bekannt") counts
-   half: codes are mostly about things.
+   capitalises inside a sentence counts half (an adjective: "digital", "bekannt") or not
+   at all (a verb, lemma in -en/-ern/-eln: "schaffen", "einrichten"): codes are about
+   things.
 6. **Codes**: candidates are taken in order of keyness; one whose term is already part of
    a chosen code (the compound's part, the phrase's word) joins that code instead of
-   making a new one, and one that codes no statement beyond the codes already chosen is
-   skipped. Each code gets keywords in the tagger's syntax (see
+   making a new one (a word that mostly stands inside a chosen phrase joins the phrase:
+   "development" joins "development team"), and one that codes no statement beyond the
+   codes already chosen is skipped. Each code gets keywords in the tagger's syntax (see
    :mod:`workshop_analysis.tagging`): word starts ("fortbildung"), ``*part`` for a part
    that also stands inside compounds ("*qualifizierung"), phrases as written.
 
