@@ -56,6 +56,8 @@ ourselves out over own same she should so some such than that the their theirs t
 themselves then there these they this those through to too under until up very was we were
 what when where which while who whom why will with would you your yours yourself yourselves
 get got make made many much also really still even well like new good great
+throughout within without beyond across along although though whereas however hence
+therefore meanwhile otherwise instead rather almost already always never often
 """
 
 _FEEDBACK = """
@@ -85,6 +87,8 @@ thank thanks try keep work idea day beginning interesting glad happy hard easy
 idee anfang ende fordern forderung forderungen
 angebot angebote veranstaltung veranstaltungen tagung konferenz event events
 conference meeting
+schwäche schwächen stärke stärken verbesserung verbesserungen verbesserungsvorschlag
+verbesserungsvorschläge kritikpunkt lob
 """
 
 #: All stop words, lower case, with umlauts.

@@ -193,6 +193,16 @@ def _is_stop(low: str, lemma: str) -> bool:
     return len(low) < _MIN_LETTERS or low in STOP_WORDS or lemma in STOP_WORDS
 
 
+def _is_adverb(lemma: str, lang: str) -> bool:
+    """An English adverb in -ly made from a known adjective ("relatively", "easily",
+    "simply"); the stem needs four letters ("apply", "reply", "early" are not adverbs)."""
+    if lang != "en" or not lemma.endswith("ly") or len(lemma) < 6:
+        return False
+    base = lemma[:-2]
+    known = _general_zipf(lang)
+    return any(b in known for b in (base, base + "e", base[:-1] + "y", base + "le"))
+
+
 @lru_cache(maxsize=65536)
 def _split(lemma: str, lang: str) -> tuple[str, str] | None:
     """``(modifier, head)`` of a German compound lemma, or ``None``.
@@ -288,6 +298,7 @@ def _count(
             lemma = _lemma(word, lang)
             if (
                 _is_stop(low, lemma)
+                or _is_adverb(lemma, lang)
                 or _zipf(lemma, lang) >= _GENERIC_ZIPF
                 or (
                     word in _NAMES
