@@ -205,3 +205,25 @@ def test_cli_lang_given_and_nothing_to_write(
     assert main(["suggest-codes", str(tiny), "--out", str(out)]) == 1
     assert "nothing written" in capsys.readouterr().out
     assert not out.exists()
+
+
+def test_words_of_the_workshop_title_are_not_codes(
+    fixtures: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # a participant's blog post on the Barcamp Klagenfurt 2009 (title from sources.yaml)
+    source = fixtures / "kinds_corpus" / "de" / "meurer_bcklu2009.csv"
+    records = read_records(source)
+    title = "Barcamp Klagenfurt – Organisation"
+    assert {"barcamp", "klagenfurt"} <= set(suggest_codes(records)["code"])
+    titled = set(suggest_codes(records, title=title)["code"])
+    assert not titled & {"barcamp", "klagenfurt"}
+    assert "toilette" in titled  # the dirty toilets (005, 006) stay a topic
+    # the CLI reads the title from workshop.yaml beside the records
+    folder = tmp_path / "bcklu2009"
+    folder.mkdir()
+    (folder / "records.csv").write_bytes(source.read_bytes())
+    (folder / "workshop.yaml").write_text(f'title: "{title}"\n', encoding="utf-8")
+    assert main(["suggest-codes", str(folder / "records.csv")]) == 0
+    printed = capsys.readouterr().out
+    assert "Toilette" in printed
+    assert "Klagenfurt" not in printed.split("language de")[1]

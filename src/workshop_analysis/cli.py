@@ -327,7 +327,14 @@ def _cmd_suggest_codes(args: argparse.Namespace) -> int:
 
     records = read_records(args.input)
     lang = None if args.lang == "auto" else args.lang
-    suggestions = suggest_codes(records, top=args.top, min_count=args.min_count, lang=lang)
+    title = None
+    if (Path(args.input).parent / "workshop.yaml").is_file():
+        from .archive import load_workshop
+
+        title = load_workshop(Path(args.input).parent).title  # its words are no codes
+    suggestions = suggest_codes(
+        records, top=args.top, min_count=args.min_count, lang=lang, title=title
+    )
     how = "detected" if lang is None else "given"
     print(f"{args.input}: {len(records)} statements, language {suggestions.attrs['lang']} ({how})")
     if suggestions.empty:

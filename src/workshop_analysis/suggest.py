@@ -561,6 +561,7 @@ def suggest_codes(
     min_count: int = 2,
     min_keyness: float = MIN_KEYNESS,
     lang: str | None = None,
+    title: str | None = None,
 ) -> pd.DataFrame:
     """Candidate codes for a starter codebook, best first.
 
@@ -576,6 +577,10 @@ def suggest_codes(
         Least keyness (G²) of the term that founds a code; 0 lists every term.
     lang : {"de", "en"}, optional
         Language of the statements; detected with :func:`detect_language` when omitted.
+    title : str, optional
+        The workshop's title (``workshop.yaml``): its words ("Barcamp Klagenfurt") name
+        the event, not a topic of its statements, and are no codes, like the words of the
+        ``workshop`` column's ids.
 
     Returns
     -------
@@ -601,11 +606,17 @@ def suggest_codes(
         lang = detect_language(texts)
     if lang not in LANGUAGES:
         raise ValueError(f"lang must be one of {', '.join(LANGUAGES)}, not {lang!r}")
+    names = [str(v) for v in records["workshop"].dropna().unique()] if "workshop" in records else []
     own_name = frozenset(
-        word
-        for value in (records["workshop"].dropna().unique() if "workshop" in records else ())
-        for word in slugify(str(value)).split("-")
+        slug
+        for value in [*names, title or ""]
+        for word in slugify(value.replace("-", " ")).split("-")
         if len(word) >= _MIN_LETTERS and not word.isdigit()
+        for slug in {word, slugify(_lemma(word, lang))}
+    ) | frozenset(
+        slugify(_lemma(word, lang))
+        for word in _TOKEN.findall(title or "")
+        if len(word) >= _MIN_LETTERS
     )
     lemmas, phrases, total = _count(texts, lang, own_name)
     candidates = _candidates(lemmas, phrases, total, lang)
