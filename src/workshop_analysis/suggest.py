@@ -18,7 +18,7 @@ which share of the statements the starter codebook codes. The steps:
    and are dropped. So are given names and German places that the dictionaries do not
    know as words ("Vanessa"), and the words of the workshop's own id (column
    ``workshop``: "swc" in ``swc-debriefing-2015-03``, the town in
-   ``luedenscheid-zk2006``), which every statement is about.
+   ``luedenscheid-zk2006``) and of its title, which every statement is about.
 4. **Keyness**: every term is compared with its frequency in general language (bundled
    lemma frequencies derived from wordfreq, see ``_freq/README.md``) by Dunning's
    log-likelihood G²: a term scores high when the workshop uses it much more often than
