@@ -9,6 +9,10 @@ transliterated spelling, so ``fuer`` is dropped like ``für``):
 * *feedback words*: the vocabulary of needs, wishes, praise and criticism ("wünschen",
   "gelobt", "problematisch", "Teilnehmende") — they say what kind a statement is (see
   :mod:`workshop_analysis.kinds`), not what it is about, so they make poor codes.
+
+The suggester compares both the surface form and the lemma (simplemma's base form, lower
+case) with these lists, so one entry per lemma is enough for new words ("wünschen" also
+drops "gewünscht"); umlauts are never folded ("fordern" here would not drop "fördern").
 """
 
 from __future__ import annotations
@@ -52,6 +56,8 @@ ourselves out over own same she should so some such than that the their theirs t
 themselves then there these they this those through to too under until up very was we were
 what when where which while who whom why will with would you your yours yourself yourselves
 get got make made many much also really still even well like new good great
+throughout within without beyond across along although though whereas however hence
+therefore meanwhile otherwise instead rather almost already always never often
 """
 
 _FEEDBACK = """
@@ -63,6 +69,26 @@ hilfreich zufrieden positiv positive negativ beispiel beispielsweise teilnehmend
 teilnehmenden teilnehmer teilnehmerinnen workshop workshops thema themen frage fragen
 möglichkeit möglichkeiten bereich bereiche aspekt aspekte punkt punkte
 should need needs wish wishes problem problems issue issues helpful participants
+toll super schön prima klasse gelungen spannend interessant gefallen finden fand
+lob loben mangel mangeln fehlen kritisieren anregung vorschlag vorschläge hinweis
+rückmeldung feedback teilnehmerin teilnehmend veranstalter workshop-teilnehmende
+sollen müssen können dürfen wollen mögen sagen geben gehen kommen lassen sehen stehen
+bleiben bringen halten nehmen liegen finden stellen zeigen wissen denken glauben
+besser schlecht viel wenig ganz sehr stark klar einfach richtig wirklich eigentlich
+sinnvoll gern gerne insgesamt allgemein jeweils art weise dinge ding sache sachen
+want wants wanted wish like liked love loved enjoy enjoyed appreciate appreciated
+important great good better best nice excellent useful awesome amazing fantastic
+bad worse concern concerns suggestion suggestions feedback comment comments
+workshop workshops participant attendee attendees thing things lot lots way ways bit
+kind sort think thought feel felt find found say said get go take use used seem
+would could might must may shall overall really quite able sure definitely maybe
+perhaps pretty lot little less least next last first second one two three
+thank thanks try keep work idea day beginning interesting glad happy hard easy
+idee anfang ende fordern forderung forderungen
+angebot angebote veranstaltung veranstaltungen tagung konferenz event events
+conference meeting
+schwäche schwächen stärke stärken verbesserung verbesserungen verbesserungsvorschlag
+verbesserungsvorschläge kritikpunkt lob
 """
 
 #: All stop words, lower case, with umlauts.

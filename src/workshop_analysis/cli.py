@@ -323,19 +323,40 @@ def _cmd_compare(args: argparse.Namespace) -> int:
 
 def _cmd_suggest_codes(args: argparse.Namespace) -> int:
     from .io import read_records
-    from .suggest import suggest_codes, write_starter_codebook
+    from .suggest import coverage, suggest_codes, write_starter_codebook
 
-    suggestions = suggest_codes(read_records(args.input), top=args.top, min_count=args.min_count)
+    records = read_records(args.input)
+    lang = None if args.lang == "auto" else args.lang
+    title = None
+    if (Path(args.input).parent / "workshop.yaml").is_file():
+        from .archive import load_workshop
+
+        title = load_workshop(Path(args.input).parent).title  # its words are no codes
+    suggestions = suggest_codes(
+        records, top=args.top, min_count=args.min_count, lang=lang, title=title
+    )
+    how = "detected" if lang is None else "given"
+    print(f"{args.input}: {len(records)} statements, language {suggestions.attrs['lang']} ({how})")
     if suggestions.empty:
-        print(f"{args.input}: no term occurs in {args.min_count} or more records")
+        print(f"no key term occurs in {args.min_count} or more statements")
     else:
         shown = suggestions.assign(
-            forms=suggestions["forms"].map(", ".join),
-            example_ids=suggestions["example_ids"].map(", ".join),
-        )
+            keywords=suggestions["keywords"].map(", ".join),
+            terms=suggestions["terms"].map(
+                lambda t: ", ".join(t[:4]) + (", …" if len(t) > 4 else "")
+            ),
+        )[["code", "label", "statements", "keyness", "keywords", "terms"]]
         print(shown.to_string(index=False))
+    print(f"coverage: {coverage(records, suggestions)} coded by the suggested codes")
+    if args.out and suggestions.empty:
+        print(
+            f"nothing written to {args.out}: a codebook needs at least one code (try --min-count 1)"
+        )
+        return 1
     if args.out:
-        print(f"wrote {write_starter_codebook(suggestions, args.out)}")
+        written = write_starter_codebook(suggestions, args.out)
+        print(f"wrote {written}")
+        print(f"  check it: workshop-analysis codebook check {written} --corpus {args.input}")
     return 0
 
 
@@ -474,17 +495,24 @@ def build_parser() -> argparse.ArgumentParser:
     p = _sub(
         sub,
         "suggest-codes",
-        "list frequent terms as code candidates; write a starter codebook with --out",
+        "propose codes from the statements' key terms and compounds; print the coverage; "
+        "write a starter codebook with --out",
         f"workshop-analysis suggest-codes {_W}/records.csv --out {_W}/codebook.yaml",
     )
     p.add_argument("input", type=Path, help="records file (.csv, .xlsx or .md)")
-    p.add_argument("--top", type=int, default=30, metavar="N", help="terms to list (default 30)")
+    p.add_argument("--top", type=int, default=20, metavar="N", help="most codes (default 20)")
     p.add_argument(
         "--min-count",
         type=int,
         default=2,
         metavar="N",
-        help="minimum number of records a term occurs in (default 2)",
+        help="least number of statements a code's terms occur in (default 2)",
+    )
+    p.add_argument(
+        "--lang",
+        choices=("auto", "de", "en"),
+        default="auto",
+        help="language of the statements (default auto: detected from the file)",
     )
     p.add_argument("--out", type=Path, metavar="FILE.yaml", help="write a starter codebook")
     p.set_defaults(func=_cmd_suggest_codes)
