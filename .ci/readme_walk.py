@@ -80,14 +80,15 @@ def script(lines: list[str]) -> str:
             out += [
                 "make -n lab >/dev/null",
                 ".venv/bin/jupyter lab --version",
-                ".venv/bin/jupyter kernelspec list | grep -q \"python3.*$PWD/.venv\"",
+                '.venv/bin/jupyter kernelspec list | grep -q "python3.*$PWD/.venv"',
             ]
         elif line.lstrip().startswith("# … type the statements into"):
             target = line.split("into", 1)[1].split()[0]
             out.append(type_statements(target))
         elif line.lstrip().startswith("# … write the workshop's codebook.yaml"):
             records = next(ln for ln in lines if "workshop-analysis validate" in ln).split()[-1]
-            out.append(f"cp starter.yaml {shlex.quote(str(Path(records).parent / 'codebook.yaml'))}")
+            codebook = Path(records).parent / "codebook.yaml"
+            out.append(f"cp starter.yaml {shlex.quote(str(codebook))}")
         elif command:
             out.append(line)
     return "\n".join(out) + "\n"

@@ -9,7 +9,9 @@ them whatever kernelspecs the machine has.
 from __future__ import annotations
 
 import asyncio
+import queue
 import sys
+import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -291,6 +293,93 @@ def _short_reason(err: BaseException) -> str:
         evalue = evalue[0] if evalue else ""
     text = f"{ename}: {evalue}".strip(": ")
     return text if len(text) <= 400 else text[:397] + "..."
+
+
+class WarmKernel:
+    """A kernel that starts, and makes its imports, while this process does other work.
+
+    ``render_report`` creates one before it runs the pipeline: the kernel's start and its
+    imports (pandas, matplotlib, the package: seconds) then overlap with the pipeline in
+    this process instead of following it. :meth:`execute` runs notebooks in it one after
+    the other, as ``execute_all(shared_kernel=True)`` does; :meth:`close` shuts it down
+    (always call it, e.g. in ``finally``). Runs in a thread with its own event loop.
+
+    Parameters
+    ----------
+    warmup : str
+        Code run silently in the kernel once it is up (imports).
+    """
+
+    def __init__(self, warmup: str) -> None:
+        self._jobs: queue.Queue[tuple[Sequence[Run], Progress, int, Path] | None] = queue.Queue()
+        self._done = threading.Event()
+        self._closed = False
+        self.error: BaseException | None = None
+        self.ready: float = 0.0
+        self.started = time.perf_counter()
+        self._thread = threading.Thread(
+            target=lambda: asyncio.run(self._main(warmup)), name="warm-kernel", daemon=True
+        )
+        self._thread.start()
+
+    async def _run_code(self, km: Any, code: str) -> None:
+        kc = km.client()
+        kc.start_channels()
+        try:
+            await kc.wait_for_ready(timeout=120)
+            await kc.execute_interactive(
+                code, silent=True, store_history=False, timeout=300, output_hook=lambda _m: None
+            )
+        finally:
+            kc.stop_channels()
+
+    async def _main(self, warmup: str) -> None:
+        km = _kernel_manager_class()(kernel_name="python3")
+        try:
+            try:
+                await km.start_kernel(extra_arguments=["--IPKernelApp.log_level=ERROR"])
+                await self._run_code(km, warmup)
+                self.ready = time.perf_counter()
+            except Exception as err:  # noqa: BLE001 - reported to the caller, who falls back
+                self.error = err
+            job = await asyncio.get_running_loop().run_in_executor(None, self._jobs.get)
+            if job is None or self.error is not None:
+                return
+            runs, progress, timeout, cwd = job
+            await self._run_code(km, f"import os; os.chdir({str(cwd)!r})")
+            for run in runs:
+                await _execute(run, progress=progress, timeout=timeout, km=km)
+                if run.error is not None:
+                    break
+        except Exception as err:  # noqa: BLE001 - reported to the caller
+            self.error = err
+        finally:
+            if km.has_kernel:
+                await km.shutdown_kernel(now=True)
+            self._done.set()
+
+    def execute(
+        self, runs: Sequence[Run], *, progress: Progress, timeout: int = 600, cwd: Path
+    ) -> list[Run]:
+        """Execute ``runs`` in the warm kernel (falls back to a fresh one if it failed)."""
+        if self._closed:
+            raise RuntimeError("the warm kernel is closed")
+        self._closed = True
+        self._jobs.put((runs, progress, timeout, cwd))
+        self._done.wait()
+        self._thread.join()
+        if self.error is not None and not any(r.finished for r in runs):
+            return execute_all(runs, progress=progress, timeout=timeout)
+        if self.error is not None:
+            raise WorkshopAnalysisError(f"the notebook kernel failed: {self.error}")
+        return list(runs)
+
+    def close(self) -> None:
+        """Shut the kernel down (no-op after :meth:`execute`)."""
+        if not self._closed:
+            self._closed = True
+            self._jobs.put(None)
+        self._thread.join(timeout=60)
 
 
 def execute_all(

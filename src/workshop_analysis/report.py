@@ -37,6 +37,11 @@ from .pipeline import Analysis
 
 #: The notebooks in reading order; ``render_report`` executes them all.
 NOTEBOOKS: tuple[str, ...] = ("01-explore", "02-action-items", "03-report")
+#: Imports a warm kernel makes before the notebooks arrive (what their first cells import).
+WARMUP = (
+    "import workshop_analysis.pipeline, workshop_analysis.report, workshop_analysis.plots, "
+    "workshop_analysis.review, workshop_analysis.actions, workshop_analysis.tagging"
+)
 #: The notebook whose outputs make the HTML report.
 REPORT_NOTEBOOK = "03-report"
 #: Folder of the nbconvert template (package data).
@@ -691,6 +696,7 @@ def execute_notebooks(
     progress: Progress | None = print,
     timeout: int = 600,
     shared_kernel: bool = True,
+    kernel: Any = None,
 ) -> dict[str, Any]:
     """Execute several notebooks with parameters, in order, in a kernel of this Python.
 
@@ -709,6 +715,9 @@ def execute_notebooks(
         Run the notebooks one after the other in one kernel, its namespace reset between
         them (default: one kernel start and one set of imports for all); ``False`` runs
         them concurrently, one kernel each.
+    kernel : WarmKernel, optional
+        A kernel started beforehand (``workshop_analysis._notebooks.WarmKernel``) to run
+        the notebooks in, one after the other; it is shut down afterwards.
 
     Returns
     -------
@@ -733,7 +742,11 @@ def execute_notebooks(
         runs.append(
             Run(name=source.stem, source=source, target=out / source.name, parameters=dict(params))
         )
-    execute_all(runs, progress=progress or (lambda _line: None), timeout=timeout)
+    say = progress or (lambda _line: None)
+    if kernel is not None:
+        kernel.execute(runs, progress=say, timeout=timeout, cwd=out)
+    else:
+        execute_all(runs, progress=say, timeout=timeout, shared_kernel=shared_kernel)
     errors = [r.error for r in runs if r.error is not None]
     if errors:
         raise WorkshopAnalysisError("\n".join(str(e) for e in errors))
@@ -891,12 +904,50 @@ def render_report(
         A refused output folder, or a failing notebook cell (named). The previous output
         stays as it was; the failed run's folder is kept and named in the message.
     """
-    from . import _output
-    from ._notebooks import skip_slow_format_checker
+    from ._notebooks import WarmKernel, skip_slow_format_checker
 
     say = progress or (lambda _line: None)
     t0 = time.perf_counter()
     skip_slow_format_checker()
+    # the notebooks' kernel starts and imports the package while the pipeline runs here
+    warm = WarmKernel(WARMUP) if shared_kernel else None
+    try:
+        return _render(
+            input,
+            codebook=codebook,
+            overrides=overrides,
+            participants=participants,
+            out_dir=out_dir,
+            lang=lang,
+            title=title,
+            redact=redact,
+            say=say,
+            shared_kernel=shared_kernel,
+            warm=warm,
+            t0=t0,
+        )
+    finally:
+        if warm is not None:
+            warm.close()
+
+
+def _render(
+    input: str | Path | None,
+    *,
+    codebook: str | Path | None,
+    overrides: str | Path | None,
+    participants: str | Path | None,
+    out_dir: str | Path | None,
+    lang: str,
+    title: str | None,
+    redact: bool,
+    say: Progress,
+    shared_kernel: bool,
+    warm: Any,
+    t0: float,
+) -> ReportResult:
+    from . import _output
+
     analysis = _pipeline.run(
         input,
         codebook=codebook,
@@ -922,7 +973,11 @@ def render_report(
             }
             say(f"running {len(NOTEBOOKS)} notebooks")
             executed = execute_notebooks(
-                dict.fromkeys(NOTEBOOKS, params), stage, progress=say, shared_kernel=shared_kernel
+                dict.fromkeys(NOTEBOOKS, params),
+                stage,
+                progress=say,
+                shared_kernel=shared_kernel,
+                kernel=warm,
             )
             t_exec = time.perf_counter()
             say("exporting report.html")
