@@ -226,11 +226,16 @@ def test_bundled_codes_recurring_new_vanished(bundled) -> None:
         "theorie_praxis",
         "passgenau",
         "bekanntheit",
-        "pilotierungen",
     ]
+    # pilotierungen: in 2017 only the organisers' announced follow-up (q16/q17) spoke of
+    # pilots, which is not participants' feedback; in 2018 participants raise it: new
     new = bundled.new[bundled.new["level"] == "code"]
-    assert new["id"].tolist() == ["e_learning", "ki_werkzeuge"]
-    assert not bundled.new["in_earlier_codebook"].any()
+    assert new["id"].tolist() == ["pilotierungen", "e_learning", "ki_werkzeuge"]
+    assert new.set_index("id")["in_earlier_codebook"].to_dict() == {
+        "pilotierungen": True,
+        "e_learning": False,
+        "ki_werkzeuge": False,
+    }
     vanished = bundled.vanished[bundled.vanished["level"] == "code"]
     assert vanished["id"].tolist() == [
         "sgb2_ausbildung",
@@ -244,18 +249,18 @@ def test_bundled_codes_recurring_new_vanished(bundled) -> None:
 def test_bundled_counts_shares_and_kind_mix(bundled) -> None:
     got = bundled.by_field.set_index(["workshop", "field"])
     assert got.loc[(FIRST, GRUND), "count"] == 5  # q02–q06
-    assert got.loc[(FIRST, REGIO), "count"] == 6  # q12–q17
-    assert got.loc[(FIRST, FORT), "share"] == pytest.approx(5 / 17)
+    assert got.loc[(FIRST, REGIO), "count"] == 4  # q12–q15 (q16/q17: organisers' follow-up)
+    assert got.loc[(FIRST, FORT), "share"] == pytest.approx(5 / 15)
     assert pd.isna(got.loc[(FIRST, LERN), "count"])  # not in the 2017 codebook
     assert got.loc[(FOLLOW_UP, GRUND), "count"] == 6  # s01–s05, s11
     assert got.loc[(FOLLOW_UP, REGIO), "count"] == 5  # s06–s10
     assert got.loc[(FOLLOW_UP, LERN), "count"] == 7  # s11–s17
     assert got.loc[(FOLLOW_UP, FORT), "count"] == 0
     mix = bundled.kind_mix.set_index(["workshop", "kind"])["count"]
-    # q16/q17 (the organisers' follow-up) have no kind given: inferred as wish and concern
-    assert mix[FIRST].to_dict() == {"need": 3, "wish": 7, "praise": 2, "concern": 5}
+    # q16/q17 (the organisers' follow-up) are not participants' statements: not counted
+    assert mix[FIRST].to_dict() == {"need": 3, "wish": 6, "praise": 2, "concern": 4}
     assert mix[FOLLOW_UP].to_dict() == {"need": 3, "wish": 8, "praise": 3, "concern": 4}
-    assert bundled.workshops["records"].tolist() == [17, 18]
+    assert bundled.workshops["records"].tolist() == [15, 18]  # participants' statements
     diff = bundled.codebook_diff
     assert diff["code"].tolist() == [LERN, "e_learning", "ki_werkzeuge"]
     assert diff["missing_from"].tolist() == [[FIRST]] * 3
@@ -326,3 +331,17 @@ def test_compare_new_folder_with_shared_codebook(tmp_path: Path) -> None:
     assert track.loc["A-f33fd6ec", "raised_by"] == ["n1"]
     assert track.loc["A-b640b6a6", "raised_again_after_done"]  # change management, done
     assert comp.tracking["raised_again_after_done"].sum() == 2
+
+
+def test_the_organisers_follow_up_is_not_counted_as_feedback() -> None:
+    """q16/q17 of the 2017 sample are the Servicestelle's announced follow-up (column
+    ``follow_up``): the comparison counts participants' statements only."""
+    from workshop_analysis.compare import run_workshop
+
+    records = pd.read_csv(config.SAMPLE_RECORDS, dtype=str)
+    follow_up = set(records.loc[records["follow_up"].fillna("").str.strip() != "", "record_id"])
+    assert follow_up == {"q16", "q17"}
+    result = run_workshop(config.SAMPLE_RECORDS.parent)
+    assert len(result.tagged) == len(records) - 2
+    assert not follow_up & set(result.tagged["record_id"])
+    assert not follow_up & set(result.evidence["record_id"])

@@ -259,3 +259,26 @@ def test_save_and_load_hand_over_the_same_result(tmp_path: Path) -> None:
     bogus.write_bytes(pickle.dumps({"not": "an analysis"}))
     with pytest.raises(WorkshopAnalysisError, match="not a stored pipeline result"):
         pipeline.load(bogus)
+
+
+def test_tables_written_by_a_notebook_on_its_own_do_not_block_the_report(tmp_path: Path) -> None:
+    """Running notebook 01/02 by hand writes into the report folder directly; a later
+    ``report`` into that folder replaces it instead of refusing it as foreign."""
+    from workshop_analysis.report import render_report
+
+    out = tmp_path / "reports" / "w"
+    analysis = pipeline.run(None)
+    written = pipeline.write_tables(analysis, out, which={"private": False})
+    assert {p.name for p in written} >= {"records.csv", "evidence.csv", "actions.csv"}
+    result = render_report(out_dir=out, progress=None)
+    assert result.report.is_file()
+
+
+def test_tables_are_never_written_over_the_inputs(tmp_path: Path) -> None:
+    folder = tmp_path / "w"
+    shutil.copytree(config.SAMPLE_RECORDS.parent, folder)
+    analysis = pipeline.run(folder / config.SAMPLE_RECORDS.name)
+    before = (folder / config.SAMPLE_RECORDS.name).read_bytes()
+    with pytest.raises(WorkshopAnalysisError, match="holds the input file"):
+        pipeline.write_tables(analysis, folder)
+    assert (folder / config.SAMPLE_RECORDS.name).read_bytes() == before

@@ -115,6 +115,41 @@ def check_target(target: Path, inputs: Sequence[Path] = ()) -> None:
         )
 
 
+def record_written(folder: Path, written: Sequence[Path], inputs: Sequence[Path] = ()) -> None:
+    """Add files written straight into ``folder`` (not staged) to its manifest.
+
+    A notebook run on its own writes its tables into ``reports/<workshop>`` directly; listed
+    in the manifest, they are known as this tool's files, so a later ``report`` run may
+    replace the folder instead of refusing it as foreign.
+
+    Raises
+    ------
+    WorkshopAnalysisError
+        ``folder`` holds one of the ``inputs`` (checked before anything is written).
+    """
+    folder = folder.resolve()
+    for source in inputs:
+        if _within(Path(source).resolve(), folder):
+            raise WorkshopAnalysisError(
+                f"{folder}: holds the input file {source}; write the tables into a folder of "
+                "their own (e.g. reports/<workshop>)"
+            )
+    if not written:
+        return
+    names = set(_manifest(folder) or [])
+    names.update(
+        Path(p).resolve().relative_to(folder).as_posix()
+        for p in written
+        if _within(Path(p).resolve(), folder)
+    )
+    present = [n for n in sorted(names) if (folder / n).is_file()]
+    with atomic_file(folder / MANIFEST) as tmp:
+        tmp.write_text(
+            json.dumps({"tool": "workshop-analysis", "files": present}, indent=1) + "\n",
+            encoding="utf-8",
+        )
+
+
 @contextlib.contextmanager
 def _lock(target: Path) -> Iterator[None]:
     lock = target.parent / f".{target.name}.lock"

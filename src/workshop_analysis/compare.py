@@ -125,12 +125,22 @@ def run_workshop(
     from .pipeline import run
 
     ws = workshop if isinstance(workshop, Workshop) else load_workshop(workshop)
+    from .report import feedback
+
     analysis = run(ws.path, lang=lang, redact=redact)
+    # the organisers' announced follow-up is shown in a workshop's report but is not
+    # participants' feedback: comparisons count statements, so it is left out here
+    tagged = feedback(analysis)
+    evidence = analysis.evidence
+    if "record_id" in evidence.columns and len(tagged) < len(analysis.tagged):
+        kept = set(tagged["record_id"].astype(str))
+        evidence = evidence.loc[evidence["record_id"].astype(str).isin(kept)]
+        evidence = evidence.reset_index(drop=True)
     return WorkshopResult(
         ws,
         analysis.codebook,
-        analysis.tagged,
-        analysis.evidence,
+        tagged,
+        evidence,
         analysis.actions,
         load_status(ws.status),
     )

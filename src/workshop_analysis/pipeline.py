@@ -497,8 +497,11 @@ def write_tables(
     from .io import write_records, write_table
     from .redact import write_private
 
+    from ._output import record_written
+
     parts = {"records": True, "actions": True, "private": True, **(which or {})}
     out = Path(out_dir)
+    record_written(out, [], inputs=analysis.inputs.files())  # refuses a folder of inputs
     out.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     if parts["records"]:
@@ -510,4 +513,5 @@ def write_tables(
         )
     if parts["private"] and analysis.redaction is not None:
         written += write_private(analysis.raw, analysis.redaction, out)
+    record_written(out, written)
     return written
