@@ -493,11 +493,10 @@ def write_tables(
     list of Path
         The files written.
     """
+    from ._output import record_written
     from .actions import write_actions
     from .io import write_records, write_table
     from .redact import write_private
-
-    from ._output import record_written
 
     parts = {"records": True, "actions": True, "private": True, **(which or {})}
     out = Path(out_dir)
