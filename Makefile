@@ -3,6 +3,7 @@
 #   make test     set up (test extras, Debian's chromium) and run the whole suite
 #   make lab      start JupyterLab on notebooks/ with the project's kernel
 #   make test-lowest   the suite against the lowest versions pyproject.toml allows (CI)
+#   make screenshot    the README's screenshot of the bundled report (docs/report.jpg)
 
 PYTHON ?= python3
 VENV   := .venv
@@ -11,7 +12,7 @@ SAMPLE := 2017-11-22-bmas-qualifizierung
 
 LOWEST := .venv-lowest
 
-.PHONY: report test test-lowest lab lint bench clean
+.PHONY: report test test-lowest lab lint bench screenshot clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -61,6 +62,10 @@ test-lowest: $(LOWEST)/.installed
 
 lab: $(VENV)/.installed
 	$(BIN)/jupyter lab notebooks/
+
+# The README's screenshot (docs/report.jpg), taken the way the browser test takes its own.
+screenshot: $(VENV)/.installed-test chromium
+	$(BIN)/python tools/screenshot.py
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check src tests benchmarks

@@ -153,3 +153,26 @@ def test_report_prints_on_a4_without_overflow(browser, rendered_report, tmp_path
         shutil.copy(pdf, OUTPUT / "report-de.pdf")
     finally:
         page.close()
+
+
+def test_the_readme_screenshot_machinery(browser, rendered_report, tmp_path) -> None:
+    """``make screenshot`` (tools/screenshot.py) takes the README's picture this way: the
+    report's first screen, offline, as a small JPEG."""
+    import importlib.util
+
+    root = Path(__file__).resolve().parents[1]
+    spec = importlib.util.spec_from_file_location("screenshot", root / "tools" / "screenshot.py")
+    assert spec is not None
+    assert spec.loader is not None
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+    shot = tool.screenshot(
+        rendered_report["de"] / "report.html", tmp_path / "report.jpg", browser=browser
+    )
+    data = shot.read_bytes()
+    assert data[:3] == b"\xff\xd8\xff"  # a JPEG
+    assert 10_000 < len(data) < 150_000
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    first_screen = "\n".join(readme.splitlines()[:40])
+    assert "docs/report.jpg" in first_screen
+    assert (root / "docs" / "report.jpg").stat().st_size < 150_000
