@@ -68,8 +68,8 @@ screenshot: $(VENV)/.installed-test chromium
 	$(BIN)/python tools/screenshot.py
 
 lint: $(VENV)/.installed-test
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks tools .ci
+	$(BIN)/ruff format --check src tests benchmarks tools .ci
 
 # polars is only the tagging benchmark's anchor (another fast engine), not a dependency.
 bench: $(VENV)/.installed
