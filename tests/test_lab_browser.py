@@ -9,6 +9,7 @@ to ``tests/_output/``.
 
 from __future__ import annotations
 
+import json
 import shutil
 import socket
 import subprocess
@@ -42,6 +43,20 @@ def lab(tmp_path_factory: pytest.TempPathFactory):
         pytest.skip(f"{CHROMIUM} not found: run `make chromium` (Debian's chromium package)")
     root = tmp_path_factory.mktemp("lab")
     shutil.copytree(config.NOTEBOOKS_DIR, root / "notebooks")
+    # the notebooks read a copy of the sample workshop and write under root: a review
+    # decision saved in the form lands in the copy's overrides.yaml, never in data/
+    shutil.copytree(config.SAMPLE_RECORDS.parent, root / "workshop")
+    for path in (root / "notebooks").glob("0[123]-*.ipynb"):
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        cell = next(c for c in nb["cells"] if "parameters" in c["metadata"].get("tags", []))
+        source = "".join(cell["source"])
+        records = (root / "workshop" / config.SAMPLE_RECORDS.name).as_posix()
+        source = source.replace("input_path = None", f"input_path = {records!r}", 1)
+        source = source.replace(
+            "output_dir = None", f"output_dir = {(root / 'out').as_posix()!r}", 1
+        )
+        cell["source"] = source.splitlines(keepends=True)
+        path.write_text(json.dumps(nb, indent=1, ensure_ascii=False), encoding="utf-8")
     port = _free_port()
     server = subprocess.Popen(
         [
@@ -73,7 +88,7 @@ def lab(tmp_path_factory: pytest.TempPathFactory):
                 server.kill()
                 pytest.fail("jupyter lab did not start within 90 s")
             time.sleep(0.5)
-    yield base
+    yield root, base
     server.terminate()
     try:
         server.wait(timeout=15)
@@ -127,7 +142,8 @@ def _tracebacks(page) -> list[str]:
 
 
 def test_notebook_02_runs_in_jupyterlab_with_its_review_form(lab, browser) -> None:
-    page, outside = _open_and_run(browser, lab, "02-action-items.ipynb")
+    root, base = lab
+    page, outside = _open_and_run(browser, base, "02-action-items.ipynb")
     OUTPUT.mkdir(exist_ok=True)
     try:
         button = page.wait_for_selector(
@@ -158,13 +174,29 @@ def test_notebook_02_runs_in_jupyterlab_with_its_review_form(lab, browser) -> No
     assert all(space == "normal" and fits for space, fits in wraps)
     assert not outside  # JupyterLab with our notebooks asks no external address
 
+    # a decision made in the form: the first flagged statement (q01, a need without a code)
+    # becomes a concern, with a note; it lands in overrides.yaml and the next run applies it
+    assert page.get_by_text("1/", exact=False).first.is_visible()
+    page.locator(".widget-dropdown:has(label:text-is('kind')) select").select_option("concern")
+    page.locator(".widget-text:has(label:text-is('note')) input").fill("checked in the lab test")
+    button.click()
+    page.wait_for_selector("text=saved to overrides.yaml", timeout=30_000)
+    overrides = (root / "workshop" / "overrides.yaml").read_text(encoding="utf-8")
+    assert "checked in the lab test" in overrides
+    from workshop_analysis import pipeline
+
+    again = pipeline.run(root / "workshop" / config.SAMPLE_RECORDS.name)
+    q01 = again.tagged.set_index("record_id").loc["q01"]
+    assert (q01["kind"], q01["kind_source"]) == ("concern", "override")
+
 
 def test_report_notebook_in_jupyterlab_looks_like_the_report(lab, browser) -> None:
     """Notebook 03's HTML outputs carry their own (scoped) styles: in JupyterLab the summary
     figures stand apart from their labels ("17" over "Aussagen", not "17Aussagen"), table
     text is left-aligned (JupyterLab right-aligns cells), action cards have their coloured
     edge, and nothing is cut or pushed sideways."""
-    page, outside = _open_and_run(browser, lab, "03-report.ipynb")
+    _root, base = lab
+    page, outside = _open_and_run(browser, base, "03-report.ipynb")
     OUTPUT.mkdir(exist_ok=True)
     try:
         page.wait_for_selector(".wa-fragment li.wa-action", timeout=180_000)
