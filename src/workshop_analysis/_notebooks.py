@@ -209,7 +209,9 @@ def _kernel_manager_class() -> type:
     return _ThisPythonKernel
 
 
-async def _execute(run: Run, *, progress: Progress, timeout: int, km: Any = None) -> None:
+async def _execute(
+    run: Run, *, progress: Progress, timeout: int, km: Any = None, kc: Any = None
+) -> None:
     import nbformat
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
@@ -253,6 +255,10 @@ async def _execute(run: Run, *, progress: Progress, timeout: int, km: Any = None
     run.started = time.perf_counter()
     reused = km is not None and km.has_kernel
     progress(f"[{run.name}] {'reusing the kernel' if reused else 'starting kernel'}")
+    if kc is not None:  # a client of the warm kernel, already connected: no start-up wait
+        client.kc = kc
+        run.kernel_ready = run.started
+        progress(f"[{run.name}] kernel ready (warm)")
     try:
         await client.async_execute()
         if km is not None:  # a shared kernel: leave an empty namespace for the next notebook
@@ -268,7 +274,7 @@ async def _execute(run: Run, *, progress: Progress, timeout: int, km: Any = None
         )
     finally:
         run.finished = time.perf_counter()
-        if km is not None and client.kc is not None:
+        if km is not None and kc is None and client.kc is not None:
             client.kc.stop_channels()
         executed = clean_notebook(client.nb)
         counts = [c for c in executed.cells if c.get("execution_count") is not None]
@@ -295,6 +301,13 @@ def _short_reason(err: BaseException) -> str:
     return text if len(text) <= 400 else text[:397] + "..."
 
 
+#: Imports a warm kernel makes before the notebooks arrive (what their first cells import).
+WARMUP = (
+    "import workshop_analysis.pipeline, workshop_analysis.report, workshop_analysis.plots, "
+    "workshop_analysis.review, workshop_analysis.actions, workshop_analysis.tagging"
+)
+
+
 class WarmKernel:
     """A kernel that starts, and makes its imports, while this process does other work.
 
@@ -317,45 +330,52 @@ class WarmKernel:
         self.error: BaseException | None = None
         self.ready: float = 0.0
         self.started = time.perf_counter()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._task: asyncio.Task[None] | None = None
         self._thread = threading.Thread(
             target=lambda: asyncio.run(self._main(warmup)), name="warm-kernel", daemon=True
         )
         self._thread.start()
 
-    async def _run_code(self, km: Any, code: str) -> None:
-        kc = km.client()
-        kc.start_channels()
-        try:
-            await kc.wait_for_ready(timeout=120)
-            await kc.execute_interactive(
-                code, silent=True, store_history=False, timeout=300, output_hook=lambda _m: None
-            )
-        finally:
-            kc.stop_channels()
+    @staticmethod
+    async def _run_code(kc: Any, code: str) -> None:
+        await kc.execute_interactive(
+            code, silent=True, store_history=False, timeout=300, output_hook=lambda _m: None
+        )
 
     async def _main(self, warmup: str) -> None:
+        self._loop, self._task = asyncio.get_running_loop(), asyncio.current_task()
         km = _kernel_manager_class()(kernel_name="python3")
+        kc = None
         try:
             try:
                 await km.start_kernel(extra_arguments=["--IPKernelApp.log_level=ERROR"])
-                await self._run_code(km, warmup)
+                kc = km.client()  # one client for the warm-up and every notebook
+                kc.start_channels()
+                await kc.wait_for_ready(timeout=120)
+                kc.allow_stdin = False
+                await self._run_code(kc, warmup)
                 self.ready = time.perf_counter()
+            except asyncio.CancelledError:  # closed before it was needed (e.g. bad input)
+                return
             except Exception as err:  # noqa: BLE001 - reported to the caller, who falls back
                 self.error = err
             job = await asyncio.get_running_loop().run_in_executor(None, self._jobs.get)
             if job is None or self.error is not None:
                 return
             runs, progress, timeout, cwd = job
-            await self._run_code(km, f"import os; os.chdir({str(cwd)!r})")
+            await self._run_code(kc, f"import os; os.chdir({str(cwd)!r})")
             for run in runs:
-                await _execute(run, progress=progress, timeout=timeout, km=km)
+                await _execute(run, progress=progress, timeout=timeout, km=km, kc=kc)
                 if run.error is not None:
                     break
         except Exception as err:  # noqa: BLE001 - reported to the caller
             self.error = err
         finally:
+            if kc is not None:
+                kc.stop_channels()
             if km.has_kernel:
-                await km.shutdown_kernel(now=True)
+                await asyncio.shield(km.shutdown_kernel(now=True))
             self._done.set()
 
     def execute(
@@ -379,6 +399,9 @@ class WarmKernel:
         if not self._closed:
             self._closed = True
             self._jobs.put(None)
+            loop, task = self._loop, self._task
+            if loop is not None and task is not None and self.ready == 0.0:
+                loop.call_soon_threadsafe(task.cancel)  # stop the warm-up, do not wait for it
         self._thread.join(timeout=60)
 
 

@@ -232,20 +232,29 @@ def _cmd_codebook_import_qdc(args: argparse.Namespace) -> int:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    from .report import render_report
+    from ._notebooks import WARMUP, WarmKernel
 
-    with _warnings_printed():
-        result = render_report(
-            args.input,
-            codebook=args.codebook,
-            overrides=args.overrides,
-            out_dir=args.out,
-            lang=args.lang,
-            title=args.title,
-            redact=args.redact,
-            participants=args.participants,
-            progress=None if args.quiet else (lambda line: print(line, flush=True)),
-        )
+    # the notebooks' kernel starts (and imports pandas, matplotlib, …) while this process
+    # imports its own modules and runs the pipeline
+    warm = WarmKernel(WARMUP)
+    try:
+        from .report import render_report
+
+        with _warnings_printed():
+            result = render_report(  # shuts the kernel down when done
+                args.input,
+                kernel=warm,
+                codebook=args.codebook,
+                overrides=args.overrides,
+                out_dir=args.out,
+                lang=args.lang,
+                title=args.title,
+                redact=args.redact,
+                participants=args.participants,
+                progress=None if args.quiet else (lambda line: print(line, flush=True)),
+            )
+    finally:
+        warm.close()
     if not args.quiet:
         for name in sorted(result.files):
             print(f"  wrote {result.files[name]}")

@@ -37,11 +37,6 @@ from .pipeline import Analysis
 
 #: The notebooks in reading order; ``render_report`` executes them all.
 NOTEBOOKS: tuple[str, ...] = ("01-explore", "02-action-items", "03-report")
-#: Imports a warm kernel makes before the notebooks arrive (what their first cells import).
-WARMUP = (
-    "import workshop_analysis.pipeline, workshop_analysis.report, workshop_analysis.plots, "
-    "workshop_analysis.review, workshop_analysis.actions, workshop_analysis.tagging"
-)
 #: The notebook whose outputs make the HTML report.
 REPORT_NOTEBOOK = "03-report"
 #: Folder of the nbconvert template (package data).
@@ -859,6 +854,7 @@ def render_report(
     participants: str | Path | None = None,
     progress: Progress | None = print,
     shared_kernel: bool = True,
+    kernel: Any = None,
 ) -> ReportResult:
     """Run the pipeline once, run every notebook on its result and write the report folder.
 
@@ -888,6 +884,9 @@ def render_report(
         Receives one line per step; ``None`` for silence.
     shared_kernel : bool
         See :func:`execute_notebooks`.
+    kernel : WarmKernel, optional
+        A kernel the caller started earlier (the CLI starts one before it imports pandas);
+        by default one is started here, before the pipeline runs. Shut down at the end.
 
     Returns
     -------
@@ -904,13 +903,13 @@ def render_report(
         A refused output folder, or a failing notebook cell (named). The previous output
         stays as it was; the failed run's folder is kept and named in the message.
     """
-    from ._notebooks import WarmKernel, skip_slow_format_checker
+    from ._notebooks import WARMUP, WarmKernel, skip_slow_format_checker
 
     say = progress or (lambda _line: None)
     t0 = time.perf_counter()
     skip_slow_format_checker()
     # the notebooks' kernel starts and imports the package while the pipeline runs here
-    warm = WarmKernel(WARMUP) if shared_kernel else None
+    warm = kernel if kernel is not None else WarmKernel(WARMUP) if shared_kernel else None
     try:
         return _render(
             input,
@@ -972,6 +971,8 @@ def _render(
                 "analysis_path": str(handover),
             }
             say(f"running {len(NOTEBOOKS)} notebooks")
+            if warm is not None:  # idle until the kernel is warm: load the exporter meanwhile
+                import nbconvert.exporters.html  # noqa: F401
             executed = execute_notebooks(
                 dict.fromkeys(NOTEBOOKS, params),
                 stage,
