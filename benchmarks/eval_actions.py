@@ -224,10 +224,9 @@ def main(argv: list[str]) -> int:
             for i, row in enumerate(actions.itertuples()):
                 j = match.get(i)
                 got = f"-> {reference[j]['title']}" if j is not None else "-> (no match)"
-                print(
-                    f"  [{row.horizon:5} {row.priority_label if hasattr(row, 'priority_label') else ''}"
-                    f"] {row.title} ({row.owner}) {'; '.join(row.evidence)} {got}"
-                )
+                level = getattr(row, "priority_label", "")
+                evidence = "; ".join(row.evidence)
+                print(f"  [{row.horizon:5} {level}] {row.title} ({row.owner}) {evidence} {got}")
     return 0
 
 

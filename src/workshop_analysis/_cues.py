@@ -177,7 +177,8 @@ def _pattern(cue: str, *, exact: bool = False) -> re.Pattern[str]:
         words = [re.escape(w) for w in fold(cue.lstrip("*")).split()]
         body = r"[\s\-]+".join(words)
         tail = r"\w*" if inside else r"(?!\w)" if exact else r"\w{0,3}(?!\w)"
-        pattern = _PATTERNS[key] = re.compile(("" if inside else r"(?<!\w)") + body + tail)
+        head = r"\w*" if inside else r"(?<!\w)"
+        pattern = _PATTERNS[key] = re.compile(head + body + tail)
     return pattern
 
 

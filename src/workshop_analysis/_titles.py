@@ -9,15 +9,19 @@ Rule (German and English):
    representative; ties go to the earlier statement. Statements of the item's own kind
    group come first (needs, wishes, concerns for an action; praise for a "keep" item).
 2. **Key phrase.** The statement is cut into clauses (``.;:!?``, ``=>``, dashes; text in
-   parentheses is dropped) and the clause with the highest lemma weight is kept. Reporting
-   frames are stripped ("Hier wünschen sie sich u.a. …", "We should …", "They suggested
-   …"). A clause of at most 9 words (German) or 10 words (English) is the title. A longer
-   German clause gives its key **noun phrase**: adjectives + noun(s), coordinated nouns
+   parentheses is dropped; "u.a.", "z.B." do not end a clause) and the clause with the
+   highest lemma weight is kept. Reporting frames are stripped ("Hier wünschen sie sich
+   u.a. …", "Eine Lösung könnten …", "We should …", "They suggested …", "need to …"), and
+   so is a trailing auxiliary ("… sein"). A clause of at most 9 words with two content
+   words or more is the title (without a leading article or quantifier). A longer German
+   clause gives its key **noun phrase**: adjectives + noun(s), coordinated nouns
    ("Personal- und Bedarfsplanung") and up to two attached prepositional or genitive
-   phrases ("von Theorie und Praxis"), the phrase with the highest lemma weight. A longer English
-   clause is cut before its first subordinate clause (", so", "because", "which", …) and
-   after 10 words.
-3. **Fallback.** A phrase with fewer than two content words gives way to the code label.
+   phrases ("von Theorie und Praxis"), the phrase of two content words or more with the
+   highest lemma weight (none: the label). A longer English clause is cut before its
+   first subordinate clause (", so", "because", "which", …) and after 12 words.
+3. **Fallback.** A phrase with fewer than two content words gives way to the code label,
+   and so does a phrase that shares a content word with the label while the label has
+   more of them (the label then says the same point more completely).
 
 No model is downloaded: ``simplemma`` ships its dictionaries inside the package.
 """
@@ -406,8 +410,7 @@ def _noun_phrases(clause: str, lang: str) -> list[list[str]]:
             (toks[k][:1].islower() or k == 0)
             and t not in _QUANT
             and (
-                t in ("mehr", "weniger")
-                or (t not in stop and (bool(_ADJ_END.search(t)) or k == 0))
+                t in ("mehr", "weniger") or (t not in stop and (bool(_ADJ_END.search(t)) or k == 0))
             )
             and not t.endswith(("ieren", "eln", "ern"))
         )
@@ -497,14 +500,12 @@ def key_phrase(text: str, label: str, lang: str, weights: Counter | None = None)
             return _cap(" ".join(words))
     if lang == "de":
         phrases = [p for p in _noun_phrases(clause, lang) if p]
+        phrases = [p for p in phrases if len(content_lemmas(" ".join(p), lang)) >= 2]
         if phrases:
             best = max(phrases, key=lambda p: (weight(" ".join(p)), -len(p)))
-            text = " ".join(best)
-            if len(content_lemmas(text, lang)) >= 2 and weight(text) >= 0.6 * weight(clause):
-                return _cap(_join(best[:14]))
-    words = clause.split()
-    if len(words) > 12 and lang == "de":
+            return _cap(_join(best[:14]))
         return label  # a long German clause without a key noun phrase: keep the label
+    words = clause.split()
     if len(words) > 12:
         words = _SUBCLAUSE.split(clause, maxsplit=1)[0].split()[:12]
     while words and words[-1].casefold().strip(",;:") in _STOP[lang]:
@@ -536,6 +537,9 @@ def draft_title(texts: Sequence[str], label: str, lang: str) -> str:
         return label
     _, weights = _weights(texts, label, lang)
     phrase = key_phrase(texts[representative(texts, label, lang)], label, lang, weights)
-    if len(content_lemmas(phrase, lang)) < 2:
+    mine, theirs = set(content_lemmas(phrase, lang)), set(content_lemmas(label, lang))
+    if len(mine) < 2:
         return label
+    if mine & theirs and len(theirs) > len(mine):
+        return label  # the label says the same point more completely
     return phrase

@@ -199,9 +199,9 @@ _TEXT: dict[str, dict[str, str]] = {
         "Akteure nennen ({cues})",
         "p_rule": "Priorität {label} ({score} Punkte: {parts}; Regel: hoch ab {high} Punkten "
         "mit Bedarf, Kritik oder Betonung, niedrig bis {low} Punkte)",
-        "p_support": "{n} Aussagen",
-        "p_sections": "{n} weitere Abschnitte",
-        "p_sources": "{n} weitere Quellen",
+        "p_support": "{n} Aussage(n)",
+        "p_sections": "{n} weitere(r) Abschnitt(e)",
+        "p_sources": "{n} weitere Quelle(n)",
         "p_urgent": "1 für Bedarf/Kritik",
         "p_emphasis": "{n} für Betonung ({cues})",
         "p_analyst": "Priorität {label} vom Analysten gesetzt (set by analyst)",
@@ -236,9 +236,9 @@ _TEXT: dict[str, dict[str, str]] = {
         "actors ({cues})",
         "p_rule": "priority {label} ({score} points: {parts}; rule: high from {high} points "
         "with a need, concern or emphasis, low up to {low} points)",
-        "p_support": "{n} statements",
-        "p_sections": "{n} more sections",
-        "p_sources": "{n} more sources",
+        "p_support": "{n} statement(s)",
+        "p_sections": "{n} more section(s)",
+        "p_sources": "{n} more source(s)",
         "p_urgent": "1 for need/concern",
         "p_emphasis": "{n} for emphasis ({cues})",
         "p_analyst": "priority {label} set by analyst",
@@ -712,7 +712,8 @@ def _horizon(
     for p in group.positions:
         for horizon, cues in (("short", SHORT_CUES), ("long", LONG_CUES)):
             for cue in find_cues(texts[p], cues):
-                hits[horizon].setdefault(cue.cue, []).append((rids[p], cue))
+                shown = cue.match.casefold() if cue.cue.startswith("*") else cue.cue
+                hits[horizon].setdefault(shown, []).append((rids[p], cue))
 
     def describe(*horizons: str) -> str:
         return ", ".join(_cue_text(text, hits[h]) for h in horizons if hits[h])
@@ -850,6 +851,10 @@ def _title(
     if group.code in templates:
         title = templates[group.code].replace("{label}", label)
         return title, text["t_codebook"]
+    if (codebook.language or lang) != lang:
+        # the statements are in another language than the output: keep the code's label
+        title = label if group.group == "act" else text[kind_group].format(label=label)
+        return title, None
     if len(group.parts) > 1:
         names = []
         for code_id, positions in group.parts:
@@ -887,6 +892,8 @@ def _draft(
             [p for p in positions if kinds[p] != "praise"],
         ]
     chosen = next((r for r in ranked if r), positions)
+    if group.group == "act" and not ranked[0]:
+        return label, None  # only concerns: they name the problem, the label the topic
     ordered = [texts[p] for p in chosen]
     from ._titles import representative
 
