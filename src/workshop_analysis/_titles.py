@@ -19,6 +19,8 @@ Rule (German and English):
    phrases ("von Theorie und Praxis"), the phrase of two content words or more with the
    highest lemma weight (none: the label). A longer English clause is cut before its
    first subordinate clause (", so", "because", "which", …) and after 12 words.
+   For praise ("keep" items) the title is what is praised: the key noun phrase (German)
+   or the words before the first verb (English).
 3. **Fallback.** A phrase with fewer than two content words gives way to the code label,
    and so does a phrase that shares a content word with the label while the label has
    more of them (the label then says the same point more completely).
@@ -277,6 +279,9 @@ _TRAILING_AUX = {
     "de": r"\s+(?:sein|werden|haben|gewesen|sein sollten)$",
     "en": r"\s+(?:would be (?:greately |greatly )?appreciated)$",
 }
+_VERB_EN = re.compile(
+    r"\s+(?:is|are|was|were|worked|went|has|have|had|provided|proved|helped|made)\b|,", re.I
+)
 _QUANT = {
     "jede",
     "jeder",
@@ -477,8 +482,19 @@ def _cap(text: str) -> str:
     return text[:1].upper() + text[1:] if text else text
 
 
-def key_phrase(text: str, label: str, lang: str, weights: Counter | None = None) -> str:
-    """The key phrase of one statement (see module docs, step 2)."""
+def key_phrase(
+    text: str,
+    label: str,
+    lang: str,
+    weights: Counter | None = None,
+    *,
+    thing: bool = False,
+) -> str:
+    """The key phrase of one statement (see module docs, step 2).
+
+    ``thing=True`` (praise: what is to be kept) returns the noun phrase the statement
+    praises rather than the whole clause.
+    """
     if weights is None:
         _, weights = _weights([text], label, lang)
     body = _PAREN.sub("", text)
@@ -492,6 +508,17 @@ def key_phrase(text: str, label: str, lang: str, weights: Counter | None = None)
     clause = max(clauses, key=weight)
     clause = _strip_frames(clause.strip(), lang)
     clause = re.sub(_TRAILING_AUX[lang], "", clause, flags=re.I).strip()
+    if thing:
+        if lang == "de":
+            phrases = [p for p in _noun_phrases(clause, lang) if content_lemmas(" ".join(p), lang)]
+            if phrases:
+                best = max(phrases, key=lambda p: (weight(" ".join(p)), -len(p)))
+                return _cap(_join(best[:14]))
+            return label
+        words = _VERB_EN.split(clause, maxsplit=1)[0].split()[:8]
+        while words and words[0].casefold() in {"the", "a", "an"}:
+            words.pop(0)
+        return _cap(" ".join(words)) if words else label
     if len(clause.split()) <= 9:
         words = clause.split()
         while words and words[0].casefold() in _DET | _QUANT | {"the", "a", "an"}:
@@ -515,7 +542,55 @@ def key_phrase(text: str, label: str, lang: str, weights: Counter | None = None)
     return _cap(" ".join(words))
 
 
-def draft_title(texts: Sequence[str], label: str, lang: str) -> str:
+def guess_language(texts: Sequence[str]) -> str:
+    """``"en"`` if the texts have more English than German function words, else ``"de"``."""
+    words = re.findall(r"[^\W\d_]+", " ".join(texts).casefold())
+    en = sum(w in _EN_HINTS for w in words)
+    de = sum(w in _DE_HINTS for w in words)
+    return "en" if en > de else "de"
+
+
+_EN_HINTS = frozenset(
+    [
+        "the",
+        "and",
+        "of",
+        "to",
+        "is",
+        "are",
+        "was",
+        "were",
+        "with",
+        "for",
+        "that",
+        "this",
+        "be",
+        "should",
+    ]
+)
+_DE_HINTS = frozenset(
+    [
+        "der",
+        "die",
+        "das",
+        "und",
+        "ist",
+        "sind",
+        "war",
+        "mit",
+        "für",
+        "zu",
+        "den",
+        "dem",
+        "sich",
+        "nicht",
+        "ein",
+        "eine",
+    ]
+)
+
+
+def draft_title(texts: Sequence[str], label: str, lang: str, *, thing: bool = False) -> str:
     """A concrete title for an action item from its supporting statements.
 
     Parameters
@@ -526,6 +601,8 @@ def draft_title(texts: Sequence[str], label: str, lang: str) -> str:
         The label of the item's code (fallback, and weighs the lemmas it shares).
     lang : {"de", "en"}
         Language of the statements.
+    thing : bool, optional
+        Praise ("keep" items): the noun phrase of what is praised, not the clause.
 
     Returns
     -------
@@ -536,7 +613,11 @@ def draft_title(texts: Sequence[str], label: str, lang: str) -> str:
     if not texts:
         return label
     _, weights = _weights(texts, label, lang)
-    phrase = key_phrase(texts[representative(texts, label, lang)], label, lang, weights)
+    phrase = key_phrase(
+        texts[representative(texts, label, lang)], label, lang, weights, thing=thing
+    )
+    if thing:
+        return phrase
     mine, theirs = set(content_lemmas(phrase, lang)), set(content_lemmas(label, lang))
     if len(mine) < 2:
         return label

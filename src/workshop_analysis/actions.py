@@ -102,7 +102,7 @@ from ._cues import (
     find_cue as _find_cue,
 )
 from ._safe import neutralise_frame
-from ._titles import draft_title
+from ._titles import draft_title, guess_language
 from .codebook import HORIZONS, Codebook
 from .errors import InputError, Problem
 from .overrides import key_lines as _overrides_key_lines
@@ -851,7 +851,10 @@ def _title(
     if group.code in templates:
         title = templates[group.code].replace("{label}", label)
         return title, text["t_codebook"]
-    if (codebook.language or lang) != lang:
+    statements_lang = codebook.language or guess_language(
+        [tagged_texts[p] for p in group.positions]
+    )
+    if statements_lang != lang:
         # the statements are in another language than the output: keep the code's label
         title = label if group.group == "act" else text[kind_group].format(label=label)
         return title, None
@@ -897,7 +900,7 @@ def _draft(
     ordered = [texts[p] for p in chosen]
     from ._titles import representative
 
-    phrase = draft_title(ordered, label, lang)
+    phrase = draft_title(ordered, label, lang, thing=group.group == "keep")
     if phrase == label or rids is None:
         return phrase, None
     return phrase, rids[chosen[representative(ordered, label, lang)]]
