@@ -373,11 +373,20 @@ def _weights(texts: Sequence[str], label: str, lang: str) -> tuple[list[set[str]
     return sets, df
 
 
-def representative(texts: Sequence[str], label: str, lang: str) -> int:
-    """Index of the most representative statement of ``texts`` (see module docs)."""
+def representative(
+    texts: Sequence[str], label: str, lang: str, candidates: Sequence[int] | None = None
+) -> int:
+    """Index of the most representative statement of ``texts`` (see module docs).
+
+    Only the statements at ``candidates`` (default: all) may be chosen; all of ``texts``
+    weigh the lemmas.
+    """
     sets, df = _weights(texts, label, lang)
-    best, best_score = 0, -1.0
+    allowed = set(range(len(texts)) if candidates is None else candidates)
+    best, best_score = min(allowed, default=0), -1.0
     for i, (text, lemmas) in enumerate(zip(texts, sets, strict=True)):
+        if i not in allowed:
+            continue
         n_words = len(text.split())
         score = sum(df[lemma] - 1 for lemma in lemmas) / (1 + 0.05 * n_words)
         if score > best_score:
@@ -590,7 +599,14 @@ _DE_HINTS = frozenset(
 )
 
 
-def draft_title(texts: Sequence[str], label: str, lang: str, *, thing: bool = False) -> str:
+def draft_title(
+    texts: Sequence[str],
+    label: str,
+    lang: str,
+    *,
+    thing: bool = False,
+    candidates: Sequence[int] | None = None,
+) -> str:
     """A concrete title for an action item from its supporting statements.
 
     Parameters
@@ -603,18 +619,20 @@ def draft_title(texts: Sequence[str], label: str, lang: str, *, thing: bool = Fa
         Language of the statements.
     thing : bool, optional
         Praise ("keep" items): the noun phrase of what is praised, not the clause.
+    candidates : sequence of int, optional
+        Indices of the statements the title may be drawn from (default: all).
 
     Returns
     -------
     str
         The key phrase of the most representative statement, or ``label``.
     """
-    texts = [str(t) for t in texts if str(t).strip()]
-    if not texts:
+    texts = [str(t) for t in texts]
+    if not any(t.strip() for t in texts):
         return label
     _, weights = _weights(texts, label, lang)
     phrase = key_phrase(
-        texts[representative(texts, label, lang)], label, lang, weights, thing=thing
+        texts[representative(texts, label, lang, candidates)], label, lang, weights, thing=thing
     )
     if thing:
         return phrase

@@ -102,7 +102,7 @@ from ._cues import (
     find_cue as _find_cue,
 )
 from ._safe import neutralise_frame
-from ._titles import draft_title, guess_language
+from ._titles import draft_title, guess_language, representative
 from .codebook import HORIZONS, Codebook
 from .errors import InputError, Problem
 from .overrides import key_lines as _overrides_key_lines
@@ -208,6 +208,7 @@ _TEXT: dict[str, dict[str, str]] = {
         "merged": "fasst {n} Punkte mit je weniger als {min} Aussagen zusammen",
         "t_from": "Titel nach {rid}",
         "t_codebook": "Titel aus dem Codebuch",
+        "owner_of": "Zuständigkeit",
     },
     "en": {
         "act": "Action needed: {label}",
@@ -245,6 +246,7 @@ _TEXT: dict[str, dict[str, str]] = {
         "merged": "merges {n} points with fewer than {min} statements each",
         "t_from": "title drawn from {rid}",
         "t_codebook": "title from the codebook",
+        "owner_of": "owner",
     },
 }
 
@@ -897,13 +899,13 @@ def _draft(
     chosen = next((r for r in ranked if r), positions)
     if group.group == "act" and not ranked[0]:
         return label, None  # only concerns: they name the problem, the label the topic
-    ordered = [texts[p] for p in chosen]
-    from ._titles import representative
-
-    phrase = draft_title(ordered, label, lang, thing=group.group == "keep")
+    ordered = [texts[p] for p in positions]
+    allowed = [i for i, p in enumerate(positions) if p in chosen]
+    thing = group.group == "keep"
+    phrase = draft_title(ordered, label, lang, thing=thing, candidates=allowed)
     if phrase == label or rids is None:
         return phrase, None
-    return phrase, rids[chosen[representative(ordered, label, lang)]]
+    return phrase, rids[positions[representative(ordered, label, lang, allowed)]]
 
 
 def _row(
@@ -956,11 +958,14 @@ def _row(
     ]
     extras += [text[s] for s in group.analyst_steps]
     reason = f"{h_why}; {o_why}; {p_why}"
-    points = (
-        [f"{codebook[c].title(lang)} ({', '.join(rids[p] for p in ps)})" for c, ps in group.parts]
-        if len(group.parts) > 1
-        else []
-    )
+    points = []
+    if len(group.parts) > 1:
+        for c, ps in group.parts:
+            ids = ", ".join(rids[p] for p in ps)
+            own = codebook.inherited(c, "owner")
+            if own and own != codebook.inherited(group.code, "owner"):
+                ids += f"; {text['owner_of']}: {_owner_name(own, lang)}"
+            points.append(f"{codebook[c].title(lang)} ({ids})")
     if points:
         min_support = settings.get("min_support", DEFAULT_MIN_SUPPORT)
         reason += "; " + text["merged"].format(n=len(points), min=min_support)
