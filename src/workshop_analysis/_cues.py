@@ -97,7 +97,8 @@ EMPHASIS_CUES: tuple[str, ...] = (
 )
 
 #: Named actors: (cue, owner name). A named actor counts as the owner only where the
-#: statement makes it the agent: the actor followed within three words by a modal verb
+#: statement makes it the agent: the actor followed within three words of the same clause
+#: (no punctuation in between) by a modal verb
 #: ("die BA sollte …", "the host should …"), a modal verb directly before it ("kann die
 #: Servicestelle …"), or "von/durch/by" before it. "Für die Jobcenter sind Wartezeiten
 #: problematisch" names the Jobcenter as those affected, not as the owner.
@@ -211,9 +212,12 @@ def find_cue(text: str, cues: Sequence[str]) -> str | None:
     return None
 
 
-_AGENT_AFTER = re.compile(r"^(?:\W+\w+){0,3}?\W+(?:" + fold(_MODALS) + r")(?!\w)")
+_GAP = r"[^\w,;.:!?()]+"  # words of one clause: no punctuation in between
+_AGENT_AFTER = re.compile(
+    r"^(?:" + _GAP + r"\w+){0,3}?" + _GAP + "(?:" + fold(_MODALS) + r")(?!\w)"
+)
 _AGENT_BEFORE = re.compile(
-    r"(?<!\w)(?:" + fold(_MODALS) + r"|von|durch|by)\W+(?:(?:die|der|den|das|dem|des|the)\W+)?$"
+    r"(?<!\w)(?:" + fold(_MODALS) + r"|von|durch|by)\s+(?:(?:die|der|den|das|dem|des|the)\s+)?$"
 )
 
 

@@ -561,6 +561,19 @@ def _apply_overrides(
                     f"action {aid}: priority must be a whole number, not {entry['priority']!r}",
                 )
             )
+        level = entry.get("priority_label")
+        if level is not None and _LEVEL_NAMES.get(str(level).lower(), str(level).lower()) not in (
+            PRIORITY_LEVELS
+        ):
+            problems.append(
+                Problem(
+                    file,
+                    line,
+                    "priority_label",
+                    f"action {aid}: priority_label must be one of high, medium, low "
+                    f"(hoch, mittel, niedrig), not {level!r}",
+                )
+            )
         if "drop" in entry and not isinstance(entry["drop"], bool):
             problems.append(
                 Problem(file, line, "drop", f"action {aid}: drop must be true or false")
@@ -682,7 +695,7 @@ def _apply_overrides(
             del groups[aid]
             continue
         group = groups[aid]
-        for key in ("title", "title_en", "horizon", "owner", "priority"):
+        for key in ("title", "title_en", "horizon", "owner", "priority", "priority_label"):
             if key in entry and entry[key] is not None:
                 group.set_by_analyst[key] = entry[key]
         if entry.get("note"):
