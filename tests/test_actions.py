@@ -497,7 +497,10 @@ def test_2017_workshop_reads_like_the_bmas_ba_systematisation(tagged_2017):
     # 2 + 1 concern + 1 emphasis ("höher als" q09): medium
     assert rows[aid("fuehrungskraefte", "keep")]["priority_label"] == "medium"
     assert rows[aid("bekanntheit", "act")]["priority_label"] == "low"  # 1 + 1 concern
-    assert "Priorität niedrig (2 Punkte" in rows[aid("bekanntheit", "act")]["rationale"]
+    assert (
+        "Priorität niedrig (2 Punkte: 1 Aussage, 1 für Bedarf/Bedenken; Regel"
+        in (rows[aid("bekanntheit", "act")]["rationale"])
+    )
     # nothing disappears: q01 is "not yet assigned"
     assert unassigned(tagged)["record_id"].tolist() == ["q01"]
 

@@ -197,12 +197,13 @@ _TEXT: dict[str, dict[str, str]] = {
         "o_cue": "Zuständigkeit {owner} wegen {cues}",
         "o_tie": "Zuständigkeit {owner} nach Codebuch-Vorgabe, weil die Aussagen verschiedene "
         "Akteure nennen ({cues})",
-        "p_rule": "Priorität {label} ({score} Punkte: {parts}; Regel: hoch ab {high} Punkten "
-        "mit Bedarf, Kritik oder Betonung, niedrig bis {low} Punkte)",
-        "p_support": "{n} Aussage(n)",
-        "p_sections": "{n} weitere(r) Abschnitt(e)",
-        "p_sources": "{n} weitere Quelle(n)",
-        "p_urgent": "1 für Bedarf/Kritik",
+        "p_rule": "Priorität {label} ({score}: {parts}; Regel: hoch ab {high} Punkten "
+        "mit Bedarf, Bedenken oder Betonung, niedrig bis {low} Punkte)",
+        "p_support": "{n} Aussage|{n} Aussagen",
+        "p_sections": "{n} weiterer Abschnitt|{n} weitere Abschnitte",
+        "p_sources": "{n} weitere Quelle|{n} weitere Quellen",
+        "points": "{n} Punkt|{n} Punkte",
+        "p_urgent": "1 für Bedarf/Bedenken",
         "p_emphasis": "{n} für Betonung ({cues})",
         "p_analyst": "Priorität {label} vom Analysten gesetzt (set by analyst)",
         "merged": "fasst {n} Punkte mit je weniger als {min} Aussagen zusammen",
@@ -235,11 +236,12 @@ _TEXT: dict[str, dict[str, str]] = {
         "o_cue": "owner {owner} because of {cues}",
         "o_tie": "owner {owner} by the codebook default because the statements name different "
         "actors ({cues})",
-        "p_rule": "priority {label} ({score} points: {parts}; rule: high from {high} points "
+        "p_rule": "priority {label} ({score}: {parts}; rule: high from {high} points "
         "with a need, concern or emphasis, low up to {low} points)",
-        "p_support": "{n} statement(s)",
-        "p_sections": "{n} more section(s)",
-        "p_sources": "{n} more source(s)",
+        "p_support": "{n} statement|{n} statements",
+        "p_sections": "{n} more section|{n} more sections",
+        "p_sources": "{n} more source|{n} more sources",
+        "points": "{n} point|{n} points",
         "p_urgent": "1 for need/concern",
         "p_emphasis": "{n} for emphasis ({cues})",
         "p_analyst": "priority {label} set by analyst",
@@ -824,11 +826,11 @@ def _priority(
     more_sources = max(len(sources) - 1, 0)
     score = len(kinds) + more_sections + more_sources + urgent + len(emphasis)
     level = priority_level(score, urgent=bool(urgent or emphasis))
-    parts = [text["p_support"].format(n=len(kinds))]
+    parts = [_n(text["p_support"], len(kinds))]
     if more_sections:
-        parts.append(text["p_sections"].format(n=more_sections))
+        parts.append(_n(text["p_sections"], more_sections))
     if more_sources:
-        parts.append(text["p_sources"].format(n=more_sources))
+        parts.append(_n(text["p_sources"], more_sources))
     if urgent:
         parts.append(text["p_urgent"])
     if emphasis:
@@ -837,6 +839,12 @@ def _priority(
         )
         parts.append(text["p_emphasis"].format(n=len(emphasis), cues=cues))
     return score, level, ", ".join(parts)
+
+
+def _n(forms: str, n: int) -> str:
+    """``"{n} Aussage|{n} Aussagen"`` → singular for 1, plural otherwise."""
+    one, many = forms.split("|")
+    return (one if n == 1 else many).format(n=n)
 
 
 def _values(column: pd.Series, positions: list[int]) -> set[str]:
@@ -961,7 +969,7 @@ def _row(
     else:
         p_why = text["p_rule"].format(
             label=priority_label(level, lang),
-            score=score,
+            score=_n(text["points"], score),
             parts=p_parts,
             high=HIGH_FROM,
             low=LOW_UPTO,
