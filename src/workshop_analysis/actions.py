@@ -21,6 +21,28 @@ Grouping rules
 4. **A statement with several codes supports several actions.**
 5. **Statements without any code** are listed by :func:`unassigned` ("not yet assigned")
    and shown in the report and in the XLSX export: nothing disappears.
+6. **A thin "keep" item joins the action on its code.** Praise on a code that also has an
+   ``act`` item and fewer than ``min_support`` statements is listed with that action (as
+   context) instead of forming an item of its own. "Expand capacity" items never do.
+7. **Thin siblings merge into their parent.** An item with fewer than ``min_support``
+   statements is *thin*. When a parent code has at least two thin child items of one kind
+   group (or one thin child item and an item of its own), they are merged into one item of
+   the parent code, id ``action_id(parent, group)``; ``points`` lists each merged code
+   with its statements (and its owner when that differs). Deepest parents first, so
+   merging cascades up the tree. Items with enough support stay as they are.
+
+Rules 6 and 7 are configured in the codebook's ``actions:`` block, in the
+``settings:`` entry of the overrides' ``actions`` block or by the arguments of
+:func:`derive_actions` (arguments > overrides > codebook > defaults)::
+
+    # codebook.yaml                       # overrides.yaml
+    actions:                              actions:
+      min_support: 2   # default            settings: {merge: false}
+      merge: true      # default
+      titles: {passgenau: "{label} ausbauen"}   # see "Titles"
+
+A statement with several codes still supports several items; a merged item keeps every
+statement of the items it took in.
 
 Action ids
 ----------
@@ -29,32 +51,64 @@ neither on row order nor on record ids, so it is stable when rows are shuffled o
 statements are added or removed. Split children get the id named in the override or
 ``<parent id>-1``, ``-2`` … in the order the override lists them.
 
+Titles
+-----
+**analyst override > codebook ``actions: titles`` > drafted from the statements.**
+
+* Codebook: ``titles`` (German) / ``titles_en`` map a code id to the title of the item on
+  that code; ``{label}`` is replaced by the code's label.
+* Drafted (:mod:`workshop_analysis._titles`): the key phrase of the most representative
+  supporting statement, drawn from the proposals (wishes and needs) of an ``act`` item and
+  from the praise of a ``keep`` item ("Beibehalten: …", "Angebot ausbauen: …"). An item
+  that rests on concerns only keeps its code label (a concern names the problem, the label
+  the topic), and so does an item whose statements are in another language than the output
+  (the codebook's ``language``, or guessed from the statements). A merged item is titled
+  "<parent label>: <point>; <point>; …". The rationale names the statement the title was
+  drawn from ("Titel nach q03").
+
 Horizon and owner (precedence)
 ------------------------------
 **analyst override > cue words in the statements > codebook default.**
 
 * Codebook default: the code's ``horizon``/``owner``, inherited from the nearest ancestor
   that sets one; with no horizon anywhere the action is assumed ``long``.
-* Cue words (case-insensitive, at a word start, ä/ae etc. equivalent): short-term cues
-  :data:`SHORT_CUES` (``kurzfristig``, ``sofort``, ``zeitnah``, ``bekannt machen``,
-  ``informieren`` …), long-term cues :data:`LONG_CUES` (``längerfristig``, ``langfristig``,
-  ``dauerhaft``, ``strukturell`` …). The horizon named by more supporting statements wins;
-  a tie keeps the codebook default (the rationale says so).
+* Cue words (case-insensitive, at a word start with up to three letters of inflection,
+  ä/ae etc. equivalent; see :mod:`workshop_analysis._cues`): short-term cues
+  :data:`SHORT_CUES` (``kurzfristig``, ``sofort`` – not "Soforthilfe" –, ``zeitnah``,
+  ``bekannt machen``, ``informieren``, ``next time`` …), long-term cues :data:`LONG_CUES`
+  (``längerfristig``, ``langfristig``, ``ab dem nächsten Jahr``, ``strukturell``,
+  ``…planung``, ``next year`` …). The horizon named by more supporting statements wins; a
+  tie keeps the codebook default (the rationale says so). The rationale quotes each cue
+  with its statement and character offsets: „längerfristig“ in q03 (Zeichen 33–46).
+* Named actors (:data:`workshop_analysis._cues.ACTORS`: "die BA", "Servicestelle", "die
+  Jobcenter", "der Bund", "BMAS", "the host", "instructors", "organizers" …) set the owner
+  where the statement makes them the agent: followed in the same clause within three
+  words by a modal verb ("die BA sollte …", "Instructors should …"), after a modal verb
+  ("kann die Servicestelle …") or after "von/durch/by". "Für die Jobcenter sind Wartezeiten
+  problematisch" names those affected and sets nothing. The actor named by most
+  statements wins; a tie keeps the codebook default.
 * Analyst override: ``horizon``/``owner`` in the ``actions`` block of ``overrides.yaml``.
 
 Priority
 --------
-An integer score, higher = more pressing::
+An integer score (column ``priority``, for sorting), higher = more pressing::
 
     priority = support                        # number of supporting statements
              + (distinct sections - 1)        # raised in several sessions
              + (distinct sources - 1)         # raised by several groups of people
-             + 1 if any statement is a need or a concern
-             + number of statements with an intensity cue
+             + 1 if any statement is a need or a concern (they weigh more than wishes)
+             + number of statements with an emphasis cue
 
-Intensity cues (:data:`INTENSITY_CUES`): "besonders", "hohe Bedarfe", "höher als",
-"Kapazität", "dringend", "wesentlich", "wichtig", "problematisch", "am Herzen", … An analyst
-may set the priority directly.
+Emphasis cues (:data:`INTENSITY_CUES`): "besonders", "hohe Bedarfe", "höher als",
+"Kapazität", "dringend", "wesentlich", "wichtig", "problematisch", "am Herzen",
+"important", "critical" …
+
+The label (column ``priority_label``, shown in the report as hoch/mittel/niedrig or
+high/medium/low) follows from the score: **high** from :data:`HIGH_FROM` (5) points if a
+statement is a need or a concern or carries an emphasis cue, **low** up to
+:data:`LOW_UPTO` (2) points, **medium** otherwise. The rationale spells out the sum and the
+rule. An analyst may set ``priority`` (the label then follows from it) or
+``priority_label`` directly.
 
 Overrides
 ---------
@@ -71,7 +125,11 @@ The ``actions`` block of ``overrides.yaml`` maps action ids to corrections::
           - {id: A-5678ef01-regional, title: "Teil 2", codes: [passgenau]}
 
 Keys: ``title``, ``title_en``, ``horizon`` (``short``/``long``), ``owner``, ``priority``
-(integer), ``drop: true``, ``merge_into: ID``, ``split: [...]``, ``note``. Overrides are
+(integer), ``priority_label`` (``high``/``medium``/``low`` or ``hoch``/``mittel``/
+``niedrig``), ``drop: true``, ``merge_into: ID``, ``split: [...]``, ``note``; and the
+``settings`` entry (``min_support``, ``merge``) described under "Grouping rules". A
+correction naming the id of an item that rule 7 merged away applies to the item it was
+merged into, so overrides written before merging keep working. Overrides are
 applied in the order split, merge, drop, then the attributes; split children can be
 overridden by their ids. A split child takes the parent's statements listed in
 ``records`` or carrying one of ``codes``; statements no child takes stay in the parent,
