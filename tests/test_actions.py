@@ -685,6 +685,8 @@ def test_merging_condenses_a_real_workshop():
         "Ablauf der Zukunftswerkstatt (e22)",
         "Verpflegung (e17)",
     ]
+    # the report shows the rationale: the merged points are named there
+    assert "Verpflegung (e17)" in field_item["rationale"]
 
 
 def test_eval_workshops_meet_recall_and_single_statement_targets():

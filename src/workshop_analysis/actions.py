@@ -1048,6 +1048,7 @@ def _row(
     if points:
         min_support = settings.get("min_support", DEFAULT_MIN_SUPPORT)
         reason += "; " + text["merged"].format(n=len(points), min=min_support)
+        reason += ": " + "; ".join(points)
     if t_why:
         reason += "; " + t_why
     if extras:
