@@ -521,6 +521,9 @@ def test_merge_off_gives_one_item_per_code_on_the_2017_workshop(tagged_2017):
     merged = derive_actions(tagged, codebook)
     single = derive_actions(tagged, codebook, merge=False)
     assert (len(merged), len(single)) == (6, 11)
+    # the ids of the merged-away items point to the item they went into
+    assert merged.attrs["aliases"][aid("wartezeiten", "act")] == aid("grundqualifizierung", "act")
+    assert merged.attrs["aliases"][aid("digitalisierung", "act")] == aid("fortbildung", "act")
     rows = by_id(single)
     planning = rows[aid("personal_bedarfsplanung", "act")]
     assert planning["title"] == "Längerfristig angelegte Personal- und Bedarfsplanung"  # q03

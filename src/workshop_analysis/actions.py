@@ -1178,6 +1178,8 @@ def derive_actions(
         ``evidence`` and ``points`` are lists; ``support``, ``breadth`` and ``priority``
         integers; ``priority_label`` one of :data:`PRIORITY_LEVELS`. Rows
         are sorted by horizon (short first), priority (highest first), then codebook order.
+        ``attrs["aliases"]`` maps the ids of items merged away (rule 7) to the id of the
+        item they were merged into.
         Grouping rules, ids, horizon/owner precedence and the priority score are described
         in the module documentation.
 
@@ -1221,6 +1223,9 @@ def derive_actions(
     for col in ("support", "breadth", "priority"):
         frame[col] = frame[col].astype("int64")
     frame.attrs["lang"] = lang
+    # ids of items merged away by rule 7 -> the id of the item they went into (for status
+    # files and other references written before merging)
+    frame.attrs["aliases"] = {a: g.action_id for g in groups.values() for a in g.aliases}
     return frame
 
 
