@@ -276,7 +276,7 @@ _CLAUSE = re.compile(
 _PAREN = re.compile(r"\s*\([^)]*\)")
 _TOKEN = re.compile(r"[^\W\d_][\w.]*(?:-[\w]+)*-?|\d+(?:[.,]\d+)?|[^\w\s]")
 _TRAILING_AUX = {
-    "de": r"\s+(?:sein|werden|haben|gewesen|sein sollten)$",
+    "de": r"\s+sein$",
     "en": r"\s+(?:would be (?:greately |greatly )?appreciated)$",
 }
 _VERB_EN = re.compile(
@@ -487,7 +487,7 @@ def _join(tokens: Sequence[str]) -> str:
 
 
 def _cap(text: str) -> str:
-    text = re.sub(r"\s+", " ", text).strip(" ,;:-–…")
+    text = re.sub(r"\s+", " ", text).strip(" ,;:-–…\"'„“”‚‘’»«")
     return text[:1].upper() + text[1:] if text else text
 
 

@@ -63,8 +63,8 @@ Titles
   that rests on concerns only keeps its code label (a concern names the problem, the label
   the topic), and so does an item whose statements are in another language than the output
   (the codebook's ``language``, or guessed from the statements). A merged item is titled
-  "<parent label>: <point>; <point>; …". The rationale names the statement the title was
-  drawn from ("Titel nach q03").
+  "<parent label>: <label of a merged code>; <label>; …" (three at most, then "…"). The
+  rationale names the statement the title was drawn from ("Titel nach q03").
 
 Horizon and owner (precedence)
 ------------------------------
@@ -940,15 +940,7 @@ def _title(
         title = label if group.group == "act" else text[kind_group].format(label=label)
         return title, None
     if len(group.parts) > 1:
-        names = []
-        for code_id, positions in group.parts:
-            name = (
-                codebook[code_id].title(lang)
-                if code_id != group.code
-                else _draft(group, positions, tagged_texts, kinds_all, label, lang)[0]
-            )
-            if name != label:
-                names.append(name)
+        names = [codebook[c].title(lang) for c, _ in group.parts if c != group.code]
         shown = "; ".join(names[:3]) + (" …" if len(names) > 3 else "")
         title = f"{label}: {shown}" if shown else label
         return (title if group.group == "act" else text[kind_group].format(label=title)), None
