@@ -767,3 +767,16 @@ def test_split_part_ids_must_be_new(tagged, codebook):
     }
     with pytest.raises(InputError, match=f"split part id '{PLANUNG}' is already used"):
         derive_actions(tagged, codebook, overrides)
+
+
+def test_english_horizon_cues_are_quoted_with_offsets():
+    tagged, codebook, _ = _eval_workshop("devops4lib_spring2024")
+    rows = derive_actions(tagged, codebook, lang="en").to_dict("records")
+    series = next(r for r in rows if "d33" in r["evidence"])
+    text = "DevOps4Lib should continue! Perhaps in one year?"  # d33
+    start = text.index("in one year")
+    assert series["horizon"] == "long"
+    assert f"“in one year” in d33 (chars {start}–{start + 11})" in series["rationale"]
+    seating = next(r for r in rows if "d22" in r["evidence"])
+    assert seating["horizon"] == "short"
+    assert "“next time” in d22" in seating["rationale"]
