@@ -21,6 +21,28 @@ Grouping rules
 4. **A statement with several codes supports several actions.**
 5. **Statements without any code** are listed by :func:`unassigned` ("not yet assigned")
    and shown in the report and in the XLSX export: nothing disappears.
+6. **A thin "keep" item joins the action on its code.** Praise on a code that also has an
+   ``act`` item and fewer than ``min_support`` statements is listed with that action (as
+   context) instead of forming an item of its own. "Expand capacity" items never do.
+7. **Thin siblings merge into their parent.** An item with fewer than ``min_support``
+   statements is *thin*. When a parent code has at least two thin child items of one kind
+   group (or one thin child item and an item of its own), they are merged into one item of
+   the parent code, id ``action_id(parent, group)``; ``points`` lists each merged code
+   with its statements (and its owner when that differs). Deepest parents first, so
+   merging cascades up the tree. Items with enough support stay as they are.
+
+Rules 6 and 7 are configured in the codebook's ``actions:`` block, in the
+``settings:`` entry of the overrides' ``actions`` block or by the arguments of
+:func:`derive_actions` (arguments > overrides > codebook > defaults)::
+
+    # codebook.yaml                       # overrides.yaml
+    actions:                              actions:
+      min_support: 2   # default            settings: {merge: false}
+      merge: true      # default
+      titles: {passgenau: "{label} ausbauen"}   # see "Titles"
+
+A statement with several codes still supports several items; a merged item keeps every
+statement of the items it took in.
 
 Action ids
 ----------
@@ -29,32 +51,64 @@ neither on row order nor on record ids, so it is stable when rows are shuffled o
 statements are added or removed. Split children get the id named in the override or
 ``<parent id>-1``, ``-2`` … in the order the override lists them.
 
+Titles
+-----
+**analyst override > codebook ``actions: titles`` > drafted from the statements.**
+
+* Codebook: ``titles`` (German) / ``titles_en`` map a code id to the title of the item on
+  that code; ``{label}`` is replaced by the code's label.
+* Drafted (:mod:`workshop_analysis._titles`): the key phrase of the most representative
+  supporting statement, drawn from the proposals (wishes and needs) of an ``act`` item and
+  from the praise of a ``keep`` item ("Beibehalten: …", "Angebot ausbauen: …"). An item
+  that rests on concerns only keeps its code label (a concern names the problem, the label
+  the topic), and so does an item whose statements are in another language than the output
+  (the codebook's ``language``, or guessed from the statements). A merged item is titled
+  "<parent label>: <label of a merged code>; <label>; …" (three at most, then "…"). The
+  rationale names the statement the title was drawn from ("Titel nach q03").
+
 Horizon and owner (precedence)
 ------------------------------
 **analyst override > cue words in the statements > codebook default.**
 
 * Codebook default: the code's ``horizon``/``owner``, inherited from the nearest ancestor
   that sets one; with no horizon anywhere the action is assumed ``long``.
-* Cue words (case-insensitive, at a word start, ä/ae etc. equivalent): short-term cues
-  :data:`SHORT_CUES` (``kurzfristig``, ``sofort``, ``zeitnah``, ``bekannt machen``,
-  ``informieren`` …), long-term cues :data:`LONG_CUES` (``längerfristig``, ``langfristig``,
-  ``dauerhaft``, ``strukturell`` …). The horizon named by more supporting statements wins;
-  a tie keeps the codebook default (the rationale says so).
+* Cue words (case-insensitive, at a word start with up to three letters of inflection,
+  ä/ae etc. equivalent; see :mod:`workshop_analysis._cues`): short-term cues
+  :data:`SHORT_CUES` (``kurzfristig``, ``sofort`` – not "Soforthilfe" –, ``zeitnah``,
+  ``bekannt machen``, ``informieren``, ``next time`` …), long-term cues :data:`LONG_CUES`
+  (``längerfristig``, ``langfristig``, ``ab dem nächsten Jahr``, ``strukturell``,
+  ``…planung``, ``next year`` …). The horizon named by more supporting statements wins; a
+  tie keeps the codebook default (the rationale says so). The rationale quotes each cue
+  with its statement and character offsets: „längerfristig“ in q03 (Zeichen 33–46).
+* Named actors (:data:`workshop_analysis._cues.ACTORS`: "die BA", "Servicestelle", "die
+  Jobcenter", "der Bund", "BMAS", "the host", "instructors", "organizers" …) set the owner
+  where the statement makes them the agent: followed in the same clause within three
+  words by a modal verb ("die BA sollte …", "Instructors should …"), after a modal verb
+  ("kann die Servicestelle …") or after "von/durch/by". "Für die Jobcenter sind Wartezeiten
+  problematisch" names those affected and sets nothing. The actor named by most
+  statements wins; a tie keeps the codebook default.
 * Analyst override: ``horizon``/``owner`` in the ``actions`` block of ``overrides.yaml``.
 
 Priority
 --------
-An integer score, higher = more pressing::
+An integer score (column ``priority``, for sorting), higher = more pressing::
 
     priority = support                        # number of supporting statements
              + (distinct sections - 1)        # raised in several sessions
              + (distinct sources - 1)         # raised by several groups of people
-             + 1 if any statement is a need or a concern
-             + number of statements with an intensity cue
+             + 1 if any statement is a need or a concern (they weigh more than wishes)
+             + number of statements with an emphasis cue
 
-Intensity cues (:data:`INTENSITY_CUES`): "besonders", "hohe Bedarfe", "höher als",
-"Kapazität", "dringend", "wesentlich", "wichtig", "problematisch", "am Herzen", … An analyst
-may set the priority directly.
+Emphasis cues (:data:`INTENSITY_CUES`): "besonders", "hohe Bedarfe", "höher als",
+"Kapazität", "dringend", "wesentlich", "wichtig", "problematisch", "am Herzen",
+"important", "critical" …
+
+The label (column ``priority_label``, shown in the report as hoch/mittel/niedrig or
+high/medium/low) follows from the score: **high** from :data:`HIGH_FROM` (5) points if a
+statement is a need or a concern or carries an emphasis cue, **low** up to
+:data:`LOW_UPTO` (2) points, **medium** otherwise. The rationale spells out the sum and the
+rule. An analyst may set ``priority`` (the label then follows from it) or
+``priority_label`` directly.
 
 Overrides
 ---------
@@ -71,7 +125,11 @@ The ``actions`` block of ``overrides.yaml`` maps action ids to corrections::
           - {id: A-5678ef01-regional, title: "Teil 2", codes: [passgenau]}
 
 Keys: ``title``, ``title_en``, ``horizon`` (``short``/``long``), ``owner``, ``priority``
-(integer), ``drop: true``, ``merge_into: ID``, ``split: [...]``, ``note``. Overrides are
+(integer), ``priority_label`` (``high``/``medium``/``low`` or ``hoch``/``mittel``/
+``niedrig``), ``drop: true``, ``merge_into: ID``, ``split: [...]``, ``note``; and the
+``settings`` entry (``min_support``, ``merge``) described under "Grouping rules". A
+correction naming the id of an item that rule 7 merged away applies to the item it was
+merged into, so overrides written before merging keep working. Overrides are
 applied in the order split, merge, drop, then the attributes; split children can be
 overridden by their ids. A split child takes the parent's statements listed in
 ``records`` or carrying one of ``codes``; statements no child takes stay in the parent,
@@ -83,16 +141,26 @@ action changed by the analyst says "set by analyst".
 from __future__ import annotations
 
 import hashlib
-import re
-import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from ._cues import (
+    EMPHASIS_CUES,
+    LONG_CUES,
+    SHORT_CUES,
+    Cue,
+    find_actors,
+    find_cues,
+)
+from ._cues import (
+    find_cue as _find_cue,
+)
 from ._safe import neutralise_frame
+from ._titles import draft_title, guess_language, representative
 from .codebook import HORIZONS, Codebook
 from .errors import InputError, Problem
 from .overrides import key_lines as _overrides_key_lines
@@ -111,67 +179,24 @@ ACTION_COLUMNS: tuple[str, ...] = (
     "support",
     "breadth",
     "priority",
+    "priority_label",
     "evidence",
+    "points",
     "rationale",
 )
 
-#: Cue words that make an action short-term (matched at a word start, see module docs).
-SHORT_CUES: tuple[str, ...] = (
-    "kurzfristig",
-    "sofort",
-    "zeitnah",
-    "umgehend",
-    "ab sofort",
-    "bekannt machen",
-    "bekannter machen",
-    "bekannt zu machen",
-    "bekannter zu machen",
-    "bekanntmachen",
-    "informieren",
-    "hinweisen",
-    "short-term",
-    "short term",
-    "immediately",
-    "make known",
-)
+#: Priority levels (``priority_label``), highest first; see "Priority" in the module docs.
+PRIORITY_LEVELS: tuple[str, ...] = ("high", "medium", "low")
+#: Score from which an item is ``high`` (with a need, a concern or an emphasis cue) ...
+HIGH_FROM = 5
+#: ... and up to which it is ``low``.
+LOW_UPTO = 2
+#: Defaults of the codebook's ``actions:`` block (see "Grouping rules").
+DEFAULT_MIN_SUPPORT = 2
+DEFAULT_MERGE = True
 
-#: Cue words that make an action long-term.
-LONG_CUES: tuple[str, ...] = (
-    "längerfristig",
-    "langfristig",
-    "mittelfristig",
-    "dauerhaft",
-    "strukturell",
-    "auf dauer",
-    "nachhaltig",
-    "long-term",
-    "long term",
-    "in the long run",
-)
-
-#: Intensity cues: each supporting statement containing one adds 1 to the priority.
-#: A leading ``*`` also matches inside a compound ("Angebots*kapazität*").
-INTENSITY_CUES: tuple[str, ...] = (
-    "besonders",
-    "besondere",
-    "hohe bedarfe",
-    "hoher bedarf",
-    "hohen bedarf",
-    "höher als",
-    "*kapazität",
-    "dringend",
-    "wesentlich",
-    "wichtig",
-    "problematisch",
-    "am herzen",
-    "unbedingt",
-    "zu wenig",
-    "*mangel",
-    "urgent",
-    "especially",
-    "higher than",
-    "*capacity",
-)
+#: Intensity (emphasis) cues: each supporting statement containing one adds 1 to the score.
+INTENSITY_CUES: tuple[str, ...] = EMPHASIS_CUES
 
 #: Capacity cues: on a praised code they turn the "keep" item into "expand capacity".
 CAPACITY_CUES: tuple[str, ...] = (
@@ -195,6 +220,7 @@ _ACTION_KEYS = (
     "horizon",
     "owner",
     "priority",
+    "priority_label",
     "drop",
     "merge_into",
     "split",
@@ -225,6 +251,23 @@ _TEXT: dict[str, dict[str, str]] = {
         "priority": "Priorität",
         "merge": "Zusammenführung",
         "split": "Aufteilung",
+        "chars": "Zeichen",
+        "o_cue": "Zuständigkeit {owner} wegen {cues}",
+        "o_tie": "Zuständigkeit {owner} nach Codebuch-Vorgabe, weil die Aussagen verschiedene "
+        "Akteure nennen ({cues})",
+        "p_rule": "Priorität {label} ({score}: {parts}; Regel: hoch ab {high} Punkten "
+        "mit Bedarf, Bedenken oder Betonung, niedrig bis {low} Punkte)",
+        "p_support": "{n} Aussage|{n} Aussagen",
+        "p_sections": "{n} weiterer Abschnitt|{n} weitere Abschnitte",
+        "p_sources": "{n} weitere Quelle|{n} weitere Quellen",
+        "points": "{n} Punkt|{n} Punkte",
+        "p_urgent": "1 für Bedarf/Bedenken",
+        "p_emphasis": "{n} für Betonung ({cues})",
+        "p_analyst": "Priorität {label} vom Analysten gesetzt (set by analyst)",
+        "merged": "fasst {n} Punkte mit je weniger als {min} Aussagen zusammen",
+        "t_from": "Titel nach {rid}",
+        "t_codebook": "Titel aus dem Codebuch",
+        "owner_of": "Zuständigkeit",
     },
     "en": {
         "act": "Action needed: {label}",
@@ -247,6 +290,23 @@ _TEXT: dict[str, dict[str, str]] = {
         "priority": "priority",
         "merge": "merge",
         "split": "split",
+        "chars": "chars",
+        "o_cue": "owner {owner} because of {cues}",
+        "o_tie": "owner {owner} by the codebook default because the statements name different "
+        "actors ({cues})",
+        "p_rule": "priority {label} ({score}: {parts}; rule: high from {high} points "
+        "with a need, concern or emphasis, low up to {low} points)",
+        "p_support": "{n} statement|{n} statements",
+        "p_sections": "{n} more section|{n} more sections",
+        "p_sources": "{n} more source|{n} more sources",
+        "points": "{n} point|{n} points",
+        "p_urgent": "1 for need/concern",
+        "p_emphasis": "{n} for emphasis ({cues})",
+        "p_analyst": "priority {label} set by analyst",
+        "merged": "merges {n} points with fewer than {min} statements each",
+        "t_from": "title drawn from {rid}",
+        "t_codebook": "title from the codebook",
+        "owner_of": "owner",
     },
 }
 
@@ -254,39 +314,6 @@ _OWNER_EN = {
     "Jobcenter-Geschäftsführung": "Jobcenter management",
     "Jobcenter-Geschäftsführungen": "Jobcenter management",
 }
-
-
-# --------------------------------------------------------------------------------------
-# cue matching
-
-
-def _fold(text: str) -> str:
-    """Case-fold and transliterate umlauts so that ``ä`` and ``ae`` match alike."""
-    text = unicodedata.normalize("NFC", text).casefold()
-    for a, b in (("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("ß", "ss")):
-        text = text.replace(a, b)
-    return text
-
-
-def _cue_pattern(cue: str) -> re.Pattern[str]:
-    inside = cue.startswith("*")
-    words = [re.escape(w) for w in _fold(cue.lstrip("*")).split()]
-    return re.compile(("" if inside else r"(?<!\w)") + r"[\s\-]+".join(words))
-
-
-_PATTERNS: dict[str, re.Pattern[str]] = {}
-
-
-def _find_cue(text: str, cues: Sequence[str]) -> str | None:
-    """The first cue of ``cues`` (in list order) found in ``text``, or None."""
-    folded = _fold(text)
-    for cue in cues:
-        pattern = _PATTERNS.get(cue)
-        if pattern is None:
-            pattern = _PATTERNS[cue] = _cue_pattern(cue)
-        if pattern.search(folded):
-            return cue
-    return None
 
 
 # --------------------------------------------------------------------------------------
@@ -306,6 +333,10 @@ class _Group:
     set_by_analyst: dict[str, Any] = field(default_factory=dict)
     analyst_steps: list[str] = field(default_factory=list)
     note: str = ""
+    #: merged items: (code, positions) of each merged point, in codebook order
+    parts: list[tuple[str, list[int]]] = field(default_factory=list)
+    #: ids of the thin items merged into this one (overrides naming them apply here)
+    aliases: list[str] = field(default_factory=list)
 
 
 def action_id(code: str, group: str) -> str:
@@ -361,7 +392,9 @@ def _kind(value: object) -> str | None:
     return None if value is None or pd.isna(value) else str(value)
 
 
-def _build_groups(tagged: pd.DataFrame, codebook: Codebook) -> dict[str, _Group]:
+def _build_groups(
+    tagged: pd.DataFrame, codebook: Codebook, *, min_support: int = 1, merge: bool = False
+) -> dict[str, _Group]:
     order = {c: i for i, c in enumerate(codebook.ids)}
     buckets: dict[tuple[str, str], list[int]] = {}
     for pos, (codes, kind) in enumerate(zip(tagged["codes"], tagged["kind"], strict=True)):
@@ -385,6 +418,14 @@ def _build_groups(tagged: pd.DataFrame, codebook: Codebook) -> dict[str, _Group]
             buckets[(code, "act")] = rest
         else:
             buckets.pop((code, "act"), None)
+    if merge:
+        # Rule 6: a thin "keep" item on a code that also has an action joins that action.
+        for (code, group), positions in list(buckets.items()):
+            if group != "keep" or code in expand or len(positions) >= min_support:
+                continue
+            if (code, "act") in buckets:
+                buckets[(code, "act")] = sorted({*buckets[(code, "act")], *positions})
+                del buckets[(code, "keep")]
     groups: dict[str, _Group] = {}
     for (code, group), positions in sorted(
         buckets.items(), key=lambda kv: (order[kv[0][0]], kv[0][1])
@@ -393,7 +434,50 @@ def _build_groups(tagged: pd.DataFrame, codebook: Codebook) -> dict[str, _Group]
         groups[aid] = _Group(
             aid, code, [code], group, positions, expand=group == "keep" and code in expand
         )
+    if merge:
+        groups = _merge_thin(groups, codebook, min_support)
     return groups
+
+
+def _merge_thin(
+    groups: dict[str, _Group], codebook: Codebook, min_support: int
+) -> dict[str, _Group]:
+    """Rule 7: thin sibling items are merged into one item of their parent code."""
+    order = {c: i for i, c in enumerate(codebook.ids)}
+    depth = {c: len(codebook.ancestors(c)) for c in codebook.ids}
+    parents = sorted(
+        {codebook[g.code].parent for g in groups.values() if codebook[g.code].parent},
+        key=lambda c: (-depth[c], order[c]),
+    )
+    for parent in parents:
+        for kind_group in ("act", "keep"):
+            own = groups.get(action_id(parent, kind_group))
+            thin = [
+                g
+                for g in groups.values()
+                if g.group == kind_group
+                and codebook[g.code].parent == parent
+                and not g.expand
+                and len(g.positions) < min_support
+            ]
+            if not thin or len(thin) + (own is not None) < 2:
+                continue
+            if own is None:
+                aid = action_id(parent, kind_group)
+                own = _Group(aid, parent, [parent], kind_group, [])
+                groups[aid] = own
+            elif own.expand:
+                continue
+            if not own.parts and own.positions:
+                own.parts.append((parent, list(own.positions)))
+            for g in sorted(thin, key=lambda g: order[g.code]):
+                del groups[g.action_id]
+                own.positions = sorted(set(own.positions) | set(g.positions))
+                own.codes = sorted(set(own.codes) | set(g.codes), key=lambda c: order[c])
+                own.parts.extend(g.parts or [(g.code, list(g.positions))])
+                own.aliases.extend([g.action_id, *g.aliases])
+    ranked = sorted(groups.values(), key=lambda g: (order[g.code], g.group))
+    return {g.action_id: g for g in ranked}
 
 
 # --------------------------------------------------------------------------------------
@@ -417,7 +501,7 @@ def _override_block(overrides: Mapping[str, Any] | str | Path | None) -> tuple[d
                 )
             ]
         )
-    return {k: v for k, v in block.items() if k != "__line__"}, file
+    return {str(k): v for k, v in block.items() if k != "__line__"}, file
 
 
 def _apply_overrides(
@@ -535,6 +619,19 @@ def _apply_overrides(
                     line,
                     "priority",
                     f"action {aid}: priority must be a whole number, not {entry['priority']!r}",
+                )
+            )
+        level = entry.get("priority_label")
+        if level is not None and _LEVEL_NAMES.get(str(level).lower(), str(level).lower()) not in (
+            PRIORITY_LEVELS
+        ):
+            problems.append(
+                Problem(
+                    file,
+                    line,
+                    "priority_label",
+                    f"action {aid}: priority_label must be one of high, medium, low "
+                    f"(hoch, mittel, niedrig), not {level!r}",
                 )
             )
         if "drop" in entry and not isinstance(entry["drop"], bool):
@@ -658,7 +755,7 @@ def _apply_overrides(
             del groups[aid]
             continue
         group = groups[aid]
-        for key in ("title", "title_en", "horizon", "owner", "priority"):
+        for key in ("title", "title_en", "horizon", "owner", "priority", "priority_label"):
             if key in entry and entry[key] is not None:
                 group.set_by_analyst[key] = entry[key]
         if entry.get("note"):
@@ -670,6 +767,14 @@ def _apply_overrides(
 # the action table
 
 
+def _cue_text(text: dict[str, str], hits: dict[str, list[tuple[str, Cue]]]) -> str:
+    parts = []
+    for cue, where in hits.items():
+        rids = ", ".join(f"{rid} ({text['chars']} {c.start}–{c.end})" for rid, c in where)
+        parts.append(text["cue_in"].format(cue=cue, rids=rids))
+    return ", ".join(parts)
+
+
 def _horizon(
     group: _Group, texts: list[str], rids: list[str], codebook: Codebook, lang: str
 ) -> tuple[str, str]:
@@ -678,23 +783,18 @@ def _horizon(
     if "horizon" in group.set_by_analyst:
         h = group.set_by_analyst["horizon"]
         return h, text["h_analyst"].format(h=text[h].capitalize())
-    hits: dict[str, dict[str, list[str]]] = {"short": {}, "long": {}}
+    hits: dict[str, dict[str, list[tuple[str, Cue]]]] = {"short": {}, "long": {}}
     for p in group.positions:
         for horizon, cues in (("short", SHORT_CUES), ("long", LONG_CUES)):
-            cue = _find_cue(texts[p], cues)
-            if cue:
-                hits[horizon].setdefault(cue, []).append(rids[p])
+            for cue in find_cues(texts[p], cues):
+                shown = cue.match.casefold() if cue.cue.startswith("*") else cue.cue
+                hits[horizon].setdefault(shown, []).append((rids[p], cue))
 
     def describe(*horizons: str) -> str:
-        parts = [
-            text["cue_in"].format(cue=cue, rids=", ".join(ids))
-            for h in horizons
-            for cue, ids in hits[h].items()
-        ]
-        return ", ".join(parts)
+        return ", ".join(_cue_text(text, hits[h]) for h in horizons if hits[h])
 
-    n_short = len({r for ids in hits["short"].values() for r in ids})
-    n_long = len({r for ids in hits["long"].values() for r in ids})
+    n_short = len({r for where in hits["short"].values() for r, _ in where})
+    n_long = len({r for where in hits["long"].values() for r, _ in where})
     default = codebook.inherited(group.code, "horizon")
     if n_short != n_long:
         h = "short" if n_short > n_long else "long"
@@ -708,56 +808,241 @@ def _horizon(
     return default, text["h_default"].format(h=text[default].capitalize(), label=label)
 
 
-def _owner(group: _Group, codebook: Codebook, lang: str) -> tuple[str | None, str]:
+def _owner_name(owner: str, lang: str) -> str:
+    return _OWNER_EN.get(owner, owner) if lang == "en" else owner
+
+
+def _owner(
+    group: _Group, texts: list[str], rids: list[str], codebook: Codebook, lang: str
+) -> tuple[str | None, str]:
     text = _TEXT[lang]
     if "owner" in group.set_by_analyst:
         owner = str(group.set_by_analyst["owner"])
         return owner, text["o_analyst"].format(owner=owner)
-    owner = codebook.inherited(group.code, "owner")
-    if owner is None:
+    named: dict[str, dict[str, list[tuple[str, Cue]]]] = {}
+    for p in group.positions:
+        for owner, cue in find_actors(texts[p]):
+            named.setdefault(owner, {}).setdefault(cue.match, []).append((rids[p], cue))
+    default = codebook.inherited(group.code, "owner")
+    if named:
+        counts = {o: len({r for w in hits.values() for r, _ in w}) for o, hits in named.items()}
+        top = max(counts.values())
+        leaders = [o for o, n in counts.items() if n == top]
+        cues = ", ".join(_cue_text(text, hits) for hits in named.values())
+        if len(leaders) == 1:
+            owner = _owner_name(leaders[0], lang)
+            return owner, text["o_cue"].format(owner=owner, cues=cues)
+        if default is not None:
+            owner = _owner_name(default, lang)
+            return owner, text["o_tie"].format(owner=owner, cues=cues)
+    if default is None:
         return None, text["o_none"]
-    if lang == "en":
-        owner = _OWNER_EN.get(owner, owner)
+    owner = _owner_name(default, lang)
     return owner, text["o_default"].format(owner=owner)
 
 
+def priority_level(score: int, *, urgent: bool) -> str:
+    """The priority label of an action item from its score (see "Priority" in the docs).
+
+    Parameters
+    ----------
+    score : int
+        The item's priority score.
+    urgent : bool
+        Whether a supporting statement is a need or a concern or carries an emphasis cue.
+
+    Returns
+    -------
+    str
+        ``"high"`` from :data:`HIGH_FROM` points when ``urgent``, ``"low"`` up to
+        :data:`LOW_UPTO` points, otherwise ``"medium"``.
+    """
+    if score >= HIGH_FROM and urgent:
+        return "high"
+    if score <= LOW_UPTO:
+        return "low"
+    return "medium"
+
+
 def _priority(
-    kinds: list[str | None], sections: set[str], sources: set[str], texts: list[str]
-) -> int:
-    intensity = sum(1 for t in texts if _find_cue(t, INTENSITY_CUES))
+    kinds: list[str | None],
+    sections: set[str],
+    sources: set[str],
+    texts: list[str],
+    rids: list[str],
+    lang: str,
+) -> tuple[int, str, str]:
+    """Score, level and the explanation of the priority of one item."""
+    text = _TEXT[lang]
+    emphasis = {}
+    for t, rid in zip(texts, rids, strict=True):
+        found = find_cues(t, EMPHASIS_CUES)
+        if found:
+            emphasis[rid] = found[0].cue
     urgent = 1 if any(k in ("need", "concern") for k in kinds) else 0
-    return len(kinds) + max(len(sections) - 1, 0) + max(len(sources) - 1, 0) + urgent + intensity
+    more_sections = max(len(sections) - 1, 0)
+    more_sources = max(len(sources) - 1, 0)
+    score = len(kinds) + more_sections + more_sources + urgent + len(emphasis)
+    level = priority_level(score, urgent=bool(urgent or emphasis))
+    parts = [_n(text["p_support"], len(kinds))]
+    if more_sections:
+        parts.append(_n(text["p_sections"], more_sections))
+    if more_sources:
+        parts.append(_n(text["p_sources"], more_sources))
+    if urgent:
+        parts.append(text["p_urgent"])
+    if emphasis:
+        cues = ", ".join(
+            f"„{c}“ in {r}" if lang == "de" else f"“{c}” in {r}" for r, c in emphasis.items()
+        )
+        parts.append(text["p_emphasis"].format(n=len(emphasis), cues=cues))
+    return score, level, ", ".join(parts)
+
+
+def _n(forms: str, n: int) -> str:
+    """``"{n} Aussage|{n} Aussagen"`` → singular for 1, plural otherwise."""
+    one, many = forms.split("|")
+    return (one if n == 1 else many).format(n=n)
 
 
 def _values(column: pd.Series, positions: list[int]) -> set[str]:
     return {str(v) for v in column.iloc[positions] if not pd.isna(v) and str(v).strip()}
 
 
-def _row(group: _Group, tagged: pd.DataFrame, codebook: Codebook, lang: str) -> dict[str, Any]:
+_LEVEL_NAMES = {"hoch": "high", "mittel": "medium", "niedrig": "low"}
+
+
+def _title(
+    group: _Group,
+    tagged_texts: list[str],
+    kinds_all: list[str | None],
+    rids: list[str],
+    codebook: Codebook,
+    lang: str,
+    settings: Mapping[str, Any],
+) -> tuple[str, str | None]:
+    """Title of an item and the note on where it comes from (see "Titles")."""
+    text = _TEXT[lang]
+    code = codebook[group.code]
+    label = code.title(lang)
+    kind_group = "expand" if group.expand else group.group
+    templates = settings.get("titles_en" if lang == "en" else "titles") or {}
+    if lang == "en" and not templates:
+        templates = {}
+    if group.code in templates:
+        title = templates[group.code].replace("{label}", label)
+        return title, text["t_codebook"]
+    statements_lang = codebook.language or guess_language(
+        [tagged_texts[p] for p in group.positions]
+    )
+    if statements_lang != lang:
+        # the statements are in another language than the output: keep the code's label
+        title = label if group.group == "act" else text[kind_group].format(label=label)
+        return title, None
+    if len(group.parts) > 1:
+        names = [codebook[c].title(lang) for c, _ in group.parts if c != group.code]
+        shown = "; ".join(names[:3]) + (" …" if len(names) > 3 else "")
+        title = f"{label}: {shown}" if shown else label
+        return (title if group.group == "act" else text[kind_group].format(label=title)), None
+    phrase, rid = _draft(group, group.positions, tagged_texts, kinds_all, label, lang, rids)
+    if group.group == "act":
+        return phrase, (text["t_from"].format(rid=rid) if rid else None)
+    return text[kind_group].format(label=phrase), (text["t_from"].format(rid=rid) if rid else None)
+
+
+def _draft(
+    group: _Group,
+    positions: list[int],
+    texts: list[str],
+    kinds: list[str | None],
+    label: str,
+    lang: str,
+    rids: list[str] | None = None,
+) -> tuple[str, str | None]:
+    """Drafted title from the statements at ``positions``: own kind group first."""
+    if group.group == "keep":
+        ranked = [[p for p in positions if kinds[p] == "praise"]]
+    else:  # proposals first: wishes and needs name the action, concerns the problem
+        ranked = [
+            [p for p in positions if kinds[p] in ("wish", "need")],
+            [p for p in positions if kinds[p] != "praise"],
+        ]
+    chosen = next((r for r in ranked if r), positions)
+    if group.group == "act" and not ranked[0]:
+        return label, None  # only concerns: they name the problem, the label the topic
+    ordered = [texts[p] for p in positions]
+    allowed = [i for i, p in enumerate(positions) if p in chosen]
+    thing = group.group == "keep"
+    phrase = draft_title(ordered, label, lang, thing=thing, candidates=allowed)
+    if phrase == label or rids is None:
+        return phrase, None
+    return phrase, rids[positions[representative(ordered, label, lang, allowed)]]
+
+
+def _row(
+    group: _Group,
+    tagged: pd.DataFrame,
+    codebook: Codebook,
+    lang: str,
+    settings: Mapping[str, Any],
+) -> dict[str, Any]:
+    from .i18n import priority_label
+
     text = _TEXT[lang]
     texts = tagged["text"].astype(str).tolist()
     rids = tagged["record_id"].astype(str).tolist()
+    kinds_all = [_kind(k) for k in tagged["kind"]]
     pos = group.positions
-    kinds = [_kind(tagged["kind"].iloc[p]) for p in pos]
+    kinds = [kinds_all[p] for p in pos]
     sections = _values(tagged["section"], pos) if "section" in tagged else set()
     sources = _values(tagged["source"], pos) if "source" in tagged else set()
     horizon, h_why = _horizon(group, texts, rids, codebook, lang)
-    owner, o_why = _owner(group, codebook, lang)
+    owner, o_why = _owner(group, texts, rids, codebook, lang)
     analyst = group.set_by_analyst
     title_key = "title_en" if lang == "en" else "title"
+    t_why = None
     if title_key in analyst or (lang == "en" and "title" in analyst):
         title = str(analyst.get(title_key, analyst.get("title")))
     else:
-        kind_group = "expand" if group.expand else group.group
-        title = text[kind_group].format(label=codebook[group.code].title(lang))
-    priority = analyst.get("priority", _priority(kinds, sections, sources, [texts[p] for p in pos]))
+        title, t_why = _title(group, texts, kinds_all, rids, codebook, lang, settings)
+    score, level, p_parts = _priority(
+        kinds, sections, sources, [texts[p] for p in pos], [rids[p] for p in pos], lang
+    )
+    if "priority" in analyst:
+        score = int(analyst["priority"])
+        level = priority_level(score, urgent=True)
+    if "priority_label" in analyst:
+        raw = str(analyst["priority_label"]).strip().lower()
+        level = _LEVEL_NAMES.get(raw, raw)
+    if "priority" in analyst or "priority_label" in analyst:
+        p_why = text["p_analyst"].format(label=priority_label(level, lang))
+    else:
+        p_why = text["p_rule"].format(
+            label=priority_label(level, lang),
+            score=_n(text["points"], score),
+            parts=p_parts,
+            high=HIGH_FROM,
+            low=LOW_UPTO,
+        )
     extras = [
-        text[k]
-        for k in ("title", "priority")
-        if k in analyst or (k == "title" and "title_en" in analyst)
+        text[k] for k in ("title",) if k in analyst or (k == "title" and "title_en" in analyst)
     ]
     extras += [text[s] for s in group.analyst_steps]
-    reason = f"{h_why}; {o_why}"
+    reason = f"{h_why}; {o_why}; {p_why}"
+    points = []
+    if len(group.parts) > 1:
+        for c, ps in group.parts:
+            ids = ", ".join(rids[p] for p in ps)
+            own = codebook.inherited(c, "owner")
+            if own and own != codebook.inherited(group.code, "owner"):
+                ids += f"; {text['owner_of']}: {_owner_name(own, lang)}"
+            points.append(f"{codebook[c].title(lang)} ({ids})")
+    if points:
+        min_support = settings.get("min_support", DEFAULT_MIN_SUPPORT)
+        reason += "; " + text["merged"].format(n=len(points), min=min_support)
+        reason += ": " + "; ".join(points)
+    if t_why:
+        reason += "; " + t_why
     if extras:
         reason += "; " + text["x_analyst"].format(what=", ".join(dict.fromkeys(extras)))
     if group.note:
@@ -772,10 +1057,77 @@ def _row(group: _Group, tagged: pd.DataFrame, codebook: Codebook, lang: str) -> 
         "kinds": [k for k in KINDS if k in kinds],
         "support": len(pos),
         "breadth": len(sections) + len(sources),
-        "priority": int(priority),
+        "priority": int(score),
+        "priority_label": level,
         "evidence": [rids[p] for p in pos],
+        "points": points,
         "rationale": reason + ".",
     }
+
+
+def _settings(
+    codebook: Codebook,
+    block: dict[str, Any],
+    file: str,
+    min_support: int | None,
+    merge: bool | None,
+) -> dict[str, Any]:
+    """Grouping settings: arguments > overrides ``actions: settings:`` > codebook > defaults."""
+    settings: dict[str, Any] = {
+        "min_support": DEFAULT_MIN_SUPPORT,
+        "merge": DEFAULT_MERGE,
+        **dict(getattr(codebook, "actions", {}) or {}),
+    }
+    raw = block.pop("settings", None)
+    if raw is not None:
+        problems = []
+        if not isinstance(raw, Mapping):
+            problems.append(Problem(file, None, "settings", "must be a mapping"))
+        else:
+            for key, value in raw.items():
+                if key == "__line__":
+                    continue
+                line = raw.get("__line__")
+                if key == "min_support" and (
+                    isinstance(value, bool) or not isinstance(value, int) or value < 1
+                ):
+                    problems.append(Problem(file, line, key, "must be a whole number >= 1"))
+                elif key == "merge" and not isinstance(value, bool):
+                    problems.append(Problem(file, line, key, "must be true or false"))
+                elif key not in ("min_support", "merge"):
+                    problems.append(
+                        Problem(file, line, key, "unknown setting; allowed: min_support, merge")
+                    )
+                else:
+                    settings[key] = value
+        if problems:
+            raise InputError(problems)
+    if min_support is not None:
+        settings["min_support"] = int(min_support)
+    if merge is not None:
+        settings["merge"] = bool(merge)
+    return settings
+
+
+def _resolve_aliases(block: dict[str, Any], groups: Mapping[str, _Group]) -> dict[str, Any]:
+    """Corrections naming an item merged away by rule 7 apply to the item it went into."""
+    aliases = {a: g.action_id for g in groups.values() for a in g.aliases}
+    if not aliases:
+        return block
+    out: dict[str, Any] = {}
+    for aid, entry in block.items():
+        target = aliases.get(str(aid), str(aid)) if str(aid) not in groups else str(aid)
+        if isinstance(entry, Mapping):
+            entry = dict(entry)
+            into = entry.get("merge_into")
+            if into is not None and str(into) in aliases:
+                entry["merge_into"] = aliases[str(into)]
+            if entry.get("merge_into") == target:
+                del entry["merge_into"]
+            if target in out and isinstance(out[target], Mapping):
+                entry = {**entry, **out[target]}
+        out[target] = entry
+    return out
 
 
 def derive_actions(
@@ -784,6 +1136,8 @@ def derive_actions(
     overrides: Mapping[str, Any] | str | Path | None = None,
     *,
     lang: str = "de",
+    min_support: int | None = None,
+    merge: bool | None = None,
 ) -> pd.DataFrame:
     """Derive short- and longer-term action items from tagged statements.
 
@@ -802,13 +1156,22 @@ def derive_actions(
         ``overrides.yaml``; only its ``actions`` block is used here.
     lang : {"de", "en"}, optional
         Language of titles and rationales (English uses the codes' ``label_en``).
+    min_support : int, optional
+        Items with fewer supporting statements are *thin* (rule 7). Default: the
+        overrides' ``actions: settings:``, else the codebook's ``actions:`` block, else
+        :data:`DEFAULT_MIN_SUPPORT`.
+    merge : bool, optional
+        Merge thin items (rules 6 and 7); same precedence, default :data:`DEFAULT_MERGE`.
 
     Returns
     -------
     DataFrame
-        One row per action, columns :data:`ACTION_COLUMNS`: ``codes``, ``kinds`` and
-        ``evidence`` are lists; ``support``, ``breadth`` and ``priority`` integers. Rows
+        One row per action, columns :data:`ACTION_COLUMNS`: ``codes``, ``kinds``,
+        ``evidence`` and ``points`` are lists; ``support``, ``breadth`` and ``priority``
+        integers; ``priority_label`` one of :data:`PRIORITY_LEVELS`. Rows
         are sorted by horizon (short first), priority (highest first), then codebook order.
+        ``attrs["aliases"]`` maps the ids of items merged away (rule 7) to the id of the
+        item they were merged into.
         Grouping rules, ids, horizon/owner precedence and the priority score are described
         in the module documentation.
 
@@ -827,11 +1190,15 @@ def derive_actions(
         raise ValueError(f"lang must be one of {', '.join(_TEXT)}, not {lang!r}")
     _check_tagged(tagged, codebook)
     tagged = _without_follow_up(tagged).reset_index(drop=True)
-    groups = _build_groups(tagged, codebook)
     block, file = _override_block(overrides)
+    settings = _settings(codebook, block, file, min_support, merge)
+    groups = _build_groups(
+        tagged, codebook, min_support=settings["min_support"], merge=settings["merge"]
+    )
+    block = _resolve_aliases(block, groups)
     if block:
         groups = _apply_overrides(groups, block, file, tagged, codebook)
-    rows = [_row(g, tagged, codebook, lang) for g in groups.values()]
+    rows = [_row(g, tagged, codebook, lang, settings) for g in groups.values()]
     order = {c: i for i, c in enumerate(codebook.ids)}
     rank = {g.action_id: (order[g.code], g.group) for g in groups.values()}
     rows.sort(
@@ -843,11 +1210,14 @@ def derive_actions(
         )
     )
     frame = pd.DataFrame(rows, columns=list(ACTION_COLUMNS))
-    for col in ("action_id", "title", "field", "horizon", "owner", "rationale"):
+    for col in ("action_id", "title", "field", "horizon", "owner", "priority_label", "rationale"):
         frame[col] = frame[col].astype("string")
     for col in ("support", "breadth", "priority"):
         frame[col] = frame[col].astype("int64")
     frame.attrs["lang"] = lang
+    # ids of items merged away by rule 7 -> the id of the item they went into (for status
+    # files and other references written before merging)
+    frame.attrs["aliases"] = {a: g.action_id for g in groups.values() for a in g.aliases}
     return frame
 
 

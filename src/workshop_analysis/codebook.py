@@ -80,6 +80,8 @@ class Codebook:
     path: Path | None = field(default=None, compare=False)
     #: Language of labels and keywords as given in the file (e.g. ``"de"``), or None.
     language: str | None = None
+    #: The optional ``actions:`` settings block (see :data:`ACTION_SETTINGS`), or empty.
+    actions: dict[str, Any] = field(default_factory=dict, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_by_id", {c.id: c for c in self.codes})
@@ -165,7 +167,13 @@ class Codebook:
 # --------------------------------------------------------------------------------------
 
 #: Keys allowed at the top of a codebook file.
-TOP_KEYS: tuple[str, ...] = ("name", "language", "codes")
+TOP_KEYS: tuple[str, ...] = ("name", "language", "codes", "actions")
+#: Keys of the optional ``actions:`` block of a codebook (how action items are formed, see
+#: :mod:`workshop_analysis.actions`): ``min_support`` (whole number >= 1: items with fewer
+#: statements are *thin* and merged into their parent field's item), ``merge`` (true/false),
+#: ``titles`` / ``titles_en`` (code id -> title of the action on that code; ``{label}`` is
+#: replaced by the code's label).
+ACTION_SETTINGS: tuple[str, ...] = ("min_support", "merge", "titles", "titles_en")
 #: Keys allowed in a code entry, in the order :func:`save_codebook` writes them.
 CODE_KEYS: tuple[str, ...] = (
     "id",
@@ -345,6 +353,7 @@ def load_codebook(
             problems.append(Problem(file, top_line, str(key), _did_you_mean(str(key), TOP_KEYS)))
     name = _text(data.get("name"), file, top_line, "name", problems) or ""
     language = _text(data.get("language"), file, top_line, "language", problems)
+    action_settings = _action_settings(data.get("actions"), file, top_line, problems)
     entries = data.get("codes")
     if not isinstance(entries, list) or not entries:
         problems.append(
@@ -472,10 +481,65 @@ def load_codebook(
             CodebookWarning,
             stacklevel=2,
         )
-    codebook = Codebook(codes=tuple(codes), name=name, path=Path(path), language=language)
+    for key in ("titles", "titles_en"):
+        for code_id in action_settings.get(key, {}):
+            if code_id not in first_line:
+                problems.append(
+                    Problem(file, top_line, f"actions.{key}", f"unknown code id {code_id!r}")
+                )
+    if problems:
+        raise InputError(problems)
+    codebook = Codebook(
+        codes=tuple(codes),
+        name=name,
+        path=Path(path),
+        language=language,
+        actions=action_settings,
+    )
     if corpus is not None:
         _check_corpus(codebook, corpus)
     return codebook
+
+
+def _action_settings(
+    block: Any, file: str, line: int | None, problems: list[Problem]
+) -> dict[str, Any]:
+    """The validated ``actions:`` block of a codebook (see :data:`ACTION_SETTINGS`)."""
+    if block is None:
+        return {}
+    if not isinstance(block, dict):
+        problems.append(Problem(file, line, "actions", "'actions' must be a mapping"))
+        return {}
+    line = block.get("__line__", line)
+    out: dict[str, Any] = {}
+    for key, value in block.items():
+        if key == "__line__":
+            continue
+        if key not in ACTION_SETTINGS:
+            problems.append(
+                Problem(file, line, f"actions.{key}", _did_you_mean(str(key), ACTION_SETTINGS))
+            )
+        elif key == "min_support":
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                problems.append(
+                    Problem(file, line, "actions.min_support", "must be a whole number >= 1")
+                )
+            else:
+                out[key] = value
+        elif key == "merge":
+            if not isinstance(value, bool):
+                problems.append(Problem(file, line, "actions.merge", "must be true or false"))
+            else:
+                out[key] = value
+        elif not isinstance(value, dict) or not all(
+            isinstance(v, str) and v.strip() for k, v in value.items() if k != "__line__"
+        ):
+            problems.append(
+                Problem(file, line, f"actions.{key}", "must map code ids to non-empty titles")
+            )
+        else:
+            out[key] = {str(k): v.strip() for k, v in value.items() if k != "__line__"}
+    return out
 
 
 def _check_corpus(codebook: Codebook, corpus: Iterable[str] | pd.DataFrame) -> None:
@@ -538,6 +602,8 @@ def save_codebook(codebook: Codebook, path: str | Path) -> Path:
     if codebook.language:
         data["language"] = codebook.language
     data["codes"] = [_plain(c) for c in codebook.codes]
+    if codebook.actions:
+        data["actions"] = dict(codebook.actions)
     text = yaml.safe_dump(
         data, sort_keys=False, allow_unicode=True, width=88, default_flow_style=None
     )

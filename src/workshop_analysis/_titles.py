@@ -1,0 +1,644 @@
+"""Draft concrete titles for action items from the statements that support them.
+
+Rule (German and English):
+
+1. **Most representative statement.** Each supporting statement is reduced to its content
+   lemmas (``simplemma``; stop words removed). A lemma weighs the number of *other*
+   supporting statements that contain it, plus 2 if it occurs in the code's label. The
+   statement with the highest weight per word (``sum / (1 + 0.05 * words)``) is the most
+   representative; ties go to the earlier statement. Statements of the item's own kind
+   group come first (needs, wishes, concerns for an action; praise for a "keep" item).
+2. **Key phrase.** The statement is cut into clauses (``.;:!?``, ``=>``, dashes; text in
+   parentheses is dropped; "u.a.", "z.B." do not end a clause) and the clause with the
+   highest lemma weight is kept. Reporting frames are stripped ("Hier wünschen sie sich
+   u.a. …", "Eine Lösung könnten …", "We should …", "They suggested …", "need to …"), and
+   so is a trailing auxiliary ("… sein"). A clause of at most 9 words with two content
+   words or more is the title (without a leading article or quantifier). A longer German
+   clause gives its key **noun phrase**: adjectives + noun(s), coordinated nouns
+   ("Personal- und Bedarfsplanung") and up to two attached prepositional or genitive
+   phrases ("von Theorie und Praxis"), the phrase of two content words or more with the
+   highest lemma weight (none: the label). A longer English clause is cut before its
+   first subordinate clause (", so", "because", "which", …) and after 12 words.
+   For praise ("keep" items) the title is what is praised: the key noun phrase (German)
+   or the words before the first verb (English).
+3. **Fallback.** A phrase with fewer than two content words gives way to the code label,
+   and so does a phrase that shares a content word with the label while the label has
+   more of them (the label then says the same point more completely).
+
+No model is downloaded: ``simplemma`` ships its dictionaries inside the package.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from functools import lru_cache
+
+_STOP: dict[str, frozenset[str]] = {
+    "de": frozenset(
+        [
+            "der",
+            "die",
+            "das",
+            "den",
+            "dem",
+            "des",
+            "ein",
+            "eine",
+            "einer",
+            "eines",
+            "einem",
+            "einen",
+            "und",
+            "oder",
+            "sowie",
+            "mit",
+            "für",
+            "von",
+            "zu",
+            "zur",
+            "zum",
+            "im",
+            "in",
+            "am",
+            "an",
+            "auf",
+            "je",
+            "bei",
+            "über",
+            "unter",
+            "aus",
+            "als",
+            "auch",
+            "nicht",
+            "sich",
+            "vor",
+            "nach",
+            "ist",
+            "sind",
+            "war",
+            "waren",
+            "wird",
+            "werden",
+            "wurde",
+            "wurden",
+            "sein",
+            "hat",
+            "haben",
+            "hatte",
+            "es",
+            "sie",
+            "er",
+            "wir",
+            "ich",
+            "ihr",
+            "man",
+            "dass",
+            "daß",
+            "so",
+            "da",
+            "hier",
+            "dabei",
+            "dazu",
+            "daher",
+            "u.a",
+            "ua",
+            "a",
+            "etwa",
+            "z.b",
+            "zb",
+            "bzw",
+            "etc",
+            "noch",
+            "nur",
+            "schon",
+            "sehr",
+            "viel",
+            "viele",
+            "alle",
+            "allen",
+            "aller",
+            "mehr",
+            "weniger",
+            "wie",
+            "was",
+            "wer",
+            "wo",
+            "ob",
+            "wenn",
+            "weil",
+            "aber",
+            "doch",
+            "bis",
+            "um",
+            "können",
+            "kann",
+            "könnte",
+            "könnten",
+            "sollte",
+            "sollten",
+            "soll",
+            "sollen",
+            "muss",
+            "müssen",
+            "wünschen",
+            "wünscht",
+            "sich",
+            "gibt",
+            "gab",
+        ]
+    ),
+    "en": frozenset(
+        [
+            "the",
+            "a",
+            "an",
+            "and",
+            "or",
+            "of",
+            "for",
+            "to",
+            "in",
+            "on",
+            "at",
+            "with",
+            "by",
+            "from",
+            "as",
+            "be",
+            "is",
+            "are",
+            "was",
+            "were",
+            "been",
+            "being",
+            "it",
+            "its",
+            "this",
+            "that",
+            "these",
+            "those",
+            "there",
+            "their",
+            "they",
+            "we",
+            "our",
+            "us",
+            "you",
+            "your",
+            "he",
+            "she",
+            "his",
+            "her",
+            "i",
+            "me",
+            "my",
+            "so",
+            "if",
+            "but",
+            "not",
+            "no",
+            "some",
+            "any",
+            "all",
+            "very",
+            "much",
+            "more",
+            "most",
+            "less",
+            "also",
+            "just",
+            "than",
+            "then",
+            "into",
+            "about",
+            "over",
+            "after",
+            "before",
+            "which",
+            "who",
+            "whom",
+            "what",
+            "when",
+            "where",
+            "why",
+            "how",
+            "would",
+            "could",
+            "should",
+            "can",
+            "will",
+            "shall",
+            "may",
+            "might",
+            "must",
+            "do",
+            "does",
+            "did",
+            "have",
+            "has",
+            "had",
+        ]
+    ),
+}
+
+_FRAMES: dict[str, tuple[str, ...]] = {
+    "de": (
+        r"(?<!\w)(?:wünschen|wünscht|wuenschen)\s+(?:sie\s+|die\s+\w+\s+)?sich\s+"
+        r"(?:u\.\s?a\.\s+|unter anderem\s+|vor allem\s+)?",
+        r"^(?:hier|auch|dabei|so|daher|zudem|außerdem|ausserdem)\s+",
+        r"^(?:eine\s+)?lösung\s+(?:könnte|könnten|wäre|wären)\s+",
+        r"^dass\s+",
+        r"^es\s+(?:wurde|fehlte|fehlt)\s+",
+    ),
+    "en": (
+        r"^(?:one of the key take-home lessons is that|it was very clear that|"
+        r"in retrospect,?|finally,?|also,?|as per usual,?|maybe|perhaps)\s+",
+        r"^(?:we|they|users|participants|the new instructors|new instructors|instructors)\s+"
+        r"(?:should(?: always)?|suggested|wanted|need|needs|thought|emphasized(?: the need to)?"
+        r"|would benefit from)\s+",
+        r"^(?:explore the possibility of|some means by which to)\s+",
+        r"^(?:\w+\s+){0,6}?how (?:important|critical|essential) it is\s+(?:for\s+|to\s+)?",
+        r"^(?:it is|is)\s+(?:important|critical|essential)\s+(?:for\s+\w+\s+)?to\s+",
+        r"^(?:need|needs|have|has)\s+to\s+",
+    ),
+}
+_SUBCLAUSE = re.compile(
+    r",\s*(?:so|because|which|when|while|though|although|but|except|however|um|weil|da|"
+    r"damit|wenn|die|der|das)\b|\s+(?:because|so that|which|when|while|though)\s+",
+    re.I,
+)
+_CLAUSE = re.compile(
+    r"\s*(?:(?<!\b\w)(?<!\bca)(?<!\bbzw)(?<!\betc)(?<!\bvgl)(?<!\bNr)[.;:!?…]+(?:\s|$)"
+    r"|=>|\s[–—]\s)\s*"
+)
+_PAREN = re.compile(r"\s*\([^)]*\)")
+_TOKEN = re.compile(r"[^\W\d_][\w.]*(?:-[\w]+)*-?|\d+(?:[.,]\d+)?|[^\w\s]")
+_TRAILING_AUX = {
+    "de": r"\s+sein$",
+    "en": r"\s+(?:would be (?:greately |greatly )?appreciated)$",
+}
+_VERB_EN = re.compile(
+    r"\s+(?:is|are|was|were|worked|went|has|have|had|provided|proved|helped|made)\b|,", re.I
+)
+_QUANT = {
+    "jede",
+    "jeder",
+    "jedes",
+    "jedem",
+    "jeden",
+    "alle",
+    "allen",
+    "viele",
+    "vielen",
+    "einige",
+    "keine",
+    "kein",
+    "diese",
+    "dieser",
+    "dieses",
+    "ihre",
+    "ihrer",
+    "seine",
+    "unsere",
+}
+_ADJ_END = re.compile(r"(?:e|en|er|es|em|ere|eren|erer)$")
+_ADV_END = re.compile(r"(?:ig|lich|isch)$")
+_LINK = {"und", "oder", "sowie", "/", ","}
+_PREP = {
+    "zu",
+    "durch",
+    "für",
+    "von",
+    "zwischen",
+    "zur",
+    "zum",
+    "im",
+    "in",
+    "der",
+    "des",
+    "mit",
+    "bei",
+    "am",
+    "an",
+    "auf",
+    "über",
+    "vom",
+}
+_DET = {
+    "der",
+    "die",
+    "das",
+    "den",
+    "dem",
+    "des",
+    "ein",
+    "eine",
+    "einer",
+    "eines",
+    "einem",
+    "einen",
+}
+
+
+@lru_cache(maxsize=20000)
+def _lemma(word: str, lang: str) -> str:
+    import simplemma
+
+    return simplemma.lemmatize(word, lang=lang)
+
+
+def content_lemmas(text: str, lang: str) -> list[str]:
+    """Lower-case lemmas of the content words of ``text`` (stop words removed)."""
+    words = re.findall(r"[^\W\d_]+", text)
+    stop = _STOP[lang]
+    out = []
+    for w in words:
+        if w.casefold() in stop or len(w) < 2:
+            continue
+        lemma = _lemma(w, lang).casefold()
+        if lemma not in stop:
+            out.append(lemma)
+    return out
+
+
+def _weights(texts: Sequence[str], label: str, lang: str) -> tuple[list[set[str]], Counter]:
+    sets = [set(content_lemmas(t, lang)) for t in texts]
+    df: Counter = Counter()
+    for s in sets:
+        df.update(s)
+    for lemma in set(content_lemmas(label, lang)):
+        df[lemma] += 2
+    return sets, df
+
+
+def representative(
+    texts: Sequence[str], label: str, lang: str, candidates: Sequence[int] | None = None
+) -> int:
+    """Index of the most representative statement of ``texts`` (see module docs).
+
+    Only the statements at ``candidates`` (default: all) may be chosen; all of ``texts``
+    weigh the lemmas.
+    """
+    sets, df = _weights(texts, label, lang)
+    allowed = set(range(len(texts)) if candidates is None else candidates)
+    best, best_score = min(allowed, default=0), -1.0
+    for i, (text, lemmas) in enumerate(zip(texts, sets, strict=True)):
+        if i not in allowed:
+            continue
+        n_words = len(text.split())
+        score = sum(df[lemma] - 1 for lemma in lemmas) / (1 + 0.05 * n_words)
+        if score > best_score:
+            best, best_score = i, score
+    return best
+
+
+def _strip_frames(clause: str, lang: str) -> str:
+    for frame in _FRAMES[lang]:
+        clause = re.sub(frame, "", clause, count=1, flags=re.I)
+    return clause.strip(" ,;:-–")
+
+
+def _is_noun(tok: str, i: int, lang: str) -> bool:
+    if not tok[:1].isalpha():
+        return False
+    if tok.isupper() and len(tok) > 1:
+        return True  # acronym: SGB, BA, II
+    if not tok[0].isupper():
+        return False
+    if i > 0:
+        return True
+    return _lemma(tok, lang)[:1].isupper() or _lemma(tok.lower(), lang)[:1].isupper()
+
+
+def _noun_phrases(clause: str, lang: str) -> list[list[str]]:
+    toks = _TOKEN.findall(clause)
+    low = [t.casefold() for t in toks]
+    nouns = [_is_noun(t, i, lang) for i, t in enumerate(toks)]
+    stop = _STOP[lang]
+
+    def adj(k: int) -> bool:
+        t = low[k]
+        return (
+            (toks[k][:1].islower() or k == 0)
+            and t not in _QUANT
+            and (
+                t in ("mehr", "weniger") or (t not in stop and (bool(_ADJ_END.search(t)) or k == 0))
+            )
+            and not t.endswith(("ieren", "eln", "ern"))
+        )
+
+    def adv(k: int) -> bool:
+        return toks[k][:1].islower() and bool(_ADV_END.search(low[k])) and low[k] not in stop
+
+    def noun_run(k: int) -> int:
+        """End (exclusive) of adjectives + nouns starting at k, or k if none."""
+        j = k
+        while j < len(toks) and (low[j] in _DET or adj(j) or adv(j)):
+            j += 1
+        if j < len(toks) and nouns[j]:
+            while j < len(toks) and nouns[j]:
+                j += 1
+            return j
+        return k
+
+    phrases = []
+    for k in range(len(toks)):
+        if not nouns[k] or (k > 0 and nouns[k - 1]):
+            continue
+        start = k
+        while start > 0 and (adj(start - 1) or (adv(start - 1) and start < k + 1)):
+            start -= 1
+        end = noun_run(k)
+        # coordination: "Personal- und Bedarfsplanung", "Theorie und Praxis"
+        while end < len(toks) and low[end] in _LINK:
+            nxt = noun_run(end + 1)
+            if nxt == end + 1:
+                break
+            end = nxt
+        # up to two attached prepositional or genitive phrases
+        for _ in range(2):
+            if end >= len(toks) or low[end] not in _PREP:
+                break
+            nxt = noun_run(end + 1)
+            if nxt == end + 1:
+                break
+            end = nxt
+            while end < len(toks) and low[end] in _LINK:
+                more = noun_run(end + 1)
+                if more == end + 1:
+                    break
+                end = more
+        while start < end and low[start] in _DET:
+            start += 1
+        phrases.append(toks[start:end])
+    return phrases
+
+
+def _join(tokens: Sequence[str]) -> str:
+    text = ""
+    for tok in tokens:
+        if not text or tok in ",.;:!?)" or text.endswith(("(", "/")) or tok == "/":
+            text += tok
+        else:
+            text += " " + tok
+    return text
+
+
+def _cap(text: str) -> str:
+    text = re.sub(r"\s+", " ", text).strip(" ,;:-–…\"'„“”‚‘’»«")
+    return text[:1].upper() + text[1:] if text else text
+
+
+def key_phrase(
+    text: str,
+    label: str,
+    lang: str,
+    weights: Counter | None = None,
+    *,
+    thing: bool = False,
+) -> str:
+    """The key phrase of one statement (see module docs, step 2).
+
+    ``thing=True`` (praise: what is to be kept) returns the noun phrase the statement
+    praises rather than the whole clause.
+    """
+    if weights is None:
+        _, weights = _weights([text], label, lang)
+    body = _PAREN.sub("", text)
+    clauses = [c for c in _CLAUSE.split(body) if c and c.strip()]
+    if not clauses:
+        return ""
+
+    def weight(s: str) -> float:
+        return sum(weights[lemma] for lemma in set(content_lemmas(s, lang)))
+
+    clause = max(clauses, key=weight)
+    clause = _strip_frames(clause.strip(), lang)
+    clause = re.sub(_TRAILING_AUX[lang], "", clause, flags=re.I).strip()
+    if thing:
+        if lang == "de":
+            phrases = [p for p in _noun_phrases(clause, lang) if content_lemmas(" ".join(p), lang)]
+            if phrases:
+                best = max(phrases, key=lambda p: (weight(" ".join(p)), -len(p)))
+                return _cap(_join(best[:14]))
+            return label
+        words = _VERB_EN.split(clause, maxsplit=1)[0].split()[:8]
+        while words and words[0].casefold() in {"the", "a", "an"}:
+            words.pop(0)
+        return _cap(" ".join(words)) if words else label
+    if len(clause.split()) <= 9:
+        words = clause.split()
+        while words and words[0].casefold() in _DET | _QUANT | {"the", "a", "an"}:
+            words.pop(0)
+        if len(content_lemmas(" ".join(words), lang)) >= 2:
+            return _cap(" ".join(words))
+    if lang == "de":
+        phrases = [p for p in _noun_phrases(clause, lang) if p]
+        phrases = [p for p in phrases if len(content_lemmas(" ".join(p), lang)) >= 2]
+        if phrases:
+            best = max(phrases, key=lambda p: (weight(" ".join(p)), -len(p)))
+            return _cap(_join(best[:14]))
+        return label  # a long German clause without a key noun phrase: keep the label
+    words = clause.split()
+    if len(words) > 12:
+        words = _SUBCLAUSE.split(clause, maxsplit=1)[0].split()[:12]
+    while words and words[-1].casefold().strip(",;:") in _STOP[lang]:
+        words.pop()
+    while words and words[0].casefold() in _DET | {"the", "a", "an"}:
+        words.pop(0)
+    return _cap(" ".join(words))
+
+
+def guess_language(texts: Sequence[str]) -> str:
+    """``"en"`` if the texts have more English than German function words, else ``"de"``."""
+    words = re.findall(r"[^\W\d_]+", " ".join(texts).casefold())
+    en = sum(w in _EN_HINTS for w in words)
+    de = sum(w in _DE_HINTS for w in words)
+    return "en" if en > de else "de"
+
+
+_EN_HINTS = frozenset(
+    [
+        "the",
+        "and",
+        "of",
+        "to",
+        "is",
+        "are",
+        "was",
+        "were",
+        "with",
+        "for",
+        "that",
+        "this",
+        "be",
+        "should",
+    ]
+)
+_DE_HINTS = frozenset(
+    [
+        "der",
+        "die",
+        "das",
+        "und",
+        "ist",
+        "sind",
+        "war",
+        "mit",
+        "für",
+        "zu",
+        "den",
+        "dem",
+        "sich",
+        "nicht",
+        "ein",
+        "eine",
+    ]
+)
+
+
+def draft_title(
+    texts: Sequence[str],
+    label: str,
+    lang: str,
+    *,
+    thing: bool = False,
+    candidates: Sequence[int] | None = None,
+) -> str:
+    """A concrete title for an action item from its supporting statements.
+
+    Parameters
+    ----------
+    texts : sequence of str
+        The supporting statements, the item's own kind group first (see module docs).
+    label : str
+        The label of the item's code (fallback, and weighs the lemmas it shares).
+    lang : {"de", "en"}
+        Language of the statements.
+    thing : bool, optional
+        Praise ("keep" items): the noun phrase of what is praised, not the clause.
+    candidates : sequence of int, optional
+        Indices of the statements the title may be drawn from (default: all).
+
+    Returns
+    -------
+    str
+        The key phrase of the most representative statement, or ``label``.
+    """
+    texts = [str(t) for t in texts]
+    if not any(t.strip() for t in texts):
+        return label
+    _, weights = _weights(texts, label, lang)
+    phrase = key_phrase(
+        texts[representative(texts, label, lang, candidates)], label, lang, weights, thing=thing
+    )
+    if thing:
+        return phrase
+    mine, theirs = set(content_lemmas(phrase, lang)), set(content_lemmas(label, lang))
+    if len(mine) < 2:
+        return label
+    if mine & theirs and len(theirs) > len(mine):
+        return label  # the label says the same point more completely
+    return phrase
