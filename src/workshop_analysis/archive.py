@@ -30,6 +30,7 @@ import os
 import re
 import shutil
 import warnings
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -559,6 +560,57 @@ def _normalise_status(value: str) -> str | None:
     return STATUS_ALIASES.get(key)
 
 
+def fold_merged_status(
+    status: pd.DataFrame, aliases: Mapping[str, str], current: set[str]
+) -> pd.DataFrame:
+    """Status entries of items that were merged into another item apply to that item.
+
+    A ``status.yaml`` written when each code was its own item names ids that the grouping
+    (see :func:`workshop_analysis.actions.derive_actions`, ``attrs["aliases"]``) now merges
+    away. Each such entry moves to the item it went into: the item's own entry wins,
+    otherwise the most recently dated merged entry; the others are named in its note
+    (``merged: A-… done 2018-06-30``), so nothing an analyst recorded disappears.
+
+    Parameters
+    ----------
+    status : DataFrame
+        :func:`load_status` output.
+    aliases : mapping
+        Old action id → id of the item it was merged into.
+    current : set of str
+        The action ids derived now.
+
+    Returns
+    -------
+    DataFrame
+        A new status table with at most one row per current item (same columns).
+    """
+    if status.empty or not aliases:
+        return status
+    rows = status.to_dict("records")
+    moved = [r for r in rows if r["action_id"] not in current and r["action_id"] in aliases]
+    if not moved:
+        return status
+    kept = {r["action_id"]: dict(r) for r in rows if r not in moved}
+    by_target: dict[str, list[dict[str, Any]]] = {}
+    for row in moved:
+        by_target.setdefault(aliases[row["action_id"]], []).append(row)
+    for target, merged in by_target.items():
+        merged = sorted(merged, key=lambda r: (str(r.get("date") or ""), r["action_id"]))
+        if target in kept:
+            base, others = kept[target], merged
+        else:
+            base, others = {**merged[-1], "action_id": target}, merged[:-1]
+            base["note"] = f"{base.get('note') or ''} (from {merged[-1]['action_id']})".strip()
+        extra = "; ".join(
+            f"{r['action_id']} {r.get('status')} {r.get('date') or ''}".strip() for r in others
+        )
+        if extra:
+            base["note"] = f"{base.get('note') or ''} · merged: {extra}".strip(" ·")
+        kept[target] = base
+    return pd.DataFrame(list(kept.values()), columns=status.columns)
+
+
 def load_status(path: str | Path | None) -> pd.DataFrame:
     """Read a workshop's ``status.yaml``.
 
@@ -744,6 +796,11 @@ def track_actions(
     StatusWarning
         When the status names action ids that are not among ``previous_actions``.
     """
+    previous_status = fold_merged_status(
+        previous_status,
+        previous_actions.attrs.get("aliases", {}),
+        set(previous_actions["action_id"]),
+    )
     status = previous_status.set_index("action_id") if len(previous_status) else None
     unknown = sorted(set(previous_status["action_id"]) - set(previous_actions["action_id"]))
     if unknown:

@@ -473,6 +473,7 @@ def action_items(
                 "rationale": (
                     "" if _h.blank(action.get("rationale")) else str(action.get("rationale"))
                 ),
+                "points": _h.as_list(action.get("points")),
                 "statements": [_statement(by_id[rid]) for rid in shown],
                 "more": len(evidence) - len(shown),
             }
