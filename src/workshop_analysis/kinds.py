@@ -125,6 +125,8 @@ from ._kind_cues import (
     compile_words,
     umlaut_pattern,
 )
+from ._kind_model import CLASSES as MODEL_CLASSES
+from ._kind_model import KindModel, dense_features, shipped_model
 from .records import KINDS
 
 __all__ = ["evaluate_kinds", "infer_kinds"]
@@ -678,9 +680,16 @@ def _section_kind(section: str) -> str | None:
     return None
 
 
+class _Cues(NamedTuple):
+    """What the cue rules found in one text: a score and the cue labels per kind."""
+
+    scores: tuple[float, ...]  # in the order of KINDS
+    labels: tuple[tuple[str, ...], ...]
+
+
 @lru_cache(maxsize=65536)
-def _infer_one(text: str, section: str, section_weight: float) -> tuple[str | None, float, str]:
-    """Score one statement: ``(kind or None, confidence, cue description)``."""
+def _cue_scores(text: str) -> _Cues:
+    """Score one statement's text by the cue rules (no section lean, no fallback)."""
     scores = dict.fromkeys(KINDS, 0.0)
     cues: dict[str, list[str]] = {k: [] for k in KINDS}
 
@@ -779,12 +788,6 @@ def _infer_one(text: str, section: str, section_weight: float) -> tuple[str | No
         scores["wish"] += 1.5
         cues["wish"].append("rule: goal infinitive")
 
-    if section:
-        lean = _section_kind(section)
-        if lean is not None:
-            scores[lean] += section_weight
-            cues[lean].append(f"section: {section}")
-
     changes = []
     if rx.level_word.search(low):  # cheap test first: most statements name no level
         changes = sorted(
@@ -811,15 +814,14 @@ def _infer_one(text: str, section: str, section_weight: float) -> tuple[str | No
         cues[kind].append(f"rule: level of {m.group(0).lower()}")
         break
 
-    if sum(scores.values()) <= 0 and stripped:
-        # No cue at all: a protocol's bare noun phrase is usually a proposal, a plain
-        # declarative sentence usually describes a state of affairs someone finds lacking.
-        if stripped[-1] not in ".!?" and len(_WORD.findall(stripped)) <= _SENTENCE_WORDS:
-            scores["wish"] += 0.5
-            cues["wish"].append("rule: fragment")
-        else:
-            scores["concern"] += 0.5
-            cues["concern"].append("rule: plain statement")
+    return _Cues(
+        tuple(scores[k] for k in KINDS),
+        tuple(tuple(dict.fromkeys(cues[k])) for k in KINDS),
+    )
+
+
+def _decide(scores: dict[str, float], cues: dict[str, list[str]]) -> tuple[str | None, float, str]:
+    """The rules' decision: highest total wins; confidence ``best / (total + 1)``."""
     total = sum(scores.values())
     if total <= 0:
         return None, 0.0, ""
@@ -829,8 +831,42 @@ def _infer_one(text: str, section: str, section_weight: float) -> tuple[str | No
     return best, confidence, "; ".join(unique)
 
 
+def _rule_totals(
+    text: str, section: str, section_weight: float
+) -> tuple[dict[str, float], dict[str, list[str]]]:
+    """Cue scores of ``text`` plus the section lean, with their labels, per kind."""
+    found = _cue_scores(text)
+    scores = dict(zip(KINDS, found.scores, strict=True))
+    cues = {k: list(labels) for k, labels in zip(KINDS, found.labels, strict=True)}
+    if section:
+        lean = _section_kind(section)
+        if lean is not None:
+            scores[lean] += section_weight
+            cues[lean].append(f"section: {section}")
+    return scores, cues
+
+
+@lru_cache(maxsize=65536)
+def _infer_rules_only(
+    text: str, section: str, section_weight: float
+) -> tuple[str | None, float, str]:
+    """The cue rules alone, with the fallback of versions before the model (for the
+    benchmark's "before" figures): no cue makes a short fragment a wish and any other
+    statement a concern."""
+    scores, cues = _rule_totals(text, section, section_weight)
+    stripped = text.strip()
+    if sum(scores.values()) <= 0 and stripped:
+        if stripped[-1] not in ".!?" and len(_WORD.findall(stripped)) <= _SENTENCE_WORDS:
+            scores["wish"] += 0.5
+            cues["wish"].append("rule: fragment")
+        else:
+            scores["concern"] += 0.5
+            cues["concern"].append("rule: plain statement")
+    return _decide(scores, cues)
+
+
 def infer_kinds(records: pd.DataFrame, *, section_weight: float = 1.0) -> pd.DataFrame:
-    """Fill in missing kinds from cue words and report how each kind was decided.
+    """Fill in missing kinds and report how each kind was decided and whether to check it.
 
     Parameters
     ----------
@@ -839,16 +875,20 @@ def infer_kinds(records: pd.DataFrame, *, section_weight: float = 1.0) -> pd.Dat
         present). Not modified.
     section_weight : float, default 1.0
         Weight of the section-heading lean ("Bedarfe", "Wünsche", "Lob", "Kritik", …);
-        0 switches it off. Text cues weigh 1–3 each.
+        0 switches it (and the section words) off.
 
     Returns
     -------
     DataFrame
-        A copy of ``records`` with ``kind`` filled for inferred rows and three more
-        columns: ``kind_source`` (``'given'``, ``'inferred'`` or ``'none'``),
-        ``kind_confidence`` (float 0..1; 1.0 for given kinds, 0.0 when nothing was
-        found) and ``kind_cue`` (the cues or rule that decided, ``'given'`` for given
-        kinds, missing when none).
+        A copy of ``records`` with ``kind`` filled for inferred rows and four more
+        columns: ``kind_source`` (``'given'``, ``'inferred'`` or ``'none'`` for an empty
+        text), ``kind_confidence`` (float 0..1: the calibrated probability that the
+        inferred kind is right; 1.0 for given kinds, 0.0 when there is no text),
+        ``kind_cue`` (the cue words or rule that decided, ``"model: …"`` with the
+        strongest model features when the model overruled the cues or none fired,
+        ``'given'`` for given kinds, missing when none) and ``kind_review`` (bool: True
+        when an analyst should check the kind -- inferred with a confidence below the
+        model's review threshold, or no text; never for given kinds).
 
     Examples
     --------
@@ -858,6 +898,37 @@ def infer_kinds(records: pd.DataFrame, *, section_weight: float = 1.0) -> pd.Dat
     >>> infer_kinds(df)[["kind", "kind_source", "kind_cue"]].to_dict("list")["kind"]
     ['concern', 'wish']
     """
+    return _infer(records, section_weight=section_weight, model=shipped_model())
+
+
+def _readable(feature: str, section: str, cues: dict[str, list[str]]) -> str:
+    """A model feature as an analyst reads it in ``kind_cue``."""
+    group, _, name = feature.partition(":")
+    if group == "w":
+        return name
+    if group == "b":
+        return name.replace("_", " ")
+    if group == "c":
+        core = name.strip("<>")
+        return f"{'' if name.startswith('<') else '…'}{core}{'' if name.endswith('>') else '…'}"
+    if group == "s":
+        return f"section word {name}"
+    if feature == "r:none":
+        return "no cue word"
+    if name.startswith("section:"):
+        return f"section: {section}"
+    if group == "r":
+        labels = cues.get(name, [])
+        return f"{name} cues ({', '.join(labels)})" if labels else f"{name} cues"
+    return {"question": "question", "exclamation": "exclamation mark", "fragment": "fragment"}.get(
+        name, feature
+    )
+
+
+def _infer(
+    records: pd.DataFrame, *, section_weight: float, model: KindModel | None
+) -> pd.DataFrame:
+    """:func:`infer_kinds` with a given model (``None``: the cue rules alone)."""
     out = records.copy()
     n = len(out)
     if "kind" in out.columns:
@@ -871,23 +942,67 @@ def infer_kinds(records: pd.DataFrame, *, section_weight: float = 1.0) -> pd.Dat
         sections = out["section"].astype("string").fillna("").tolist()
     else:
         sections = [""] * n
+    weight = float(section_weight)
 
     kinds: list[object] = given_kind.tolist()
     source = np.full(n, "given", dtype=object)
     confidence = np.ones(n, dtype=float)
     cue: list[object] = ["given"] * n
-    for i in np.flatnonzero(~given):
-        kind, conf, why = _infer_one(texts[i], sections[i], float(section_weight))
-        kinds[i] = kind if kind is not None else pd.NA
-        source[i] = "inferred" if kind is not None else "none"
-        confidence[i] = conf
-        cue[i] = why if kind is not None else pd.NA
+    review = np.zeros(n, dtype=bool)
+    todo = [int(i) for i in np.flatnonzero(~given)]
+    with_text = [i for i in todo if texts[i].strip()]
+    for i in todo:
+        if not texts[i].strip():
+            kinds[i], source[i], confidence[i], cue[i] = pd.NA, "none", 0.0, pd.NA
+            review[i] = True
+    if model is None:
+        for i in with_text:
+            kind, conf, why = _infer_rules_only(texts[i], sections[i], weight)
+            kinds[i], source[i], confidence[i], cue[i] = kind, "inferred", conf, why
+            review[i] = conf < _RULES_REVIEW_BELOW
+    elif with_text:
+        rule_kinds: list[str | None] = []
+        rule_why: list[str] = []
+        rule_cues: list[dict[str, list[str]]] = []
+        dense = []
+        for i in with_text:
+            found = _cue_scores(texts[i])
+            lean = _section_kind(sections[i]) if sections[i] and weight > 0 else None
+            dense.append(dense_features(found.scores, lean, weight, texts[i]))
+            scores, cues = _rule_totals(texts[i], sections[i] if weight > 0 else "", weight)
+            kind, _, why = _decide(scores, cues)
+            rule_kinds.append(kind)
+            rule_why.append(why)
+            rule_cues.append(cues)
+        used_sections = [sections[i] if weight > 0 else "" for i in with_text]
+        x = model.vectorise([texts[i] for i in with_text], used_sections, dense)
+        proba = model.probabilities(x)
+        winners = proba.argmax(axis=1)
+        explain = [
+            j for j, w in enumerate(winners) if MODEL_CLASSES[w] != rule_kinds[j] or not rule_why[j]
+        ]
+        tops = model.top_features(x, winners, np.asarray(explain, dtype=np.int64))
+        for j, i in enumerate(with_text):
+            kind = MODEL_CLASSES[winners[j]]
+            kinds[i], source[i] = kind, "inferred"
+            confidence[i] = round(float(proba[j, winners[j]]), 3)
+            review[i] = confidence[i] < model.review_threshold
+            if kind == rule_kinds[j] and rule_why[j]:
+                cue[i] = rule_why[j]
+            else:
+                named = [_readable(f, sections[i], rule_cues[j]) for f in tops.get(j, [])]
+                cue[i] = "model: " + (", ".join(named) if named else "no telling feature")
 
     out["kind"] = pd.array(kinds, dtype="string")
     out["kind_source"] = pd.array(source.tolist(), dtype="string")
     out["kind_confidence"] = confidence
     out["kind_cue"] = pd.array(cue, dtype="string")
+    out["kind_review"] = review
     return out
+
+
+#: Without the model file, rule decisions below this confidence are flagged for review.
+_RULES_REVIEW_BELOW = 0.5
 
 
 _NONE = "(none)"
