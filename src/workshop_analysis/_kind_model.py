@@ -35,7 +35,7 @@ from ._kind_cues import LazyPattern
 #: Class order of the model (the order of ``records.KINDS``).
 CLASSES = ("need", "wish", "praise", "concern")
 MODEL_FILE = "_kind_model.json.gz"
-CHAR_NS = (3, 4, 5)
+CHAR_NS = (4,)
 #: Relative weight of each feature group after scaling it to unit length.
 GROUP_SCALE = {"w": 1.0, "c": 1.0, "s": 0.5}
 
@@ -61,7 +61,9 @@ def text_feature_names(text: str, section: str) -> tuple[list[str], list[str], l
     word_feats = [f"w:{w}" for w in words]
     word_feats += [f"b:{a}_{b}" for a, b in pairwise(words)]
     chars = [g for w in words for g in char_grams(w)]
-    section_feats = [f"s:{w}" for w in tokens(section)] if section else []
+    section_words = tokens(section) if section else []
+    section_feats = [f"s:{w}" for w in section_words]
+    section_feats += [f"s{g}" for w in section_words for g in char_grams(w)]
     return word_feats, chars, section_feats
 
 
@@ -81,6 +83,37 @@ def dense_features(
         out["f:exclamation"] = 1.0
     elif stripped and stripped[-1] not in ".:;":
         out["f:fragment"] = 1.0
+    return out
+
+
+def context_features(
+    rule_scores: Sequence[Sequence[float]], keys: Sequence[object]
+) -> list[dict[str, float]]:
+    """What the cue rules say about the *other* statements under the same heading.
+
+    ``keys[i]`` names the group of statement ``i`` (workshop and section heading;
+    ``None``: no heading, no context). For every statement with at least one other
+    statement in its group, ``x:<kind>`` is the mean share of ``<kind>`` in the others'
+    cue scores (statements without any cue count as zeros): a list under "Pluses" whose
+    other entries carry praise cues leans to praise even where this entry has none. No
+    label is used, only the text of the input table itself.
+    """
+    scores = np.asarray(rule_scores, dtype=float).reshape(-1, len(CLASSES))
+    totals = scores.sum(axis=1, keepdims=True)
+    shares = np.divide(scores, totals, out=np.zeros_like(scores), where=totals > 0)
+    members: dict[object, list[int]] = {}
+    for i, key in enumerate(keys):
+        if key is not None:
+            members.setdefault(key, []).append(i)
+    out: list[dict[str, float]] = [{} for _ in keys]
+    for rows in members.values():
+        if len(rows) < 2:
+            continue
+        block = shares[rows]
+        sums = block.sum(axis=0)
+        for row, own in zip(rows, block, strict=True):
+            mean = (sums - own) / (len(rows) - 1)
+            out[row] = {f"x:{k}": round(float(v), 6) for k, v in zip(CLASSES, mean, strict=True) if v > 0}
     return out
 
 
@@ -170,10 +203,11 @@ class KindModel:
                 c_rows.extend([i] * len(ids))
             if section:
                 for w in tokens(section):
-                    j = index.get(f"s:{w}")
-                    if j is not None:
-                        s_rows.append(i)
-                        s_cols.append(j)
+                    for name in (f"s:{w}", *(f"s{g}" for g in char_grams(w))):
+                        j = index.get(name)
+                        if j is not None:
+                            s_rows.append(i)
+                            s_cols.append(j)
             for name, value in extra.items():
                 j = index.get(name)
                 if j is not None:
@@ -295,15 +329,16 @@ def fit(
     *,
     l2: float = 1e-3,
     min_df: int = 2,
-    steps: int = 400,
+    steps: int = 100,
     balanced: bool = True,
 ) -> KindModel:
     """Train the model on labelled statements.
 
-    ``dense`` holds the rule and form features of each statement
+    ``dense`` holds the rule, form and context features of each statement
     (:func:`dense_features`). Text features seen in fewer than ``min_df`` statements are
     dropped. Minimises the (class-balanced when ``balanced``) mean cross-entropy plus
-    ``l2 / 2 * |W|²`` with Adam, full batch, from zero weights: deterministic.
+    ``l2 / 2 * |W|²`` with Adam, full batch on the sparse rows, from zero weights:
+    deterministic.
     """
     df: dict[str, int] = {}
     for text, section in zip(texts, sections, strict=True):
@@ -312,29 +347,38 @@ def fit(
             df[name] = df.get(name, 0) + 1
     names = sorted(n for n, count in df.items() if count >= min_df)
     dense_names = sorted({n for d in dense for n in d})
+    n_classes = len(CLASSES)
     model = KindModel(
         features=names + dense_names,
-        weights=np.zeros((len(names) + len(dense_names), len(CLASSES))),
-        bias=np.zeros(len(CLASSES)),
+        weights=np.zeros((len(names) + len(dense_names), n_classes)),
+        bias=np.zeros(n_classes),
     )
-    x = model.vectorise(texts, sections, dense).dense(len(model.features))
+    x = model.vectorise(texts, sections, dense)
+    n_features = len(model.features)
     y = np.array([CLASSES.index(lab) for lab in labels])
-    onehot = np.eye(len(CLASSES))[y]
-    counts = np.bincount(y, minlength=len(CLASSES)).astype(float)
+    onehot = np.eye(n_classes)[y]
+    counts = np.bincount(y, minlength=n_classes).astype(float)
     if balanced:
-        sample_w = (len(y) / (len(CLASSES) * np.maximum(counts, 1.0)))[y]
+        sample_w = (len(y) / (n_classes * np.maximum(counts, 1.0)))[y]
     else:
         sample_w = np.ones(len(y))
     sample_w = sample_w / sample_w.sum()
-    w = np.zeros((x.shape[1], len(CLASSES)))
-    b = np.zeros(len(CLASSES))
+    w = np.zeros((n_features, n_classes))
+    b = np.zeros(n_classes)
     m_w, v_w = np.zeros_like(w), np.zeros_like(w)
     m_b, v_b = np.zeros_like(b), np.zeros_like(b)
-    lr, beta1, beta2, eps = 0.05, 0.9, 0.999, 1e-8
+    lr, beta1, beta2, eps = 0.1, 0.9, 0.999, 1e-8
+    rows, cols, vals = x.rows, x.cols, x.values
     for t in range(1, steps + 1):
-        p = softmax(x @ w + b)
-        g = (p - onehot) * sample_w[:, None]
-        grad_w = x.T @ g + l2 * w
+        z = np.tile(b, (x.n, 1))
+        contrib = w[cols] * vals[:, None]
+        for k in range(n_classes):
+            z[:, k] += np.bincount(rows, weights=contrib[:, k], minlength=x.n)
+        g = (softmax(z) - onehot) * sample_w[:, None]
+        gv = g[rows] * vals[:, None]
+        grad_w = l2 * w
+        for k in range(n_classes):
+            grad_w[:, k] += np.bincount(cols, weights=gv[:, k], minlength=n_features)
         grad_b = g.sum(axis=0)
         m_w = beta1 * m_w + (1 - beta1) * grad_w
         v_w = beta2 * v_w + (1 - beta2) * grad_w**2

@@ -126,7 +126,7 @@ from ._kind_cues import (
     umlaut_pattern,
 )
 from ._kind_model import CLASSES as MODEL_CLASSES
-from ._kind_model import KindModel, dense_features, shipped_model
+from ._kind_model import KindModel, context_features, dense_features, shipped_model
 from .records import KINDS
 
 __all__ = ["evaluate_kinds", "infer_kinds"]
@@ -913,6 +913,11 @@ def _readable(feature: str, section: str, cues: dict[str, list[str]]) -> str:
         return f"{'' if name.startswith('<') else '…'}{core}{'' if name.endswith('>') else '…'}"
     if group == "s":
         return f"section word {name}"
+    if group == "sc":
+        core = name.strip("<>")
+        return f"section word {'' if name.startswith('<') else '…'}{core}{'' if name.endswith('>') else '…'}"
+    if group == "x":
+        return f"other statements under this heading lean {name}"
     if feature == "r:none":
         return "no cue word"
     if name.startswith("section:"):
@@ -943,6 +948,10 @@ def _infer(
     else:
         sections = [""] * n
     weight = float(section_weight)
+    if "workshop" in out.columns:
+        workshops = out["workshop"].astype("string").fillna("").tolist()
+    else:
+        workshops = [""] * n
 
     kinds: list[object] = given_kind.tolist()
     source = np.full(n, "given", dtype=object)
@@ -965,10 +974,17 @@ def _infer(
         rule_why: list[str] = []
         rule_cues: list[dict[str, list[str]]] = []
         dense = []
+        found_scores = []
         for i in with_text:
             found = _cue_scores(texts[i])
+            found_scores.append(found.scores)
             lean = _section_kind(sections[i]) if sections[i] and weight > 0 else None
             dense.append(dense_features(found.scores, lean, weight, texts[i]))
+        keys = [
+            (workshops[i], sections[i]) if sections[i] and weight > 0 else None for i in with_text
+        ]
+        for row, extra in zip(dense, context_features(found_scores, keys), strict=True):
+            row.update(extra)
             scores, cues = _rule_totals(texts[i], sections[i] if weight > 0 else "", weight)
             kind, _, why = _decide(scores, cues)
             rule_kinds.append(kind)
