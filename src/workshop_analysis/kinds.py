@@ -971,6 +971,7 @@ def _infer(
             review[i] = conf < _RULES_REVIEW_BELOW
     elif with_text:
         rule_kinds: list[str | None] = []
+        rule_conf: list[float] = []
         rule_why: list[str] = []
         rule_cues: list[dict[str, list[str]]] = []
         dense = []
@@ -980,20 +981,21 @@ def _infer(
             found_scores.append(found.scores)
             lean = _section_kind(sections[i]) if sections[i] and weight > 0 else None
             dense.append(dense_features(found.scores, lean, weight, texts[i]))
+            scores, cues = _rule_totals(texts[i], sections[i] if weight > 0 else "", weight)
+            kind, conf, why = _decide(scores, cues)
+            rule_kinds.append(kind)
+            rule_conf.append(conf)
+            rule_why.append(why)
+            rule_cues.append(cues)
         keys = [
             (workshops[i], sections[i]) if sections[i] and weight > 0 else None for i in with_text
         ]
         for row, extra in zip(dense, context_features(found_scores, keys), strict=True):
             row.update(extra)
-            scores, cues = _rule_totals(texts[i], sections[i] if weight > 0 else "", weight)
-            kind, _, why = _decide(scores, cues)
-            rule_kinds.append(kind)
-            rule_why.append(why)
-            rule_cues.append(cues)
         used_sections = [sections[i] if weight > 0 else "" for i in with_text]
         x = model.vectorise([texts[i] for i in with_text], used_sections, dense)
         proba = model.probabilities(x)
-        winners = proba.argmax(axis=1)
+        winners = combine(proba, rule_kinds, rule_conf)
         explain = [
             j for j, w in enumerate(winners) if MODEL_CLASSES[w] != rule_kinds[j] or not rule_why[j]
         ]
@@ -1015,6 +1017,23 @@ def _infer(
     out["kind_cue"] = pd.array(cue, dtype="string")
     out["kind_review"] = review
     return out
+
+
+#: A cue-rule decision at least this confident (about one explicit cue and no
+#: conflicting one) stands; below it the model decides.
+RULES_DECIDE_FROM = 0.75
+
+
+def combine(
+    proba: np.ndarray, rule_kinds: list[str | None], rule_conf: list[float]
+) -> np.ndarray:
+    """Index of the kind of each statement: the cue rules' kind where they are confident
+    (``RULES_DECIDE_FROM``), else the model's most probable kind."""
+    winners = proba.argmax(axis=1)
+    for j, (kind, conf) in enumerate(zip(rule_kinds, rule_conf, strict=True)):
+        if kind is not None and conf >= RULES_DECIDE_FROM:
+            winners[j] = MODEL_CLASSES.index(kind)
+    return winners
 
 
 #: Without the model file, rule decisions below this confidence are flagged for review.
