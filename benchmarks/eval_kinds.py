@@ -42,12 +42,11 @@ from workshop_analysis import _kind_model as km
 from workshop_analysis.config import WORKSHOPS_DIR
 from workshop_analysis.io import read_records
 from workshop_analysis.kinds import (
-    _cue_scores,
     _decide,
+    _dense_inputs,
+    _infer,
     _rule_totals,
     combine,
-    _infer,
-    _section_kind,
     evaluate_kinds,
     infer_kinds,
 )
@@ -96,20 +95,13 @@ def dense_rows(frame: pd.DataFrame, section_weight: float = 1.0) -> list[dict[st
     """Rule, form and heading-context features of each row (they do not depend on
     training; the context of a statement is the other statements of its source under
     the same heading, as :func:`infer_kinds` sees a workshop's table)."""
-    out = []
-    scores = []
-    for text, section in zip(frame["text"], frame["section"].fillna(""), strict=True):
-        lean = _section_kind(section) if section else None
-        found = _cue_scores(text).scores
-        scores.append(found)
-        out.append(km.dense_features(found, lean, section_weight, text))
     group = frame["source_id"] if "source_id" in frame.columns else frame["record_id"].str[:1]
-    keys = [
-        (g, s) if s else None for g, s in zip(group, frame["section"].fillna(""), strict=True)
-    ]
-    for row, extra in zip(out, km.context_features(scores, keys), strict=True):
-        row.update(extra)
-    return out
+    return _dense_inputs(
+        frame["text"].tolist(),
+        frame["section"].fillna("").tolist(),
+        group.fillna("").tolist(),
+        section_weight,
+    )
 
 
 def train(frame: pd.DataFrame, dense: list[dict[str, float]]) -> km.KindModel:

@@ -113,7 +113,9 @@ def context_features(
         sums = block.sum(axis=0)
         for row, own in zip(rows, block, strict=True):
             mean = (sums - own) / (len(rows) - 1)
-            out[row] = {f"x:{k}": round(float(v), 6) for k, v in zip(CLASSES, mean, strict=True) if v > 0}
+            out[row] = {
+                f"x:{k}": round(float(v), 6) for k, v in zip(CLASSES, mean, strict=True) if v > 0
+            }
     return out
 
 
@@ -358,10 +360,7 @@ def fit(
     y = np.array([CLASSES.index(lab) for lab in labels])
     onehot = np.eye(n_classes)[y]
     counts = np.bincount(y, minlength=n_classes).astype(float)
-    if balanced:
-        sample_w = (len(y) / (n_classes * np.maximum(counts, 1.0)))[y]
-    else:
-        sample_w = np.ones(len(y))
+    sample_w = (len(y) / (n_classes * np.maximum(counts, 1.0)))[y] if balanced else np.ones(len(y))
     sample_w = sample_w / sample_w.sum()
     w = np.zeros((n_features, n_classes))
     b = np.zeros(n_classes)

@@ -865,7 +865,9 @@ def _infer_rules_only(
     return _decide(scores, cues)
 
 
-def infer_kinds(records: pd.DataFrame, *, section_weight: float = 1.0) -> pd.DataFrame:
+def infer_kinds(
+    records: pd.DataFrame, *, section_weight: float = 1.0, use_model: bool = True
+) -> pd.DataFrame:
     """Fill in missing kinds and report how each kind was decided and whether to check it.
 
     Parameters
@@ -876,6 +878,10 @@ def infer_kinds(records: pd.DataFrame, *, section_weight: float = 1.0) -> pd.Dat
     section_weight : float, default 1.0
         Weight of the section-heading lean ("Bedarfe", "Wünsche", "Lob", "Kritik", …);
         0 switches it (and the section words) off.
+    use_model : bool, default True
+        False: the cue rules alone, as before the model (a statement without any cue
+        becomes a ``wish`` if it is a short fragment, else a ``concern``, with
+        confidence 0.33 and ``kind_review`` True).
 
     Returns
     -------
@@ -898,7 +904,8 @@ def infer_kinds(records: pd.DataFrame, *, section_weight: float = 1.0) -> pd.Dat
     >>> infer_kinds(df)[["kind", "kind_source", "kind_cue"]].to_dict("list")["kind"]
     ['concern', 'wish']
     """
-    return _infer(records, section_weight=section_weight, model=shipped_model())
+    model = shipped_model() if use_model else None
+    return _infer(records, section_weight=section_weight, model=model)
 
 
 def _readable(feature: str, section: str, cues: dict[str, list[str]]) -> str:
@@ -915,7 +922,9 @@ def _readable(feature: str, section: str, cues: dict[str, list[str]]) -> str:
         return f"section word {name}"
     if group == "sc":
         core = name.strip("<>")
-        return f"section word {'' if name.startswith('<') else '…'}{core}{'' if name.endswith('>') else '…'}"
+        before = "" if name.startswith("<") else "…"
+        after = "" if name.endswith(">") else "…"
+        return f"section word {before}{core}{after}"
     if group == "x":
         return f"other statements under this heading lean {name}"
     if feature == "r:none":
@@ -928,6 +937,30 @@ def _readable(feature: str, section: str, cues: dict[str, list[str]]) -> str:
     return {"question": "question", "exclamation": "exclamation mark", "fragment": "fragment"}.get(
         name, feature
     )
+
+
+def _dense_inputs(
+    texts: list[str], sections: list[str], groups: list[str], section_weight: float
+) -> list[dict[str, float]]:
+    """The model's rule, form and heading-context features of each statement.
+
+    ``groups`` names the table each statement comes from (the workshop): the context of
+    a statement is the other statements of its group under the same heading.
+    """
+    dense = []
+    found_scores = []
+    for text, section in zip(texts, sections, strict=True):
+        found = _cue_scores(text)
+        found_scores.append(found.scores)
+        lean = _section_kind(section) if section and section_weight > 0 else None
+        dense.append(dense_features(found.scores, lean, section_weight, text))
+    keys = [
+        (group, section) if section and section_weight > 0 else None
+        for group, section in zip(groups, sections, strict=True)
+    ]
+    for row, extra in zip(dense, context_features(found_scores, keys), strict=True):
+        row.update(extra)
+    return dense
 
 
 def _infer(
@@ -974,24 +1007,19 @@ def _infer(
         rule_conf: list[float] = []
         rule_why: list[str] = []
         rule_cues: list[dict[str, list[str]]] = []
-        dense = []
-        found_scores = []
+        dense = _dense_inputs(
+            [texts[i] for i in with_text],
+            [sections[i] for i in with_text],
+            [workshops[i] for i in with_text],
+            weight,
+        )
         for i in with_text:
-            found = _cue_scores(texts[i])
-            found_scores.append(found.scores)
-            lean = _section_kind(sections[i]) if sections[i] and weight > 0 else None
-            dense.append(dense_features(found.scores, lean, weight, texts[i]))
             scores, cues = _rule_totals(texts[i], sections[i] if weight > 0 else "", weight)
             kind, conf, why = _decide(scores, cues)
             rule_kinds.append(kind)
             rule_conf.append(conf)
             rule_why.append(why)
             rule_cues.append(cues)
-        keys = [
-            (workshops[i], sections[i]) if sections[i] and weight > 0 else None for i in with_text
-        ]
-        for row, extra in zip(dense, context_features(found_scores, keys), strict=True):
-            row.update(extra)
         used_sections = [sections[i] if weight > 0 else "" for i in with_text]
         x = model.vectorise([texts[i] for i in with_text], used_sections, dense)
         proba = model.probabilities(x)
@@ -1024,9 +1052,7 @@ def _infer(
 RULES_DECIDE_FROM = 0.75
 
 
-def combine(
-    proba: np.ndarray, rule_kinds: list[str | None], rule_conf: list[float]
-) -> np.ndarray:
+def combine(proba: np.ndarray, rule_kinds: list[str | None], rule_conf: list[float]) -> np.ndarray:
     """Index of the kind of each statement: the cue rules' kind where they are confident
     (``RULES_DECIDE_FROM``), else the model's most probable kind."""
     winners = proba.argmax(axis=1)
