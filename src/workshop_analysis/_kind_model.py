@@ -165,16 +165,37 @@ class KindModel:
 
     def __post_init__(self) -> None:
         self.index = {f: i for i, f in enumerate(self.features)}
-        self._char_ids: dict[str, tuple[int, ...]] = {}
+        self._char_ids: dict[str, tuple[tuple[int, ...], tuple[int, ...]]] = {}
+        self._section_cache: dict[str, tuple[int, ...]] = {}
 
     # ------------------------------------------------------------------ featurise
-    def _word_char_ids(self, word: str) -> tuple[int, ...]:
+    def _word_ids(self, word: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
+        """Known ids of a word's unigram feature and of its character n-grams (cached)."""
         ids = self._char_ids.get(word)
         if ids is None:
             index = self.index
-            ids = tuple(index[g] for g in char_grams(word) if g in index)
+            own = index.get(f"w:{word}")
+            ids = (
+                () if own is None else (own,),
+                tuple(index[g] for g in char_grams(word) if g in index),
+            )
             if len(self._char_ids) < 200_000:
                 self._char_ids[word] = ids
+        return ids
+
+    def _section_ids(self, section: str) -> tuple[int, ...]:
+        """Known ids of a heading's word and character features (cached)."""
+        ids = self._section_cache.get(section)
+        if ids is None:
+            index = self.index
+            names = [
+                name
+                for w in tokens(section)
+                for name in (f"s:{w}", *(f"s{g}" for g in char_grams(w)))
+            ]
+            ids = tuple(index[name] for name in names if name in index)
+            if len(self._section_cache) < 10_000:
+                self._section_cache[section] = ids
         return ids
 
     def vectorise(
@@ -185,38 +206,45 @@ class KindModel:
     ) -> Sparse:
         """Feature rows of the statements (unknown features are dropped)."""
         index = self.index
-        groups: dict[str, tuple[list[int], list[int]]] = {g: ([], []) for g in GROUP_SCALE}
+        cols: dict[str, list[int]] = {g: [] for g in GROUP_SCALE}
+        counts: dict[str, list[int]] = {g: [] for g in GROUP_SCALE}
         d_rows: list[int] = []
         d_cols: list[int] = []
         d_vals: list[float] = []
-        w_rows, w_cols = groups["w"]
-        c_rows, c_cols = groups["c"]
-        s_rows, s_cols = groups["s"]
+        w_cols, c_cols, s_cols = cols["w"], cols["c"], cols["s"]
+        w_n, c_n, s_n = counts["w"], counts["c"], counts["s"]
+        word_ids = self._word_ids
         for i, (text, section, extra) in enumerate(zip(texts, sections, dense, strict=True)):
             words = tokens(text)
-            for name in [f"w:{w}" for w in words] + [f"b:{a}_{b}" for a, b in pairwise(words)]:
-                j = index.get(name)
-                if j is not None:
-                    w_rows.append(i)
-                    w_cols.append(j)
+            before_w, before_c = len(w_cols), len(c_cols)
             for w in words:
-                ids = self._word_char_ids(w)
-                c_cols.extend(ids)
-                c_rows.extend([i] * len(ids))
-            if section:
-                for w in tokens(section):
-                    for name in (f"s:{w}", *(f"s{g}" for g in char_grams(w))):
-                        j = index.get(name)
-                        if j is not None:
-                            s_rows.append(i)
-                            s_cols.append(j)
+                own, chars = word_ids(w)
+                w_cols.extend(own)
+                c_cols.extend(chars)
+            for a, b in pairwise(words):
+                j = index.get(f"b:{a}_{b}")
+                if j is not None:
+                    w_cols.append(j)
+            w_n.append(len(w_cols) - before_w)
+            c_n.append(len(c_cols) - before_c)
+            ids = self._section_ids(section) if section else ()
+            s_cols.extend(ids)
+            s_n.append(len(ids))
             for name, value in extra.items():
                 j = index.get(name)
                 if j is not None:
                     d_rows.append(i)
                     d_cols.append(j)
                     d_vals.append(value)
-        parts = [_normalise_group(r, c, GROUP_SCALE[g]) for g, (r, c) in groups.items()]
+        row_ids = np.arange(len(texts), dtype=np.int64)
+        parts = [
+            _normalise_group(
+                np.repeat(row_ids, np.asarray(counts[g], dtype=np.int64)).tolist(),
+                cols[g],
+                GROUP_SCALE[g],
+            )
+            for g in GROUP_SCALE
+        ]
         parts.append(
             (np.asarray(d_rows, np.int64), np.asarray(d_cols, np.int64), np.asarray(d_vals))
         )
@@ -254,12 +282,14 @@ class KindModel:
         others = (w.sum(axis=1) - own) / (w.shape[1] - 1)
         push = v * (own - others)
         order = np.lexsort((-push, r))
-        out: dict[int, list[str]] = {}
-        for j in order:
-            row = int(r[j])
-            got = out.setdefault(row, [])
-            if len(got) < k and push[j] > 0:
-                got.append(self.features[int(c[j])])
+        r_sorted = r[order]
+        first = np.searchsorted(r_sorted, r_sorted, side="left")
+        rank = np.arange(len(order)) - first
+        chosen = order[(rank < k) & (push[order] > 0)]
+        out: dict[int, list[str]] = {int(row): [] for row in rows}
+        features = self.features
+        for row, col in zip(r[chosen].tolist(), c[chosen].tolist(), strict=True):
+            out[row].append(features[col])
         return out
 
     # ------------------------------------------------------------------ file
