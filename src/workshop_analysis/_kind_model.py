@@ -3,15 +3,19 @@
 A multinomial logistic regression over
 
 * word unigrams and bigrams of the text (``w:``/``b:``; lower case, ``ä`` → ``ae`` …),
-* character 3- to 5-grams of its words (``c:``, padded with ``<``/``>``: "…lob…" in
+* character 4-grams of its words (``c:``, padded with ``<``/``>``: "…lobt>" in
   "gelobt"),
-* the words of the section heading (``s:``, a weak signal),
+* the words of the section heading and their character 4-grams (``s:``, ``sc:``:
+  "Plus" and "Pluses" share "<plu"),
+* what the cue rules say about the other statements under the same heading of the same
+  workshop (``x:<kind>``, see :func:`context_features`),
 * the cue-rule scores of :mod:`workshop_analysis.kinds` (``r:need`` … ``r:concern`` as
   ``log1p(score)``, ``r:section:<kind>`` for a heading lean, ``r:none`` when no cue
   fired) and the sentence form (``f:question``, ``f:exclamation``, ``f:fragment``).
 
 Each feature group is scaled to unit length per statement. Trained with plain numpy
-(full-batch gradient descent, L2 penalty); the weights ship as ``_kind_model.json.gz``
+(full-batch Adam on the sparse rows, L2 penalty, class-balanced, only on the
+third-party corpus ``tests/fixtures/kinds_corpus``); the weights ship as ``_kind_model.json.gz``
 beside this module, written by ``benchmarks/eval_kinds.py --write-model``. The file also
 carries the temperature that calibrates the probabilities and the review threshold, both
 fitted on leave-one-source-out predictions (see that script).

@@ -1,8 +1,25 @@
 """Infer the kind of a statement (need, wish, praise, concern) where the input gives none.
 
-A transparent weighted-cue model: every decision can be traced to the words that made it
-(column ``kind_cue``). No machine learning, no training data; the cue lists live in
-:mod:`workshop_analysis._kind_cues` and were written from linguistic knowledge first.
+Two layers, both explainable (column ``kind_cue``):
+
+* **cue rules** -- German and English cue words with negation, contrast, subjunctive,
+  sentence form and section lean (below; the lists live in
+  :mod:`workshop_analysis._kind_cues`, written from linguistic knowledge);
+* **a small model** (:mod:`workshop_analysis._kind_model`, weights shipped as
+  ``_kind_model.json.gz``, about 70 KB, numpy only): a logistic regression over word and
+  character n-grams, the heading's words, the cue scores and what the cues say about
+  the other statements under the same heading of the same workshop. It was trained only
+  on third-party write-ups (``tests/fixtures/kinds_corpus``) and is measured there
+  leaving one source out (``benchmarks/eval_kinds.py``; figures in ``docs/kinds.md``).
+
+A cue-rule decision with confidence >= :data:`RULES_DECIDE_FROM` (about one explicit
+cue and no conflicting one) stands and ``kind_cue`` lists its cues; otherwise the
+model decides and ``kind_cue`` reads ``"model: …"`` with the features that pushed most
+towards its kind. ``kind_confidence`` is the model's calibrated probability of the
+chosen kind (temperature fitted on leave-one-source-out predictions) and
+``kind_review`` is True below the shipped review threshold. There is no silent
+default: a statement without any cue gets the model's guess, usually with low
+confidence and a review flag.
 
 Rules, in the order they are applied to each statement
 -------------------------------------------------------
@@ -87,15 +104,16 @@ Rules, in the order they are applied to each statement
 7. **Section lean.** A heading such as "Bedarfe", "Wünsche"/"Anregungen", "Lob"/"Was lief
    gut", "Kritik"/"Probleme"/"Herausforderungen" adds ``section_weight`` (default 1.0) to
    its kind; one clear text cue (weight ≥ 1.5) of another kind still wins.
-8. **No cue at all.** A short verbless fragment from a photo protocol ("Online-Terminbuchung
-   für alle Dienstleistungen") leans to wish (0.5, ``rule: fragment``), any other
-   statement to concern (0.5, ``rule: plain statement``): in workshop protocols an
-   unmarked description of a state usually reports something found lacking. A section
-   lean outweighs both.
-9. **Decision.** The kind with the highest total wins (ties: concern, need, wish, praise).
-   ``kind_confidence = best / (sum of all totals + 1)`` — one clear cue gives about 0.7,
-   a section lean alone 0.5, conflicting cues less. ``kind_cue`` lists the cues that voted
-   for the winner. Without any cue the kind stays missing: ``kind_source='none'``.
+8. **No cue at all.** Only with ``use_model=False`` (the rules as they were before the
+   model): a short verbless fragment leans to wish (0.5, ``rule: fragment``), any other
+   statement to concern (0.5, ``rule: plain statement``), confidence 0.33 and flagged
+   for review. With the model (default) it decides such statements.
+9. **Decision.** The kind with the highest total wins (ties: concern, need, wish, praise);
+   the rules' own confidence is ``best / (sum of all totals + 1)`` -- one clear cue gives
+   about 0.7-0.75, a section lean alone 0.5, conflicting cues less. From
+   :data:`RULES_DECIDE_FROM` on the rules' kind stands (with the model's calibrated
+   probability of it as ``kind_confidence``); below, the model decides. An empty text
+   gets no kind: ``kind_source='none'``, ``kind_review`` True.
 """
 
 from __future__ import annotations
