@@ -453,3 +453,20 @@ def test_model_file_is_small() -> None:
 
     path = Path(km.__file__).with_name(km.MODEL_FILE)
     assert path.stat().st_size < 300_000
+
+
+def test_every_inferred_kind_says_why() -> None:
+    """A confident cue decides and is named; otherwise the model names its features
+    (real statements: seengen_zukunftalter-005, nzfh_zwischenkonferenz-008)."""
+    corpus = _corpus()
+    wanted = ["seengen_zukunftalter-005", "nzfh_zwischenkonferenz-008"]
+    rows = corpus[corpus["record_id"].isin(wanted)].set_index("record_id").loc[wanted]
+    out = infer_kinds(_as_workshop(rows.reset_index())).set_index("record_id")
+    # "Ein Grossteil der Gruppen bemängelte …" under "Negatives": the cue and heading
+    assert out.loc[wanted[0], "kind"] == "concern"
+    assert out.loc[wanted[0], "kind_cue"] == "bemängelte; section: Negatives"
+    # "Das Wissen müsse praxistauglich heruntergebrochen werden.": reported speech in
+    # Konjunktiv I, no rule cue; the model names the word it relied on
+    assert out.loc[wanted[1], "kind"] == "need"
+    assert out.loc[wanted[1], "kind_cue"].startswith("model: ")
+    assert "muesse" in out.loc[wanted[1], "kind_cue"]
