@@ -1039,23 +1039,37 @@ def _infer(
             rule_why.append(why)
             rule_cues.append(cues)
         used_sections = [sections[i] if weight > 0 else "" for i in with_text]
-        x = model.vectorise([texts[i] for i in with_text], used_sections, dense)
-        proba = model.probabilities(x)
-        winners = combine(proba, rule_kinds, rule_conf)
-        explain = [
-            j for j, w in enumerate(winners) if MODEL_CLASSES[w] != rule_kinds[j] or not rule_why[j]
-        ]
-        tops = model.top_features(x, winners, np.asarray(explain, dtype=np.int64))
-        for j, i in enumerate(with_text):
-            kind = MODEL_CLASSES[winners[j]]
-            kinds[i], source[i] = kind, "inferred"
-            confidence[i] = round(float(proba[j, winners[j]]), 3)
-            review[i] = confidence[i] < model.review_threshold
-            if kind == rule_kinds[j] and rule_why[j]:
-                cue[i] = rule_why[j]
-            else:
-                named = [_readable(f, sections[i], rule_cues[j]) for f in tops.get(j, [])]
-                cue[i] = "model: " + (", ".join(named) if named else "no telling feature")
+        # in batches: the sparse rows of a million statements would not fit in memory
+        for lo in range(0, len(with_text), _BATCH):
+            batch = range(lo, min(lo + _BATCH, len(with_text)))
+            x = model.vectorise(
+                [texts[with_text[j]] for j in batch],
+                used_sections[batch.start : batch.stop],
+                dense[batch.start : batch.stop],
+            )
+            proba = model.probabilities(x)
+            winners = combine(
+                proba,
+                rule_kinds[batch.start : batch.stop],
+                rule_conf[batch.start : batch.stop],
+            )
+            explain = [
+                b
+                for b, w in enumerate(winners)
+                if MODEL_CLASSES[w] != rule_kinds[lo + b] or not rule_why[lo + b]
+            ]
+            tops = model.top_features(x, winners, np.asarray(explain, dtype=np.int64))
+            for b, j in enumerate(batch):
+                i = with_text[j]
+                kind = MODEL_CLASSES[winners[b]]
+                kinds[i], source[i] = kind, "inferred"
+                confidence[i] = round(float(proba[b, winners[b]]), 3)
+                review[i] = confidence[i] < model.review_threshold
+                if kind == rule_kinds[j] and rule_why[j]:
+                    cue[i] = rule_why[j]
+                else:
+                    named = [_readable(f, sections[i], rule_cues[j]) for f in tops.get(b, [])]
+                    cue[i] = "model: " + (", ".join(named) if named else "no telling feature")
 
     out["kind"] = pd.array(kinds, dtype="string")
     out["kind_source"] = pd.array(source.tolist(), dtype="string")
@@ -1064,6 +1078,9 @@ def _infer(
     out["kind_review"] = review
     return out
 
+
+#: Statements vectorised and scored at a time (bounds memory on large inputs).
+_BATCH = 20_000
 
 #: A cue-rule decision at least this confident (about one explicit cue and no
 #: conflicting one) stands; below it the model decides.
