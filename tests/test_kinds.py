@@ -199,7 +199,8 @@ def test_concessive_phrase_is_only_backdrop() -> None:
     ],
 )
 def test_level_and_change_of_quantities(text: str, expected: str) -> None:
-    assert _kind(text) == expected
+    # the rule itself (a level rule alone is below RULES_DECIDE_FROM: the model may differ)
+    assert str(_one(text, use_model=False)["kind"]) == expected
 
 
 def test_ohne_negates_and_open_questions_are_concerns() -> None:
