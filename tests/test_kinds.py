@@ -18,7 +18,7 @@ HOLDOUT_F1_FLOOR = 0.89
 FRESH_F1_FLOOR = 0.96
 
 
-def _one(text: str, section: str | None = None, **options: float) -> pd.Series:
+def _one(text: str, section: str | None = None, **options: float | bool) -> pd.Series:
     frame = pd.DataFrame(
         {"record_id": ["r1"], "section": [section], "kind": [pd.NA], "text": [text]}
     )
@@ -138,14 +138,16 @@ def test_clause_after_aber_decides() -> None:
 
 
 def test_section_heading_leans_but_clear_cue_wins() -> None:
-    lean = _one("Eine Hotline für Arbeitgeber", section="Bedarfe")
+    lean = _one("Eine Hotline für Arbeitgeber", section="Bedarfe", use_model=False)
     assert lean["kind"] == "need"
     assert lean["kind_cue"] == "section: Bedarfe"
     assert lean["kind_confidence"] == pytest.approx(0.5)  # 1 / (1 + 1)
     # a clear praise cue under a 'Kritik' heading is still praise
     assert _kind("Die Moderation wurde ausdrücklich gelobt.", section="Kritik") == "praise"
     # the lean can be switched off
-    off = _one("Eine Hotline für Arbeitgeber", section="Bedarfe", section_weight=0.0)
+    off = _one(
+        "Eine Hotline für Arbeitgeber", section="Bedarfe", section_weight=0.0, use_model=False
+    )
     assert off["kind_cue"] != "section: Bedarfe"
 
 
@@ -197,7 +199,8 @@ def test_concessive_phrase_is_only_backdrop() -> None:
     ],
 )
 def test_level_and_change_of_quantities(text: str, expected: str) -> None:
-    assert _kind(text) == expected
+    # the rule itself (a level rule alone is below RULES_DECIDE_FROM: the model may differ)
+    assert str(_one(text, use_model=False)["kind"]) == expected
 
 
 def test_ohne_negates_and_open_questions_are_concerns() -> None:
@@ -249,7 +252,7 @@ def test_level_rule_skips_goals() -> None:
     ],
 )
 def test_protocol_idioms_and_noun_phrases(text: str, expected: str) -> None:
-    assert _kind(text) == expected
+    assert str(_one(text, use_model=False)["kind"]) == expected
 
 
 def test_question_leans_to_concern_unless_it_proposes() -> None:
@@ -269,12 +272,16 @@ def test_given_kind_is_kept_and_marked() -> None:
     before = frame.copy()
     out = infer_kinds(frame)
     pd.testing.assert_frame_equal(frame, before)  # input not mutated
-    assert out["kind"].tolist() == ["praise", "concern", "wish"]
+    assert out["kind"].tolist()[:2] == ["praise", "concern"]
     assert out["kind_source"].tolist() == ["given", "inferred", "inferred"]
     assert out.loc[0, "kind_confidence"] == 1.0
     assert out.loc[0, "kind_cue"] == "given"
-    assert out.loc[2, "kind_cue"] == "rule: fragment"
-    assert list(out.columns[-3:]) == ["kind_source", "kind_confidence", "kind_cue"]
+    assert not out.loc[0, "kind_review"]
+    # no evidence at all: the model's guess, explained and flagged, never a confident kind
+    assert out.loc[2, "kind_cue"].startswith("model: ")
+    assert out.loc[2, "kind_confidence"] < 0.5
+    assert out.loc[2, "kind_review"]
+    assert list(out.columns[-4:]) == ["kind_source", "kind_confidence", "kind_cue", "kind_review"]
 
 
 def test_empty_text_has_no_kind() -> None:
@@ -326,7 +333,9 @@ def test_evaluate_kinds_aligns_frames_on_record_id() -> None:
 )
 def test_macro_f1_floor(fixtures: Path, name: str, floor: float) -> None:
     gold = _load(fixtures, name)
-    result = evaluate_kinds(gold, infer_kinds(gold.assign(kind=pd.NA)))
+    # the hand-written sets were written alongside the cue rules: the rules alone hold
+    # their old figures; the model (trained only on third-party text) is scored separately
+    result = evaluate_kinds(gold, infer_kinds(gold.assign(kind=pd.NA), use_model=False))
     assert result["macro_f1"] >= floor
     assert result["coverage"] == 1.0
 
@@ -347,3 +356,118 @@ def test_dev_set_is_balanced_and_large_enough(fixtures: Path) -> None:
         "concern": 20,
     }
     assert not set(fresh["text"]) & (set(dev["text"]) | set(holdout["text"]))
+
+
+# ------------------------------------------------------------ model on third-party text
+
+CORPUS = Path(__file__).parent / "fixtures" / "kinds_corpus"
+
+
+def _corpus() -> pd.DataFrame:
+    frames = [
+        pd.read_csv(path, dtype="string", keep_default_na=False)
+        for path in sorted(CORPUS.glob("*/*.csv"))
+    ]
+    return pd.concat(frames, ignore_index=True)
+
+
+def _as_workshop(part: pd.DataFrame) -> pd.DataFrame:
+    """Corpus rows as an analyst's table: one workshop, kinds left empty."""
+    return part.assign(workshop=part["source_id"], kind=pd.NA)
+
+
+def test_model_trained_without_a_source_beats_the_rules_on_it() -> None:
+    """Leave one source out for two sources (one German, one English): a model trained
+    on the other sources gets more of the held-out statements right than the cue rules."""
+    from workshop_analysis import _kind_model as km
+    from workshop_analysis.kinds import _dense_inputs, _infer
+
+    corpus = _corpus()
+    for source in ("raph_bcm2009", "devops4lib_spring2024_retro"):
+        held = corpus["source_id"] == source
+        train = corpus[~held]
+        dense = _dense_inputs(
+            train["text"].tolist(),
+            train["section"].tolist(),
+            train["source_id"].tolist(),
+            1.0,
+        )
+        model = km.fit(
+            train["text"].tolist(), train["section"].tolist(), dense, train["kind"].tolist()
+        )
+        gold = corpus[held]
+        with_model = _infer(_as_workshop(gold), section_weight=1.0, model=model)
+        rules = infer_kinds(_as_workshop(gold), use_model=False)
+        right_model = (with_model["kind"].to_numpy() == gold["kind"].to_numpy()).sum()
+        right_rules = (rules["kind"].to_numpy() == gold["kind"].to_numpy()).sum()
+        assert right_model > right_rules, source
+
+
+def test_observational_praise_without_cue_word() -> None:
+    # real statements from two write-ups (meurer_bcklu2009-010, devops4lib_spring2024_retro-014)
+    corpus = _corpus()
+    rows = corpus[
+        corpus["record_id"].isin(["meurer_bcklu2009-010", "devops4lib_spring2024_retro-014"])
+    ]
+    out = infer_kinds(_as_workshop(rows))
+    assert out["kind"].tolist() == ["praise", "praise"]
+    # no cue word fired, so the model decided and says which features
+    assert all(cue.startswith("model: ") for cue in out["kind_cue"])
+
+
+def test_heading_context_moves_a_bare_statement() -> None:
+    """The same cue-less bullet leans to the kind of its neighbours under one heading."""
+    corpus = _corpus()
+    pluses = corpus[corpus["section"] == "Pluses"]
+    minuses = corpus[corpus["section"] == "Minuses"]
+    bullet = "Wifi worked"
+
+    def praise_probability(neighbours: pd.DataFrame) -> float:
+        table = pd.concat(
+            [neighbours, pd.DataFrame({"text": [bullet], "source_id": ["x"]})], ignore_index=True
+        ).assign(section="Notes", source_id="x")
+        out = infer_kinds(_as_workshop(table))
+        last = out.iloc[-1]
+        return last["kind_confidence"] if last["kind"] == "praise" else 0.0
+
+    assert praise_probability(pluses) > praise_probability(minuses)
+
+
+def test_no_cue_is_never_a_confident_concern() -> None:
+    """Corpus statements in which no cue fires: no confident concern by default, and those
+    the review flag marks are the least confident ones."""
+    from workshop_analysis.kinds import _cue_scores
+
+    corpus = _corpus()
+    out = infer_kinds(_as_workshop(corpus))
+    no_cue = [sum(_cue_scores(t).scores) == 0 for t in corpus["text"]]
+    cue_less = out[no_cue]
+    assert len(cue_less) > 100
+    assert set(cue_less["kind"]) > {"concern"}  # not a single default
+    assert not cue_less["kind_cue"].str.contains("plain statement").any()
+    flagged = out[out["kind_review"]]
+    assert flagged["kind_confidence"].max() < out[~out["kind_review"]]["kind_confidence"].min()
+
+
+def test_model_file_is_small() -> None:
+    from workshop_analysis import _kind_model as km
+
+    path = Path(km.__file__).with_name(km.MODEL_FILE)
+    assert path.stat().st_size < 300_000
+
+
+def test_every_inferred_kind_says_why() -> None:
+    """A confident cue decides and is named; otherwise the model names its features
+    (real statements: seengen_zukunftalter-005, nzfh_zwischenkonferenz-008)."""
+    corpus = _corpus()
+    wanted = ["seengen_zukunftalter-005", "nzfh_zwischenkonferenz-008"]
+    rows = corpus[corpus["record_id"].isin(wanted)].set_index("record_id").loc[wanted]
+    out = infer_kinds(_as_workshop(rows.reset_index())).set_index("record_id")
+    # "Ein Grossteil der Gruppen bemängelte …" under "Negatives": the cue and heading
+    assert out.loc[wanted[0], "kind"] == "concern"
+    assert out.loc[wanted[0], "kind_cue"] == "bemängelte; section: Negatives"
+    # "Das Wissen müsse praxistauglich heruntergebrochen werden.": reported speech in
+    # Konjunktiv I, no rule cue; the model names the word it relied on
+    assert out.loc[wanted[1], "kind"] == "need"
+    assert out.loc[wanted[1], "kind_cue"].startswith("model: ")
+    assert "muesse" in out.loc[wanted[1], "kind_cue"]

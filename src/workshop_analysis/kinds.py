@@ -1,8 +1,25 @@
 """Infer the kind of a statement (need, wish, praise, concern) where the input gives none.
 
-A transparent weighted-cue model: every decision can be traced to the words that made it
-(column ``kind_cue``). No machine learning, no training data; the cue lists live in
-:mod:`workshop_analysis._kind_cues` and were written from linguistic knowledge first.
+Two layers, both explainable (column ``kind_cue``):
+
+* **cue rules** -- German and English cue words with negation, contrast, subjunctive,
+  sentence form and section lean (below; the lists live in
+  :mod:`workshop_analysis._kind_cues`, written from linguistic knowledge);
+* **a small model** (:mod:`workshop_analysis._kind_model`, weights shipped as
+  ``_kind_model.json.gz``, about 70 KB, numpy only): a logistic regression over word and
+  character n-grams, the heading's words, the cue scores and what the cues say about
+  the other statements under the same heading of the same workshop. It was trained only
+  on third-party write-ups (``tests/fixtures/kinds_corpus``) and is measured there
+  leaving one source out (``benchmarks/eval_kinds.py``; figures in ``docs/kinds.md``).
+
+A cue-rule decision with confidence >= :data:`RULES_DECIDE_FROM` (about one explicit
+cue and no conflicting one) stands and ``kind_cue`` lists its cues; otherwise the
+model decides and ``kind_cue`` reads ``"model: …"`` with the features that pushed most
+towards its kind. ``kind_confidence`` is the model's calibrated probability of the
+chosen kind (temperature fitted on leave-one-source-out predictions) and
+``kind_review`` is True below the shipped review threshold. There is no silent
+default: a statement without any cue gets the model's guess, usually with low
+confidence and a review flag.
 
 Rules, in the order they are applied to each statement
 -------------------------------------------------------
@@ -87,15 +104,16 @@ Rules, in the order they are applied to each statement
 7. **Section lean.** A heading such as "Bedarfe", "Wünsche"/"Anregungen", "Lob"/"Was lief
    gut", "Kritik"/"Probleme"/"Herausforderungen" adds ``section_weight`` (default 1.0) to
    its kind; one clear text cue (weight ≥ 1.5) of another kind still wins.
-8. **No cue at all.** A short verbless fragment from a photo protocol ("Online-Terminbuchung
-   für alle Dienstleistungen") leans to wish (0.5, ``rule: fragment``), any other
-   statement to concern (0.5, ``rule: plain statement``): in workshop protocols an
-   unmarked description of a state usually reports something found lacking. A section
-   lean outweighs both.
-9. **Decision.** The kind with the highest total wins (ties: concern, need, wish, praise).
-   ``kind_confidence = best / (sum of all totals + 1)`` — one clear cue gives about 0.7,
-   a section lean alone 0.5, conflicting cues less. ``kind_cue`` lists the cues that voted
-   for the winner. Without any cue the kind stays missing: ``kind_source='none'``.
+8. **No cue at all.** Only with ``use_model=False`` (the rules as they were before the
+   model): a short verbless fragment leans to wish (0.5, ``rule: fragment``), any other
+   statement to concern (0.5, ``rule: plain statement``), confidence 0.33 and flagged
+   for review. With the model (default) it decides such statements.
+9. **Decision.** The kind with the highest total wins (ties: concern, need, wish, praise);
+   the rules' own confidence is ``best / (sum of all totals + 1)`` -- one clear cue gives
+   about 0.7-0.75, a section lean alone 0.5, conflicting cues less. From
+   :data:`RULES_DECIDE_FROM` on the rules' kind stands (with the model's calibrated
+   probability of it as ``kind_confidence``); below, the model decides. An empty text
+   gets no kind: ``kind_source='none'``, ``kind_review`` True.
 """
 
 from __future__ import annotations
@@ -125,6 +143,8 @@ from ._kind_cues import (
     compile_words,
     umlaut_pattern,
 )
+from ._kind_model import CLASSES as MODEL_CLASSES
+from ._kind_model import KindModel, context_features, dense_features, shipped_model
 from .records import KINDS
 
 __all__ = ["evaluate_kinds", "infer_kinds"]
@@ -678,9 +698,16 @@ def _section_kind(section: str) -> str | None:
     return None
 
 
+class _Cues(NamedTuple):
+    """What the cue rules found in one text: a score and the cue labels per kind."""
+
+    scores: tuple[float, ...]  # in the order of KINDS
+    labels: tuple[tuple[str, ...], ...]
+
+
 @lru_cache(maxsize=65536)
-def _infer_one(text: str, section: str, section_weight: float) -> tuple[str | None, float, str]:
-    """Score one statement: ``(kind or None, confidence, cue description)``."""
+def _cue_scores(text: str) -> _Cues:
+    """Score one statement's text by the cue rules (no section lean, no fallback)."""
     scores = dict.fromkeys(KINDS, 0.0)
     cues: dict[str, list[str]] = {k: [] for k in KINDS}
 
@@ -779,12 +806,6 @@ def _infer_one(text: str, section: str, section_weight: float) -> tuple[str | No
         scores["wish"] += 1.5
         cues["wish"].append("rule: goal infinitive")
 
-    if section:
-        lean = _section_kind(section)
-        if lean is not None:
-            scores[lean] += section_weight
-            cues[lean].append(f"section: {section}")
-
     changes = []
     if rx.level_word.search(low):  # cheap test first: most statements name no level
         changes = sorted(
@@ -811,15 +832,14 @@ def _infer_one(text: str, section: str, section_weight: float) -> tuple[str | No
         cues[kind].append(f"rule: level of {m.group(0).lower()}")
         break
 
-    if sum(scores.values()) <= 0 and stripped:
-        # No cue at all: a protocol's bare noun phrase is usually a proposal, a plain
-        # declarative sentence usually describes a state of affairs someone finds lacking.
-        if stripped[-1] not in ".!?" and len(_WORD.findall(stripped)) <= _SENTENCE_WORDS:
-            scores["wish"] += 0.5
-            cues["wish"].append("rule: fragment")
-        else:
-            scores["concern"] += 0.5
-            cues["concern"].append("rule: plain statement")
+    return _Cues(
+        tuple(scores[k] for k in KINDS),
+        tuple(tuple(dict.fromkeys(cues[k])) for k in KINDS),
+    )
+
+
+def _decide(scores: dict[str, float], cues: dict[str, list[str]]) -> tuple[str | None, float, str]:
+    """The rules' decision: highest total wins; confidence ``best / (total + 1)``."""
     total = sum(scores.values())
     if total <= 0:
         return None, 0.0, ""
@@ -829,8 +849,44 @@ def _infer_one(text: str, section: str, section_weight: float) -> tuple[str | No
     return best, confidence, "; ".join(unique)
 
 
-def infer_kinds(records: pd.DataFrame, *, section_weight: float = 1.0) -> pd.DataFrame:
-    """Fill in missing kinds from cue words and report how each kind was decided.
+def _rule_totals(
+    text: str, section: str, section_weight: float
+) -> tuple[dict[str, float], dict[str, list[str]]]:
+    """Cue scores of ``text`` plus the section lean, with their labels, per kind."""
+    found = _cue_scores(text)
+    scores = dict(zip(KINDS, found.scores, strict=True))
+    cues = {k: list(labels) for k, labels in zip(KINDS, found.labels, strict=True)}
+    if section:
+        lean = _section_kind(section)
+        if lean is not None:
+            scores[lean] += section_weight
+            cues[lean].append(f"section: {section}")
+    return scores, cues
+
+
+@lru_cache(maxsize=65536)
+def _infer_rules_only(
+    text: str, section: str, section_weight: float
+) -> tuple[str | None, float, str]:
+    """The cue rules alone, with the fallback of versions before the model (for the
+    benchmark's "before" figures): no cue makes a short fragment a wish and any other
+    statement a concern."""
+    scores, cues = _rule_totals(text, section, section_weight)
+    stripped = text.strip()
+    if sum(scores.values()) <= 0 and stripped:
+        if stripped[-1] not in ".!?" and len(_WORD.findall(stripped)) <= _SENTENCE_WORDS:
+            scores["wish"] += 0.5
+            cues["wish"].append("rule: fragment")
+        else:
+            scores["concern"] += 0.5
+            cues["concern"].append("rule: plain statement")
+    return _decide(scores, cues)
+
+
+def infer_kinds(
+    records: pd.DataFrame, *, section_weight: float = 1.0, use_model: bool = True
+) -> pd.DataFrame:
+    """Fill in missing kinds and report how each kind was decided and whether to check it.
 
     Parameters
     ----------
@@ -839,16 +895,24 @@ def infer_kinds(records: pd.DataFrame, *, section_weight: float = 1.0) -> pd.Dat
         present). Not modified.
     section_weight : float, default 1.0
         Weight of the section-heading lean ("Bedarfe", "Wünsche", "Lob", "Kritik", …);
-        0 switches it off. Text cues weigh 1–3 each.
+        0 switches it (and the section words) off.
+    use_model : bool, default True
+        False: the cue rules alone, as before the model (a statement without any cue
+        becomes a ``wish`` if it is a short fragment, else a ``concern``, with
+        confidence 0.33 and ``kind_review`` True).
 
     Returns
     -------
     DataFrame
-        A copy of ``records`` with ``kind`` filled for inferred rows and three more
-        columns: ``kind_source`` (``'given'``, ``'inferred'`` or ``'none'``),
-        ``kind_confidence`` (float 0..1; 1.0 for given kinds, 0.0 when nothing was
-        found) and ``kind_cue`` (the cues or rule that decided, ``'given'`` for given
-        kinds, missing when none).
+        A copy of ``records`` with ``kind`` filled for inferred rows and four more
+        columns: ``kind_source`` (``'given'``, ``'inferred'`` or ``'none'`` for an empty
+        text), ``kind_confidence`` (float 0..1: the calibrated probability that the
+        inferred kind is right; 1.0 for given kinds, 0.0 when there is no text),
+        ``kind_cue`` (the cue words or rule that decided, ``"model: …"`` with the
+        strongest model features when the model overruled the cues or none fired,
+        ``'given'`` for given kinds, missing when none) and ``kind_review`` (bool: True
+        when an analyst should check the kind -- inferred with a confidence below the
+        model's review threshold, or no text; never for given kinds).
 
     Examples
     --------
@@ -858,6 +922,69 @@ def infer_kinds(records: pd.DataFrame, *, section_weight: float = 1.0) -> pd.Dat
     >>> infer_kinds(df)[["kind", "kind_source", "kind_cue"]].to_dict("list")["kind"]
     ['concern', 'wish']
     """
+    model = shipped_model() if use_model else None
+    return _infer(records, section_weight=section_weight, model=model)
+
+
+def _readable(feature: str, section: str, cues: dict[str, list[str]]) -> str:
+    """A model feature as an analyst reads it in ``kind_cue``."""
+    group, _, name = feature.partition(":")
+    if group == "w":
+        return name
+    if group == "b":
+        return name.replace("_", " ")
+    if group == "c":
+        core = name.strip("<>")
+        return f"{'' if name.startswith('<') else '…'}{core}{'' if name.endswith('>') else '…'}"
+    if group == "s":
+        return f"section word {name}"
+    if group == "sc":
+        core = name.strip("<>")
+        before = "" if name.startswith("<") else "…"
+        after = "" if name.endswith(">") else "…"
+        return f"section word {before}{core}{after}"
+    if group == "x":
+        return f"other statements under this heading lean {name}"
+    if feature == "r:none":
+        return "no cue word"
+    if name.startswith("section:"):
+        return f"section: {section}"
+    if group == "r":
+        labels = cues.get(name, [])
+        return f"{name} cues ({', '.join(labels)})" if labels else f"{name} cues"
+    return {"question": "question", "exclamation": "exclamation mark", "fragment": "fragment"}.get(
+        name, feature
+    )
+
+
+def _dense_inputs(
+    texts: list[str], sections: list[str], groups: list[str], section_weight: float
+) -> list[dict[str, float]]:
+    """The model's rule, form and heading-context features of each statement.
+
+    ``groups`` names the table each statement comes from (the workshop): the context of
+    a statement is the other statements of its group under the same heading.
+    """
+    dense = []
+    found_scores = []
+    for text, section in zip(texts, sections, strict=True):
+        found = _cue_scores(text)
+        found_scores.append(found.scores)
+        lean = _section_kind(section) if section and section_weight > 0 else None
+        dense.append(dense_features(found.scores, lean, section_weight, text))
+    keys = [
+        (group, section) if section and section_weight > 0 else None
+        for group, section in zip(groups, sections, strict=True)
+    ]
+    for row, extra in zip(dense, context_features(found_scores, keys), strict=True):
+        row.update(extra)
+    return dense
+
+
+def _infer(
+    records: pd.DataFrame, *, section_weight: float, model: KindModel | None
+) -> pd.DataFrame:
+    """:func:`infer_kinds` with a given model (``None``: the cue rules alone)."""
     out = records.copy()
     n = len(out)
     if "kind" in out.columns:
@@ -871,23 +998,107 @@ def infer_kinds(records: pd.DataFrame, *, section_weight: float = 1.0) -> pd.Dat
         sections = out["section"].astype("string").fillna("").tolist()
     else:
         sections = [""] * n
+    weight = float(section_weight)
+    if "workshop" in out.columns:
+        workshops = out["workshop"].astype("string").fillna("").tolist()
+    else:
+        workshops = [""] * n
 
     kinds: list[object] = given_kind.tolist()
     source = np.full(n, "given", dtype=object)
     confidence = np.ones(n, dtype=float)
     cue: list[object] = ["given"] * n
-    for i in np.flatnonzero(~given):
-        kind, conf, why = _infer_one(texts[i], sections[i], float(section_weight))
-        kinds[i] = kind if kind is not None else pd.NA
-        source[i] = "inferred" if kind is not None else "none"
-        confidence[i] = conf
-        cue[i] = why if kind is not None else pd.NA
+    review = np.zeros(n, dtype=bool)
+    todo = [int(i) for i in np.flatnonzero(~given)]
+    with_text = [i for i in todo if texts[i].strip()]
+    for i in todo:
+        if not texts[i].strip():
+            kinds[i], source[i], confidence[i], cue[i] = pd.NA, "none", 0.0, pd.NA
+            review[i] = True
+    if model is None:
+        for i in with_text:
+            kind, conf, why = _infer_rules_only(texts[i], sections[i], weight)
+            kinds[i], source[i], confidence[i], cue[i] = kind, "inferred", conf, why
+            review[i] = conf < _RULES_REVIEW_BELOW
+    elif with_text:
+        rule_kinds: list[str | None] = []
+        rule_conf: list[float] = []
+        rule_why: list[str] = []
+        rule_cues: list[dict[str, list[str]]] = []
+        dense = _dense_inputs(
+            [texts[i] for i in with_text],
+            [sections[i] for i in with_text],
+            [workshops[i] for i in with_text],
+            weight,
+        )
+        for i in with_text:
+            scores, cues = _rule_totals(texts[i], sections[i] if weight > 0 else "", weight)
+            kind, conf, why = _decide(scores, cues)
+            rule_kinds.append(kind)
+            rule_conf.append(conf)
+            rule_why.append(why)
+            rule_cues.append(cues)
+        used_sections = [sections[i] if weight > 0 else "" for i in with_text]
+        # in batches: the sparse rows of a million statements would not fit in memory
+        for lo in range(0, len(with_text), _BATCH):
+            batch = range(lo, min(lo + _BATCH, len(with_text)))
+            x = model.vectorise(
+                [texts[with_text[j]] for j in batch],
+                used_sections[batch.start : batch.stop],
+                dense[batch.start : batch.stop],
+            )
+            proba = model.probabilities(x)
+            winners = combine(
+                proba,
+                rule_kinds[batch.start : batch.stop],
+                rule_conf[batch.start : batch.stop],
+            )
+            explain = [
+                b
+                for b, w in enumerate(winners)
+                if MODEL_CLASSES[w] != rule_kinds[lo + b] or not rule_why[lo + b]
+            ]
+            tops = model.top_features(x, winners, np.asarray(explain, dtype=np.int64))
+            for b, j in enumerate(batch):
+                i = with_text[j]
+                kind = MODEL_CLASSES[winners[b]]
+                kinds[i], source[i] = kind, "inferred"
+                confidence[i] = round(float(proba[b, winners[b]]), 3)
+                review[i] = confidence[i] < model.review_threshold
+                if kind == rule_kinds[j] and rule_why[j]:
+                    cue[i] = rule_why[j]
+                else:
+                    named = [_readable(f, sections[i], rule_cues[j]) for f in tops.get(b, [])]
+                    cue[i] = "model: " + (", ".join(named) if named else "no telling feature")
 
     out["kind"] = pd.array(kinds, dtype="string")
     out["kind_source"] = pd.array(source.tolist(), dtype="string")
     out["kind_confidence"] = confidence
     out["kind_cue"] = pd.array(cue, dtype="string")
+    out["kind_review"] = review
     return out
+
+
+#: Statements vectorised and scored at a time (bounds memory on large inputs).
+_BATCH = 20_000
+
+#: A cue-rule decision at least this confident (about one explicit cue and no
+#: conflicting one) stands; below it the model decides.
+RULES_DECIDE_FROM = 0.75
+
+
+def combine(proba: np.ndarray, rule_kinds: list[str | None], rule_conf: list[float]) -> np.ndarray:
+    """Index of the kind of each statement: the cue rules' kind where they are confident
+    (``RULES_DECIDE_FROM``), else the model's most probable kind."""
+    winners = proba.argmax(axis=1)
+    for j, (kind, conf) in enumerate(zip(rule_kinds, rule_conf, strict=True)):
+        if kind is not None and conf >= RULES_DECIDE_FROM:
+            winners[j] = MODEL_CLASSES.index(kind)
+    return winners
+
+
+#: Without the model file, rule decisions below this confidence are flagged for review.
+_RULES_REVIEW_BELOW = 0.5
 
 
 _NONE = "(none)"
