@@ -289,6 +289,11 @@ def _count(
     lemmas: dict[str, _Term] = defaultdict(_Term)
     phrases: dict[str, _Term] = defaultdict(_Term)
     total = 0
+    # words written in lower case somewhere: a given name never is ("Ben", "Daniel"),
+    # even where the dictionaries also know it as a word
+    lower_case = {
+        m.group(0) for text in texts for m in _TOKEN.finditer(text) if m.group(0).islower()
+    }
     for doc, text in enumerate(texts):
         previous: tuple[str, str, int] | None = None  # (lemma, surface, end offset)
         for m in _TOKEN.finditer(text):
@@ -303,7 +308,9 @@ def _count(
                 or (
                     word in _NAMES
                     and (
-                        lemma not in _general_zipf(lang) or not simplemma.is_known(word, lang=lang)
+                        low not in lower_case
+                        or lemma not in _general_zipf(lang)
+                        or not simplemma.is_known(word, lang=lang)
                     )
                 )
                 or _is_own_name(lemma, own_name)
