@@ -16,6 +16,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 #: Cues that make an action short-term.
 SHORT_CUES: tuple[str, ...] = (
@@ -161,10 +162,20 @@ def fold(text: str) -> str:
 
 def _index_map(text: str) -> list[int]:
     """For each position of ``fold(text)``, the position in ``text`` it comes from."""
+    norm = unicodedata.normalize("NFC", text)
+    if len(fold(norm)) == len(norm):  # no character grew (casefold never shrinks): 1:1
+        return list(range(len(norm)))
     out: list[int] = []
-    for i, ch in enumerate(unicodedata.normalize("NFC", text)):
-        out.extend([i] * len(fold(ch)))
+    for i, ch in enumerate(norm):
+        out.extend([i] * (1 if ch.isascii() else len(fold(ch))))
     return out
+
+
+@lru_cache(maxsize=8192)
+def _prepared(text: str) -> tuple[str, list[int], str]:
+    """``(fold(text), _index_map(text), NFC text)``, once per statement (horizon, owner and
+    priority cues all search the same statements)."""
+    return fold(text), _index_map(text), unicodedata.normalize("NFC", text)
 
 
 _PATTERNS: dict[str, re.Pattern[str]] = {}
@@ -183,11 +194,18 @@ def _pattern(cue: str, *, exact: bool = False) -> re.Pattern[str]:
     return pattern
 
 
+@lru_cache(maxsize=256)
+def _any_of(cues: tuple[str, ...]) -> re.Pattern[str]:
+    """One pattern that matches where any of ``cues`` does (a quick test first: most
+    statements name no cue at all)."""
+    return re.compile("|".join(f"(?:{_pattern(c).pattern})" for c in cues))
+
+
 def find_cues(text: str, cues: Sequence[str]) -> list[Cue]:
     """Every cue of ``cues`` found in ``text`` (first hit per cue), in text order."""
-    folded = fold(text)
-    index = _index_map(text)
-    norm = unicodedata.normalize("NFC", text)
+    folded, index, norm = _prepared(text)
+    if not cues or not _any_of(tuple(cues)).search(folded):
+        return []
     hits: list[Cue] = []
     taken: list[tuple[int, int]] = []
     for cue in sorted(cues, key=len, reverse=True):  # longest first: "ab sofort" > "sofort"
@@ -205,7 +223,7 @@ def find_cues(text: str, cues: Sequence[str]) -> list[Cue]:
 
 def find_cue(text: str, cues: Sequence[str]) -> str | None:
     """The first cue of ``cues`` (in list order) found in ``text``, or None."""
-    folded = fold(text)
+    folded = _prepared(text)[0]
     for cue in cues:
         if _pattern(cue).search(folded):
             return cue
@@ -226,9 +244,7 @@ def find_actors(text: str) -> list[tuple[str, Cue]]:
 
     See :data:`ACTORS` for the patterns.
     """
-    folded = fold(text)
-    index = _index_map(text)
-    norm = unicodedata.normalize("NFC", text)
+    folded, index, norm = _prepared(text)
     out: list[tuple[str, Cue]] = []
     taken: list[tuple[int, int]] = []
     for cue, owner in sorted(ACTORS, key=lambda a: len(a[0]), reverse=True):
