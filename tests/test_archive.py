@@ -290,3 +290,26 @@ def test_cli_new_creates_then_refuses(tmp_path: Path, capsys: pytest.CaptureFixt
     err = capsys.readouterr().err
     assert "already exists" in err
     assert "Traceback" not in err
+
+
+def test_status_of_merged_items_goes_to_the_item_they_went_into() -> None:
+    from workshop_analysis.archive import fold_merged_status
+
+    status = pd.DataFrame(
+        {
+            "action_id": ["A-1", "A-2", "A-3", "A-4"],
+            "status": ["in progress", "done", "dropped", "done"],
+            "date": ["2018-10-01", "2018-06-30", None, "2018-05-15"],
+            "note": ["own entry", "shorter waits", "handed on", "two seminars"],
+        }
+    )
+    # merged into A-1 (which has its own entry); A-4 into A-9 (which has none)
+    aliases = {"A-2": "A-1", "A-3": "A-1", "A-4": "A-9"}
+    out = fold_merged_status(status, aliases, {"A-1", "A-9"}).set_index("action_id")
+    assert sorted(out.index) == ["A-1", "A-9"]
+    assert out.loc["A-1", "status"] == "in progress"
+    assert out.loc["A-1", "note"] == "own entry · merged: A-3 dropped; A-2 done 2018-06-30"
+    assert out.loc["A-9", "status"] == "done"
+    assert out.loc["A-9", "note"] == "two seminars (from A-4)"
+    # nothing to fold: the table comes back as it was
+    assert fold_merged_status(status, {}, {"A-1"}) is status

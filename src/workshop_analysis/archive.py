@@ -560,6 +560,10 @@ def _normalise_status(value: str) -> str | None:
     return STATUS_ALIASES.get(key)
 
 
+def _blank_if_missing(value: Any) -> str:
+    return "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
+
+
 def fold_merged_status(
     status: pd.DataFrame, aliases: Mapping[str, str], current: set[str]
 ) -> pd.DataFrame:
@@ -591,19 +595,21 @@ def fold_merged_status(
     moved = [r for r in rows if r["action_id"] not in current and r["action_id"] in aliases]
     if not moved:
         return status
-    kept = {r["action_id"]: dict(r) for r in rows if r not in moved}
+    moved_ids = {r["action_id"] for r in moved}
+    kept = {r["action_id"]: dict(r) for r in rows if r["action_id"] not in moved_ids}
     by_target: dict[str, list[dict[str, Any]]] = {}
     for row in moved:
         by_target.setdefault(aliases[row["action_id"]], []).append(row)
     for target, merged in by_target.items():
-        merged = sorted(merged, key=lambda r: (str(r.get("date") or ""), r["action_id"]))
+        merged = sorted(merged, key=lambda r: (_blank_if_missing(r.get("date")), r["action_id"]))
         if target in kept:
             base, others = kept[target], merged
         else:
             base, others = {**merged[-1], "action_id": target}, merged[:-1]
             base["note"] = f"{base.get('note') or ''} (from {merged[-1]['action_id']})".strip()
         extra = "; ".join(
-            f"{r['action_id']} {r.get('status')} {r.get('date') or ''}".strip() for r in others
+            f"{r['action_id']} {r.get('status')} {_blank_if_missing(r.get('date'))}".strip()
+            for r in others
         )
         if extra:
             base["note"] = f"{base.get('note') or ''} · merged: {extra}".strip(" ·")
