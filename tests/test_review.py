@@ -55,6 +55,15 @@ def test_the_next_run_applies_the_decisions(workshop: Path) -> None:
     assert item["horizon"] == "short"
 
 
+def test_a_priority_label_decision_is_applied(workshop: Path) -> None:
+    path = workshop / "overrides.yaml"
+    before = pipeline.run(workshop / "records.csv").actions.set_index("action_id")
+    assert before.loc["A-c82125e9", "priority_label"] == "low"  # one praise statement
+    review.set_action(path, "A-c82125e9", priority_label="high", note="Leitung", today=DAY)
+    after = pipeline.run(workshop / "records.csv").actions.set_index("action_id")
+    assert after.loc["A-c82125e9", "priority_label"] == "high"
+
+
 def test_a_decision_made_twice_is_written_once(tmp_path: Path) -> None:
     path = tmp_path / "overrides.yaml"  # created on the first decision
     for _ in range(2):
@@ -96,7 +105,7 @@ def test_review_widget_saves_through_the_function_api(workshop: Path) -> None:
     first = review.review_queue(analysis).iloc[0]
     if first["item"] == "statement":
         kind.value = next(k for k in ("need", "praise") if k != first["kind"])
-    note = form.children[6]
+    note = next(c for c in form.children if getattr(c, "description", "") == "note")
     note.value = "im Test entschieden"
     buttons.children[0].click()
     assert "saved to overrides.yaml" in status.value

@@ -237,6 +237,7 @@ ACTION_FIELDS: tuple[str, ...] = (
     "horizon",
     "owner",
     "priority",
+    "priority_label",
     "merge_into",
     "drop",
 )
@@ -299,7 +300,8 @@ def review_widget(analysis: Any, *, path: str | Path | None = None) -> Any:
     """A small JupyterLab form that steps through :func:`review_queue`.
 
     For each flagged statement: choose its kind, add or remove a code, add a note, and
-    save; for an item with one statement: merge it into another item or give it a title.
+    save; for an item with one statement: merge it into another item, give it a title or set its
+    priority label.
     Every save calls the functions of this module, so the decision lands in
     ``overrides.yaml``; re-run the notebook (or ``report``) to see it applied.
 
@@ -327,6 +329,7 @@ def review_widget(analysis: Any, *, path: str | Path | None = None) -> Any:
     remove = w.Dropdown(options=[""], description="remove code")
     merge = w.Dropdown(options=["", *items], description="merge into")
     title = w.Text(description="title")
+    priority = w.Dropdown(options=["", "high", "medium", "low"], description="priority")
     note = w.Text(description="note", placeholder="why (saved with the date)")
     save = w.Button(description="save decision", button_style="primary")
     skip = w.Button(description="next")
@@ -347,7 +350,7 @@ def review_widget(analysis: Any, *, path: str | Path | None = None) -> Any:
         statement = row["item"] == "statement"
         for field in (kind, add, remove):
             field.layout.display = None if statement else "none"
-        for field in (merge, title):
+        for field in (merge, title, priority):
             field.layout.display = "none" if statement else None
         if statement:
             kind.value = row["kind"] if row["kind"] in KINDS else KINDS[0]
@@ -364,7 +367,12 @@ def review_widget(analysis: Any, *, path: str | Path | None = None) -> Any:
             if remove.value:
                 remove_code(target, rid, remove.value, note=note.value)
         else:
-            fields = {k: v for k, v in (("merge_into", merge.value), ("title", title.value)) if v}
+            chosen = (
+                ("merge_into", merge.value),
+                ("title", title.value),
+                ("priority_label", priority.value),
+            )
+            fields = {k: v for k, v in chosen if v}
             if fields:
                 set_action(target, rid, note=note.value, **fields)
         status.value = f"saved to {target.name}; re-run to apply"
@@ -372,10 +380,12 @@ def review_widget(analysis: Any, *, path: str | Path | None = None) -> Any:
 
     def on_next(_: Any) -> None:
         state["i"] += 1
-        note.value = add.value = title.value = merge.value = ""
+        note.value = add.value = title.value = merge.value = priority.value = ""
         show()
 
     save.on_click(on_save)
     skip.on_click(on_next)
     show()
-    return w.VBox([head, kind, add, remove, merge, title, note, w.HBox([save, skip]), status])
+    return w.VBox(
+        [head, kind, add, remove, merge, title, priority, note, w.HBox([save, skip]), status]
+    )
