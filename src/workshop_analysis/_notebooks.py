@@ -351,7 +351,9 @@ class WarmKernel:
             try:
                 await km.start_kernel(extra_arguments=["--IPKernelApp.log_level=ERROR"])
                 kc = km.client()  # one client for the warm-up and every notebook
-                kc.start_channels()
+                # no heartbeat thread: its socket could be opened while a cancelled warm-up
+                # is torn down (a thread error); liveness is checked through the manager
+                kc.start_channels(hb=False)
                 await kc.wait_for_ready(timeout=120)
                 kc.allow_stdin = False
                 await self._run_code(kc, warmup)
