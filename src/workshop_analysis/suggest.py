@@ -190,7 +190,12 @@ def _is_own_name(lemma: str, own_name: frozenset[str]) -> bool:
 
 
 def _is_stop(low: str, lemma: str) -> bool:
-    return len(low) < _MIN_LETTERS or low in STOP_WORDS or lemma in STOP_WORDS
+    """Too short, or a stop word, also in the old spelling ("daß" is "dass")."""
+    if len(low) < _MIN_LETTERS:
+        return True
+    return any(
+        w in STOP_WORDS for w in (low, lemma, low.replace("ß", "ss"), lemma.replace("ß", "ss"))
+    )
 
 
 def _is_adverb(lemma: str, lang: str) -> bool:
@@ -528,14 +533,17 @@ def _keywords(code: _Code, lemmas: dict[str, _Term], phrases: dict[str, _Term]) 
     keywords: set[str] = set()
     part = code.first.key if code.first.kind == "part" else None
     star = part is not None and len(part) >= _MIN_STAR
+    if star:  # only when the text writes it so ("lernen" may occur only as "gelernt")
+        star = any(part in f.lower() for m in code.members if m in lemmas for f in lemmas[m].forms)
     if star:
         keywords.add(f"*{part}")
     for member in code.members:
         if member in phrases and " " in member:
             keywords.update(f.lower() for f in phrases[member].forms)
         elif member in lemmas:
-            if star and part is not None and part in member:
-                continue
+            forms = lemmas[member].forms
+            if star and part is not None and all(part in f.lower() for f in forms):
+                continue  # "*part" matches every form the text uses ("gelernt" is not one)
             keywords |= _form_keywords(member, lemmas[member].forms)
     return _prune(keywords)
 
