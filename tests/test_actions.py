@@ -780,3 +780,28 @@ def test_english_horizon_cues_are_quoted_with_offsets():
     seating = next(r for r in rows if "d22" in r["evidence"])
     assert seating["horizon"] == "short"
     assert "“next time” in d22" in seating["rationale"]
+
+
+def test_a_negation_stays_in_the_drafted_title():
+    # h01 of the Havighorst Planungswerkstatt: "keine hohen Einfriedungen zulassen"; the
+    # title drafted from it once read "Hohen Einfriedungen zulassen" (the opposite)
+    from workshop_analysis._titles import draft_title
+
+    text = pd.read_csv(EVAL / "havighorst_pw2021" / "records.csv").set_index("record_id")
+    h01 = text.loc["h01", "text"]
+    clause = next(p.strip() for p in h01.split(";") if "Einfriedungen" in p)
+    assert clause == "keine hohen Einfriedungen zulassen"
+    assert draft_title([clause], "Wohnen", "de").casefold().startswith("keine hohen")
+
+
+def test_titles_come_from_the_part_of_a_statement_about_the_item_and_do_not_repeat():
+    # Havighorst's statements are whole group answers naming many topics; each item's
+    # title must come from the part its own keywords matched, and no two items share one
+    tagged, codebook, _ = _eval_workshop("havighorst_pw2021")
+    actions = derive_actions(tagged, codebook)
+    titles = actions["title"].tolist()
+    assert len(set(titles)) == len(titles), titles
+    fire = actions[actions["codes"].map(lambda c: any("feuerwehr" in x for x in c))]
+    assert len(fire) == 1
+    assert "Feuerwehr" in fire["title"].iloc[0]
+    assert "Gastronomie" not in fire["title"].iloc[0]

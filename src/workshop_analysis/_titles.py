@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from functools import lru_cache
 
 _STOP: dict[str, frozenset[str]] = {
@@ -303,6 +303,9 @@ _QUANT = {
     "seine",
     "unsere",
 }
+#: Negations: never stripped from a title ("keine hohen Einfriedungen zulassen" must not
+#: become "Hohen Einfriedungen zulassen").
+_NEG = frozenset({"kein", "keine", "keinen", "keiner", "keinem", "keines", "nicht", "no", "not"})
 _ADJ_END = re.compile(r"(?:e|en|er|es|em|ere|eren|erer)$")
 _ADV_END = re.compile(r"(?:ig|lich|isch)$")
 _LINK = {"und", "oder", "sowie", "/", ","}
@@ -472,6 +475,8 @@ def _noun_phrases(clause: str, lang: str) -> list[list[str]]:
                 end = more
         while start < end and low[start] in _DET:
             start += 1
+        if start > 0 and low[start - 1] in _NEG:
+            start -= 1  # "keine hohen Einfriedungen"
         phrases.append(toks[start:end])
     return phrases
 
@@ -498,8 +503,12 @@ def key_phrase(
     weights: Counter | None = None,
     *,
     thing: bool = False,
+    anchors: Sequence[str] = (),
 ) -> str:
     """The key phrase of one statement (see module docs, step 2).
+
+    ``anchors`` are the words the item's keywords matched in this statement: the clause
+    (or, in a long comma list, the list segment) holding one of them is the candidate.
 
     ``thing=True`` (praise: what is to be kept) returns the noun phrase the statement
     praises rather than the whole clause.
@@ -514,6 +523,7 @@ def key_phrase(
     def weight(s: str) -> float:
         return sum(weights[lemma] for lemma in set(content_lemmas(s, lang)))
 
+    clauses = _anchored(clauses, anchors or (), lang)
     clause = max(clauses, key=weight)
     clause = _strip_frames(clause.strip(), lang)
     clause = re.sub(_TRAILING_AUX[lang], "", clause, flags=re.I).strip()
@@ -530,7 +540,7 @@ def key_phrase(
         return _cap(" ".join(words)) if words else label
     if len(clause.split()) <= 9:
         words = clause.split()
-        while words and words[0].casefold() in _DET | _QUANT | {"the", "a", "an"}:
+        while words and words[0].casefold() in (_DET | _QUANT | {"the", "a", "an"}) - _NEG:
             words.pop(0)
         if len(content_lemmas(" ".join(words), lang)) >= 2:
             return _cap(" ".join(words))
@@ -549,6 +559,32 @@ def key_phrase(
     while words and words[0].casefold() in _DET | {"the", "a", "an"}:
         words.pop(0)
     return _cap(" ".join(words))
+
+
+def _has(segment: str, anchors: Sequence[str]) -> bool:
+    low = segment.casefold()
+    return any(a.casefold() in low for a in anchors)
+
+
+def _anchored(clauses: list[str], anchors: Sequence[str], lang: str) -> list[str]:
+    """The clauses that hold an anchor (all clauses when none does); a long clause that is
+    a comma list ("Gastronomie wiederbeleben, die Feuerwehr … erneuern, Dorfvereine
+    stärken") gives way to its segment holding the anchor, if that has two content words."""
+    if not anchors:
+        return clauses
+    held = [c for c in clauses if _has(c, anchors)]
+    if not held:
+        return clauses
+    out = []
+    for clause in held:
+        parts = [p for p in re.split(r",\s*|\s+/\s+", clause) if p.strip()]
+        if len(clause.split()) > 5 and len(parts) >= 3:
+            own = [p for p in parts if _has(p, anchors) and len(content_lemmas(p, lang)) >= 2]
+            if own:
+                out.extend(own)
+                continue
+        out.append(clause)
+    return out
 
 
 def guess_language(texts: Sequence[str]) -> str:
@@ -606,6 +642,8 @@ def draft_title(
     *,
     thing: bool = False,
     candidates: Sequence[int] | None = None,
+    anchors: Sequence[Sequence[str]] | None = None,
+    taken: Collection[str] = (),
 ) -> str:
     """A concrete title for an action item from its supporting statements.
 
@@ -621,24 +659,64 @@ def draft_title(
         Praise ("keep" items): the noun phrase of what is praised, not the clause.
     candidates : sequence of int, optional
         Indices of the statements the title may be drawn from (default: all).
+    anchors : sequence of sequence of str, optional
+        Per statement, the words the item's keywords matched: the key phrase is taken
+        from the clause that holds one (a statement naming several topics gives the
+        phrase about this item's topic).
+    taken : collection of str, optional
+        Titles other items already have: the next most representative statement is
+        tried before a title is repeated.
 
     Returns
     -------
     str
         The key phrase of the most representative statement, or ``label``.
     """
+    return draft_title_source(
+        texts, label, lang, thing=thing, candidates=candidates, anchors=anchors, taken=taken
+    )[0]
+
+
+def draft_title_source(
+    texts: Sequence[str],
+    label: str,
+    lang: str,
+    *,
+    thing: bool = False,
+    candidates: Sequence[int] | None = None,
+    anchors: Sequence[Sequence[str]] | None = None,
+    taken: Collection[str] = (),
+) -> tuple[str, int | None]:
+    """:func:`draft_title` and the index of the statement the title comes from (``None``
+    when the title is the label)."""
     texts = [str(t) for t in texts]
     if not any(t.strip() for t in texts):
-        return label
+        return label, None
     _, weights = _weights(texts, label, lang)
-    phrase = key_phrase(
-        texts[representative(texts, label, lang, candidates)], label, lang, weights, thing=thing
-    )
+    allowed = list(range(len(texts)) if candidates is None else candidates)
+    taken_folded = {t.casefold() for t in taken}
+    phrase, best = label, None
+    while allowed:
+        best = representative(texts, label, lang, allowed)
+        phrase = key_phrase(
+            texts[best],
+            label,
+            lang,
+            weights,
+            thing=thing,
+            anchors=anchors[best] if anchors is not None else (),
+        )
+        if phrase.casefold() not in taken_folded:
+            break
+        allowed.remove(best)
+    else:
+        if best is not None:
+            return label, None  # every statement's phrase is another item's title
     if thing:
-        return phrase
+        return phrase, best
     mine, theirs = set(content_lemmas(phrase, lang)), set(content_lemmas(label, lang))
     if len(mine) < 2:
-        return label
+        return label, None
     if mine & theirs and len(theirs) > len(mine):
-        return label  # the label says the same point more completely
-    return phrase
+        return label, None  # the label says the same point more completely
+    return phrase, best

@@ -160,7 +160,7 @@ from ._cues import (
     find_cue as _find_cue,
 )
 from ._safe import neutralise_frame
-from ._titles import draft_title, guess_language, representative
+from ._titles import draft_title_source, guess_language
 from .codebook import HORIZONS, Codebook
 from .errors import InputError, Problem
 from .overrides import key_lines as _overrides_key_lines
@@ -920,6 +920,7 @@ def _title(
     codebook: Codebook,
     lang: str,
     settings: Mapping[str, Any],
+    taken: set[str] | None = None,
 ) -> tuple[str, str | None]:
     """Title of an item and the note on where it comes from (see "Titles")."""
     text = _TEXT[lang]
@@ -944,7 +945,10 @@ def _title(
         shown = "; ".join(names[:3]) + (" …" if len(names) > 3 else "")
         title = f"{label}: {shown}" if shown else label
         return (title if group.group == "act" else text[kind_group].format(label=title)), None
-    phrase, rid = _draft(group, group.positions, tagged_texts, kinds_all, label, lang, rids)
+    anchors = _anchor_words(codebook, group.codes, [tagged_texts[p] for p in group.positions])
+    phrase, rid = _draft(
+        group, group.positions, tagged_texts, kinds_all, label, lang, rids, anchors, taken
+    )
     if group.group == "act":
         return phrase, (text["t_from"].format(rid=rid) if rid else None)
     return text[kind_group].format(label=phrase), (text["t_from"].format(rid=rid) if rid else None)
@@ -958,8 +962,12 @@ def _draft(
     label: str,
     lang: str,
     rids: list[str] | None = None,
+    anchors: list[list[str]] | None = None,
+    taken: set[str] | None = None,
 ) -> tuple[str, str | None]:
-    """Drafted title from the statements at ``positions``: own kind group first."""
+    """Drafted title from the statements at ``positions``: own kind group first; the
+    phrase comes from the part of a statement that the item's keywords matched
+    (``anchors``, per position) and repeats no title in ``taken``."""
     if group.group == "keep":
         ranked = [[p for p in positions if kinds[p] == "praise"]]
     else:  # proposals first: wishes and needs name the action, concerns the problem
@@ -973,10 +981,38 @@ def _draft(
     ordered = [texts[p] for p in positions]
     allowed = [i for i, p in enumerate(positions) if p in chosen]
     thing = group.group == "keep"
-    phrase = draft_title(ordered, label, lang, thing=thing, candidates=allowed)
-    if phrase == label or rids is None:
+    prefix = (
+        ""
+        if group.group == "act"
+        else _TEXT[lang]["expand" if group.expand else group.group].format(label="")
+    )
+    phrase, index = draft_title_source(
+        ordered,
+        label,
+        lang,
+        thing=thing,
+        candidates=allowed,
+        anchors=anchors,
+        taken={t.removeprefix(prefix) for t in taken or ()},
+    )
+    if index is None or rids is None:
         return phrase, None
-    return phrase, rids[positions[representative(ordered, label, lang, allowed)]]
+    return phrase, rids[positions[index]]
+
+
+def _anchor_words(codebook: Codebook, codes: Iterable[str], texts: list[str]) -> list[list[str]]:
+    """Per text, the words that the keywords of ``codes`` match in it."""
+    from ._keywords import Matcher, parse_keyword
+
+    keywords = [parse_keyword(k) for c in codes if c in codebook for k in codebook[c].keywords]
+    if not keywords:
+        return [[] for _ in texts]
+    matcher = Matcher(keywords)
+    out = []
+    for text in texts:
+        _entry, _core, start, end = matcher.find(text)
+        out.append(sorted({text[i:j] for i, j in zip(start.tolist(), end.tolist(), strict=True)}))
+    return out
 
 
 def _row(
@@ -985,6 +1021,7 @@ def _row(
     codebook: Codebook,
     lang: str,
     settings: Mapping[str, Any],
+    taken: set[str] | None = None,
 ) -> dict[str, Any]:
     from .i18n import priority_label
 
@@ -1004,7 +1041,9 @@ def _row(
     if title_key in analyst or (lang == "en" and "title" in analyst):
         title = str(analyst.get(title_key, analyst.get("title")))
     else:
-        title, t_why = _title(group, texts, kinds_all, rids, codebook, lang, settings)
+        title, t_why = _title(group, texts, kinds_all, rids, codebook, lang, settings, taken)
+    if taken is not None:
+        taken.add(title)
     score, level, p_parts = _priority(
         kinds, sections, sources, [texts[p] for p in pos], [rids[p] for p in pos], lang
     )
@@ -1198,7 +1237,8 @@ def derive_actions(
     block = _resolve_aliases(block, groups)
     if block:
         groups = _apply_overrides(groups, block, file, tagged, codebook)
-    rows = [_row(g, tagged, codebook, lang, settings) for g in groups.values()]
+    taken: set[str] = set()  # titles already given: a later item does not repeat one
+    rows = [_row(g, tagged, codebook, lang, settings, taken) for g in groups.values()]
     order = {c: i for i, c in enumerate(codebook.ids)}
     rank = {g.action_id: (order[g.code], g.group) for g in groups.values()}
     rows.sort(
