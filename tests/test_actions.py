@@ -805,3 +805,12 @@ def test_titles_come_from_the_part_of_a_statement_about_the_item_and_do_not_repe
     assert len(fire) == 1
     assert "Feuerwehr" in fire["title"].iloc[0]
     assert "Gastronomie" not in fire["title"].iloc[0]
+
+
+def test_an_actor_named_in_the_text_takes_the_codebook_spelling():
+    # Agile Coach Camp CZ 2016: statements say "organizers", the codebook's owner is
+    # "Organisers"; the item's owner must not show a second spelling of the same actor
+    tagged, codebook, _ = _eval_workshop("acccz_retro2016")
+    assert tagged["text"].str.contains("organizers", case=False).any()
+    owners = set(derive_actions(tagged, codebook)["owner"])
+    assert owners == {"Organisers"}

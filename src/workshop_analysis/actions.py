@@ -141,6 +141,7 @@ action changed by the analyst says "set by analyst".
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -812,6 +813,21 @@ def _owner_name(owner: str, lang: str) -> str:
     return _OWNER_EN.get(owner, owner) if lang == "en" else owner
 
 
+def _actor_key(name: str) -> str:
+    """A spelling-blind key of an actor's name: "Organizers" and "organisers" agree."""
+    folded = name.casefold().translate(str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"}))
+    return re.sub(r"[^a-z]", "", folded).replace("z", "s")
+
+
+def _codebook_spelling(owner: str, codebook: Codebook) -> str:
+    """The codebook's own spelling of ``owner`` when it names the same actor."""
+    key = _actor_key(owner)
+    for code in codebook.codes:
+        if code.owner and _actor_key(code.owner) == key:
+            return code.owner
+    return owner
+
+
 def _owner(
     group: _Group, texts: list[str], rids: list[str], codebook: Codebook, lang: str
 ) -> tuple[str | None, str]:
@@ -830,7 +846,7 @@ def _owner(
         leaders = [o for o, n in counts.items() if n == top]
         cues = ", ".join(_cue_text(text, hits) for hits in named.values())
         if len(leaders) == 1:
-            owner = _owner_name(leaders[0], lang)
+            owner = _codebook_spelling(_owner_name(leaders[0], lang), codebook)
             return owner, text["o_cue"].format(owner=owner, cues=cues)
         if default is not None:
             owner = _owner_name(default, lang)
