@@ -271,7 +271,7 @@ _SUBCLAUSE = re.compile(
 )
 _CLAUSE = re.compile(
     r"\s*(?:(?<!\b\w)(?<!\bca)(?<!\bbzw)(?<!\betc)(?<!\bvgl)(?<!\bNr)[.;:!?…]+(?:\s|$)"
-    r"|=>|\s[–—]\s)\s*"
+    r"|=>|->|\s[–—]\s)\s*"
 )
 _PAREN = re.compile(r"\s*\([^)]*\)")
 _TOKEN = re.compile(r"[^\W\d_][\w.]*(?:-[\w]+)*-?|\d+(?:[.,]\d+)?|[^\w\s]")
@@ -539,9 +539,11 @@ def key_phrase(
             words.pop(0)
         return _cap(" ".join(words)) if words else label
     if len(clause.split()) <= 9:
-        words = clause.split()
+        words = clause.rstrip(" .…").split()
         while words and words[0].casefold() in (_DET | _QUANT | {"the", "a", "an"}) - _NEG:
             words.pop(0)
+        while len(words) > 1 and words[-1].casefold().strip(",;:…") in _STOP[lang] - _NEG:
+            words.pop()  # a title does not end in a function word ("… indicate if it…")
         if len(content_lemmas(" ".join(words), lang)) >= 2:
             return _cap(" ".join(words))
     if lang == "de":
