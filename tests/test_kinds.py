@@ -471,3 +471,54 @@ def test_every_inferred_kind_says_why() -> None:
     assert out.loc[wanted[1], "kind"] == "need"
     assert out.loc[wanted[1], "kind_cue"].startswith("model: ")
     assert "muesse" in out.loc[wanted[1], "kind_cue"]
+
+
+HELDOUT = Path(__file__).parent / "fixtures" / "kinds_heldout"
+
+
+def _labelled(folder: Path) -> pd.DataFrame:
+    frames = [
+        pd.read_csv(path, dtype="string", keep_default_na=False)
+        for path in sorted(folder.glob("*/*.csv"))
+    ]
+    return pd.concat(frames, ignore_index=True)
+
+
+def test_corpus_and_held_out_set_are_what_the_issue_asks_and_do_not_overlap() -> None:
+    import yaml
+
+    corpus, held = _labelled(CORPUS), _labelled(HELDOUT)
+    for frame, manifests in (
+        (corpus, [CORPUS / "sources.yaml"]),
+        (held, [HELDOUT / "sources.yaml", HELDOUT / "sources_en.yaml"]),
+    ):
+        assert set(frame["kind"]) <= {"need", "wish", "praise", "concern"}
+        assert frame["record_id"].is_unique
+        listed = [s for m in manifests for s in yaml.safe_load(m.read_text(encoding="utf-8"))]
+        assert set(frame["source_id"]) == {s["id"] for s in listed}
+        assert all(s.get("url") for s in listed)
+    # at least 300 statements from 12 sources, >= 60 % German and >= 25 % English
+    assert len(corpus) >= 300
+    assert corpus["source_id"].nunique() >= 12
+    share = corpus["lang"].value_counts(normalize=True)
+    assert share["de"] >= 0.60
+    assert share["en"] >= 0.25
+    # the held-out set shares no source and no statement with the training corpus
+    assert not set(held["source_id"]) & set(corpus["source_id"])
+    assert not set(held["text"].str.casefold()) & set(corpus["text"].str.casefold())
+
+
+def test_shipped_model_beats_the_cue_rules_on_the_held_out_set() -> None:
+    """Text the model was never trained on: the shipped combination gets more kinds right
+    than the cue rules alone, in both languages (measured once: 0.70 vs 0.66 German,
+    0.70 vs 0.62 English accuracy)."""
+    held = _labelled(HELDOUT)
+    for lang, part in held.groupby("lang"):
+        table = part.drop(columns=["kind"]).assign(workshop=part["source_id"], kind=pd.NA)
+        shipped = infer_kinds(table)
+        rules = infer_kinds(table, use_model=False)
+        gold = part["kind"].to_numpy()
+        right_shipped = (shipped["kind"].to_numpy() == gold).mean()
+        right_rules = (rules["kind"].to_numpy() == gold).mean()
+        assert right_shipped > right_rules + 0.02, lang
+        assert right_shipped > 0.6, lang
