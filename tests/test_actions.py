@@ -814,3 +814,13 @@ def test_an_actor_named_in_the_text_takes_the_codebook_spelling():
     assert tagged["text"].str.contains("organizers", case=False).any()
     owners = set(derive_actions(tagged, codebook)["owner"])
     assert owners == {"Organisers"}
+
+
+def test_a_generic_municipality_in_the_text_is_the_codebooks_municipality():
+    # Havighorst h18 makes "die Kommune" the agent; the codebook's owner is the concrete
+    # "Gemeinde Oststeinbek": the item names that, and its rationale still quotes the cue
+    tagged, codebook, _ = _eval_workshop("havighorst_pw2021")
+    assert tagged["text"].str.contains("Kommune").any()
+    actions = derive_actions(tagged, codebook)
+    assert set(actions["owner"]) == {"Gemeinde Oststeinbek"}
+    assert any("Kommune" in r for r in actions["rationale"])

@@ -819,12 +819,26 @@ def _actor_key(name: str) -> str:
     return re.sub(r"[^a-z]", "", folded).replace("z", "s")
 
 
-def _codebook_spelling(owner: str, codebook: Codebook) -> str:
-    """The codebook's own spelling of ``owner`` when it names the same actor."""
+#: Generic names of a municipality in the text ("die Kommune", "die Stadt") …
+_MUNICIPAL_CUES = frozenset({"Kommune", "Stadt"})
+#: … and the words that make a codebook owner a municipality ("Gemeinde Oststeinbek").
+_MUNICIPAL = re.compile(r"\b(?:Gemeinde|Stadt|Kommune|Markt|Landkreis|Kreis|Bezirksamt)", re.I)
+
+
+def _codebook_spelling(owner: str, codebook: Codebook, default: str | None = None) -> str:
+    """The codebook's own name of ``owner`` when it names the same actor: the same name
+    spelled otherwise ("Organizers" / "Organisers"), or the concrete municipality for a
+    generic "die Kommune" / "die Stadt" (the item's default owner first)."""
     key = _actor_key(owner)
-    for code in codebook.codes:
-        if code.owner and _actor_key(code.owner) == key:
-            return code.owner
+    names = [default] if default else []
+    names += [code.owner for code in codebook.codes if code.owner]
+    for name in names:
+        if _actor_key(name) == key:
+            return name
+    if owner in _MUNICIPAL_CUES:
+        for name in names:
+            if _MUNICIPAL.search(name):
+                return name
     return owner
 
 
@@ -846,7 +860,7 @@ def _owner(
         leaders = [o for o, n in counts.items() if n == top]
         cues = ", ".join(_cue_text(text, hits) for hits in named.values())
         if len(leaders) == 1:
-            owner = _codebook_spelling(_owner_name(leaders[0], lang), codebook)
+            owner = _codebook_spelling(_owner_name(leaders[0], lang), codebook, default)
             return owner, text["o_cue"].format(owner=owner, cues=cues)
         if default is not None:
             owner = _owner_name(default, lang)
