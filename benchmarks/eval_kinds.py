@@ -248,6 +248,32 @@ def corpus_counts(corpus: pd.DataFrame) -> None:
     print()
 
 
+def second_coder_block(path: Path = CORPUS / "second_coder.csv") -> None:
+    """Agreement of a second, blind coder with the corpus labels (320 sampled statements).
+
+    The second coder saw only ``LABELLING.md`` and the statements (record id, language,
+    heading, text) of a seeded random sample, 160 per language, never the labels.
+    """
+    if not path.exists():
+        return
+    corpus = load_corpus()
+    second = pd.read_csv(path, dtype="string", keep_default_na=False)
+    both = corpus.merge(second, on="record_id", suffixes=("", "_second"))
+    print(f"#### second coder, blind ({len(both)} corpus statements, {path.name})")
+    for lang, part in [*both.groupby("lang"), ("all", both)]:
+        first, other = part["kind"].tolist(), part["kind_second"].tolist()
+        res = evaluate_kinds(first, other)
+        agree = float(np.mean([a == b for a, b in zip(first, other, strict=True)]))
+        chance = sum(
+            (part["kind"] == k).mean() * (part["kind_second"] == k).mean() for k in km.CLASSES
+        )
+        kappa = (agree - chance) / (1 - chance) if chance < 1 else 1.0
+        print(
+            f"{lang} ({len(part)}): agreement {agree:.3f}, Cohen's kappa {kappa:.3f}, {_line(res)}"
+        )
+    print()
+
+
 def heldout_block(folder: Path = HELDOUT) -> None:
     """Score the held-out third-party set with the shipped model and the rules alone.
 
@@ -371,6 +397,7 @@ def main(argv: list[str]) -> int:
         )
 
     heldout_block()
+    second_coder_block()
 
     print("#### hand-written sets and bundled workshops, shipped model (not LOSO)")
     sets = {
