@@ -35,21 +35,15 @@ from collections import Counter
 from collections.abc import Collection, Sequence
 from functools import lru_cache
 
+#: German articles (dropped at the start of a title; also stop words).
+_DET = frozenset(
+    ["der", "die", "das", "den", "dem", "des", "ein", "eine", "einer", "eines", "einem", "einen"]
+)
+
 _STOP: dict[str, frozenset[str]] = {
-    "de": frozenset(
+    "de": _DET
+    | frozenset(
         [
-            "der",
-            "die",
-            "das",
-            "den",
-            "dem",
-            "des",
-            "ein",
-            "eine",
-            "einer",
-            "eines",
-            "einem",
-            "einen",
             "und",
             "oder",
             "sowie",
@@ -328,20 +322,6 @@ _PREP = {
     "auf",
     "über",
     "vom",
-}
-_DET = {
-    "der",
-    "die",
-    "das",
-    "den",
-    "dem",
-    "des",
-    "ein",
-    "eine",
-    "einer",
-    "eines",
-    "einem",
-    "einen",
 }
 
 
