@@ -160,6 +160,7 @@ from ._cues import (
 from ._cues import (
     find_cue as _find_cue,
 )
+from ._cues import fold as _fold
 from ._safe import neutralise_frame
 from ._titles import draft_title_source, guess_language
 from .codebook import HORIZONS, Codebook
@@ -815,8 +816,7 @@ def _owner_name(owner: str, lang: str) -> str:
 
 def _actor_key(name: str) -> str:
     """A spelling-blind key of an actor's name: "Organizers" and "organisers" agree."""
-    folded = name.casefold().translate(str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"}))
-    return re.sub(r"[^a-z]", "", folded).replace("z", "s")
+    return re.sub(r"[^a-z]", "", _fold(name)).replace("z", "s")
 
 
 #: Generic names of a municipality in the text ("die Kommune", "die Stadt") …
