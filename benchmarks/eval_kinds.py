@@ -248,7 +248,7 @@ def corpus_counts(corpus: pd.DataFrame) -> None:
     print()
 
 
-def second_coder_block(path: Path = CORPUS / "second_coder.csv") -> None:
+def second_coder_block(corpus: pd.DataFrame, path: Path = CORPUS / "second_coder.csv") -> None:
     """Agreement of a second, blind coder with the corpus labels (320 sampled statements).
 
     The second coder saw only ``LABELLING.md`` and the statements (record id, language,
@@ -256,7 +256,6 @@ def second_coder_block(path: Path = CORPUS / "second_coder.csv") -> None:
     """
     if not path.exists():
         return
-    corpus = load_corpus()
     second = pd.read_csv(path, dtype="string", keep_default_na=False)
     both = corpus.merge(second, on="record_id", suffixes=("", "_second"))
     print(f"#### second coder, blind ({len(both)} corpus statements, {path.name})")
@@ -397,7 +396,7 @@ def main(argv: list[str]) -> int:
         )
 
     heldout_block()
-    second_coder_block()
+    second_coder_block(corpus)
 
     print("#### hand-written sets and bundled workshops, shipped model (not LOSO)")
     sets = {
