@@ -119,8 +119,10 @@ def test_needs_wishes_and_concerns_on_one_code_form_one_action(tagged, codebook)
     assert warte["priority"] == 9
     assert warte["priority_label"] == "high"  # 9 >= 5 points with a need/concern
     # the title comes from a proposal (t01 need, t07 wish), not from a concern: t07 shares
-    # "Wartezeiten" with all others and is shorter than t01
-    assert warte["title"] == "Mehr Kurse zur Digitalisierung und kürzere Wartezeiten"
+    # "Wartezeiten" with all others and is shorter than t01; the other proposal, t01, adds
+    # the noun it names beside the matched "Wartezeiten" ("bis zum ersten Lehrgang")
+    assert warte["title"] == "Mehr Kurse zur Digitalisierung und kürzere Wartezeiten (Lehrgang)"
+    assert "t07" in warte["rationale"] and "aus t01" in warte["rationale"]
     assert "Titel nach t07" in warte["rationale"]
 
 
@@ -823,6 +825,50 @@ def test_titles_come_from_the_part_of_a_statement_about_the_item_and_do_not_repe
     assert len(fire) == 1
     assert "Feuerwehr" in fire["title"].iloc[0]
     assert "Gastronomie" not in fire["title"].iloc[0]
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in EVAL.iterdir() if p.is_dir()))
+def test_facets_in_brackets_come_from_other_statements_and_repeat_nothing(name):
+    # the points in brackets name what the item's other statements add: each is a word of
+    # one of them, repeats no word of the head title or of an owner's name, at most three
+    import re
+
+    tagged, codebook, _ = _eval_workshop(name)
+    lang = codebook.language or "de"
+    actions = derive_actions(tagged, codebook, lang=lang)
+    text = tagged.set_index("record_id")["text"]
+    owners = {str(c.owner).casefold() for c in codebook if c.owner}
+    for row in actions.itertuples():
+        found = re.search(r"^(.*) \(([^()]*)\)$", row.title)
+        if not found:
+            continue
+        head, facets = found.group(1), found.group(2).split(", ")
+        assert 1 <= len(facets) <= 3, row.title
+        said = " ".join(text[r] for r in row.evidence).casefold()
+        head_words = {w.casefold() for w in re.findall(r"\w{4,}", head)}
+        for facet in facets:
+            assert facet.casefold() in said, (row.title, facet)
+            assert facet.split()[-1].casefold() not in head_words, (row.title, facet)
+            assert not any(facet.casefold() in o for o in owners), (row.title, facet)
+        marker = "points in brackets from" if lang == "en" else "Stichworte in Klammern aus"
+        assert marker in row.rationale, row.rationale
+
+
+def test_facets_name_points_the_analyst_also_named():
+    # Havighorst: "ÖPNV verbessern" is drafted from one group answer; the other answers
+    # add the connections and the frequency, which the hand-written reference title (written
+    # before any rule ran) names as "ÖPNV-Anbindung und Taktung"
+    tagged, codebook, _ = _eval_workshop("havighorst_pw2021")
+    actions = derive_actions(tagged, codebook)
+    bus = actions[actions["title"].str.startswith("ÖPNV")]
+    assert len(bus) == 1
+    assert "Taktung" in bus["title"].iloc[0]
+    # BaselHack: the "keep" item lists what else was praised (reference: "Keep: the
+    # location, …, the technical infrastructure, the food, the relaxed atmosphere …")
+    tagged, codebook, _ = _eval_workshop("baselhack_retro2017")
+    keep = derive_actions(tagged, codebook, lang="en")
+    title = keep.loc[keep["title"].str.startswith("Keep: Location"), "title"].iloc[0]
+    assert "technical infrastructure" in title and "food" in title
 
 
 def test_an_actor_named_in_the_text_takes_the_codebook_spelling():

@@ -24,6 +24,14 @@ Rule (German and English):
 3. **Fallback.** A phrase with fewer than two content words gives way to the code label,
    and so does a phrase that shares a content word with the label while the label has
    more of them (the label then says the same point more completely).
+4. **Facets.** The other statements the title may be drawn from add up to three points in
+   brackets, one per statement: the word the item's keywords matched there (whole word),
+   else a noun of the matched part that sets the item apart (at least half of its
+   occurrences in the workshop are in this item; English nouns must be shared by two of
+   the item's statements, as English has no capitals to mark them). A facet never
+   repeats a word of the title, another facet or an owner's name, and vague words
+   ("Maßnahme", "Lösung", "issue") and verbs are skipped ("ÖPNV verbessern (Anbindungen,
+   Taktung)"). The rationale names the statements they come from.
 
 No model is downloaded: ``simplemma`` ships its dictionaries inside the package.
 """
@@ -702,3 +710,193 @@ def draft_title_source(
     if mine & theirs and len(theirs) > len(mine):
         return label, None  # the label says the same point more completely
     return phrase, best
+
+
+#: English words that are not topics (verbs, adverbs, comparatives, vague nouns).
+_NOT_FACET_EN = frozenset(
+    """
+    make made get got give take use used need needs needed want wanted like liked keep kept
+    provide improve improved improving better good great nice more less much many lot lots
+    some any other same own next last first time times thing things way ways people
+    should could would must might will can may also very really still even just well
+    maybe perhaps probably always never often again already enough rather quite
+    everyone everybody someone something anything nothing all each every both few
+    do does did done doing have has had having be been being is are was were
+    send sent find found know known think thought see seen feel felt go went gone
+    start started stop try tried help helped work worked working say said ask asked
+    later earlier longer shorter larger smaller bigger lighter clearer easier harder
+    otherwise means key specific general whole less least most
+    info issue issues problem problems idea ideas option options part number kind sort
+    """.split()
+)
+#: German nouns too vague to name a point of an item.
+_NOT_FACET_DE = frozenset(
+    """
+    maßnahme massnahme möglichkeit thema bereich sache punkt frage idee vorschlag wunsch
+    bedarf problem reihe art weise teil seite ende anfang beispiel ort gemeinde stadt
+    lösung ansatz aspekt verbesserung änderung umsetzung situation zusammenhang rahmen
+    hinblick grund fall
+    """.split()
+)
+#: German adjectives that rank or count rather than describe ("den ersten Lehrgang").
+_ORDINAL = re.compile(r"(?:erst|zweit|dritt|letzt|nächst|weiter|ander|gleich|selb)e[nmrs]?$")
+#: English endings of verbs, adjectives and adverbs (not a facet on their own).
+_NOT_NOUN_EN = re.compile(r"(?:ly|ed|ize|ise|ate|ive|ful|ous|able|ible)$")
+
+
+def _facet_candidates(text: str, lang: str, anchors: Sequence[str]) -> list[tuple[str, str]]:
+    """(surface, lemma) of the topic words in the part of ``text`` the anchors hold."""
+    body = _PAREN.sub("", text)
+    clauses = [c for c in _CLAUSE.split(body) if c and c.strip()]
+    clauses = _anchored(clauses, anchors, lang) if anchors else clauses
+    stop = _STOP[lang]
+    out: list[tuple[str, str]] = []
+    for clause in clauses:
+        for part in re.split(r"[,/]", clause):
+            toks = _TOKEN.findall(part)
+            words = [t for t in toks if t[:1].isalpha()]
+            for i, tok in enumerate(toks):
+                low = tok.casefold().rstrip("-.")
+                if not tok[:1].isalpha() or len(low) < 3 or low in stop:
+                    continue
+                lemma = _lemma(tok.rstrip("-."), lang).casefold()
+                if lang == "de":
+                    if not _is_noun(tok, i, lang) or lemma in _NOT_FACET_DE:
+                        continue
+                    if i == 0 and i + 1 < len(toks) and _is_noun(toks[i + 1], i + 1, lang):
+                        continue  # "Kostenlose Kitaplätze": the first word is an adjective
+                else:
+                    if low in _NOT_FACET_EN or lemma in _NOT_FACET_EN or _NOT_NOUN_EN.search(low):
+                        continue
+                    if i == 0 and len(words) > 3:
+                        continue  # first word of a longer clause: often a verb ("Promote …")
+                surface = tok.rstrip("-.")
+                prev = toks[i - 1] if i > 0 else ""
+                if lang == "en":
+                    if (
+                        prev[:1].isalpha()
+                        and len(prev) > 2
+                        and prev.casefold() not in stop | _NOT_FACET_EN | _NEG
+                        and not re.search(r"(?:ly|ing)$", prev.casefold())
+                        and (i > 1 or len(words) <= 3)
+                    ):
+                        surface = f"{prev} {surface}"  # "technical infrastructure"
+                elif (
+                    prev[:1].islower()
+                    and _ADJ_END.search(prev)
+                    and prev.casefold() not in stop | _QUANT
+                    and not _ORDINAL.match(prev.casefold())
+                ):
+                    surface = f"{prev} {surface}"  # "bezahlbarer Wohnraum"
+                out.append((surface, lemma))
+    return out
+
+
+def _anchor_candidates(text: str, lang: str, anchors: Sequence[str]) -> list[tuple[str, str]]:
+    """(surface, lemma) of the whole words holding the keyword matches ``anchors``."""
+    out = []
+    for anchor in anchors:
+        found = re.search(r"[\w-]*" + re.escape(anchor) + r"[\w-]*", text, flags=re.I)
+        if not found:
+            continue
+        surface = found.group(0).strip("-")
+        last = surface.split()[-1] if surface.split() else surface
+        if len(last) >= 3 and last.casefold() not in _STOP[lang]:
+            out.append((surface, _lemma(last, lang).casefold()))
+    return out
+
+
+def _overlaps(lemma: str, surface: str, others: Collection[str]) -> bool:
+    """Whether a facet repeats one of ``others`` (equal, or one is part of the other's
+    compound: "ÖPNV" / "ÖPNV-Verbesserung", "Verein" / "Vereinsleben")."""
+    low = {lemma, surface.casefold()}
+    return any(
+        o in low or (len(o) >= 4 and any(o in w for w in low)) or any(w in o for w in low)
+        for o in others
+    )
+
+
+def facets(
+    texts: Sequence[str],
+    head: str,
+    lang: str,
+    *,
+    frequency: Counter,
+    candidates: Sequence[int] | None = None,
+    skip: int | None = None,
+    anchors: Sequence[Sequence[str]] | None = None,
+    exclude: Collection[str] = (),
+    limit: int = 3,
+    max_chars: int = 110,
+) -> list[tuple[str, int]]:
+    """Further points of an item: one topic word (or adjective + word) per other statement.
+
+    The head title names the point of the most representative statement; the facets name
+    what the other supporting statements add ("ÖPNV verbessern (Anbindung, Taktung)").
+    Only the part of a statement that the item's keywords matched counts (``anchors``;
+    when some statements have anchors, the others add no facet). A word qualifies when
+    it is a noun (German: capitalised, not a vague word such as "Maßnahme"; English: not
+    a verb, adverb, comparative or vague word, by list and ending), does not repeat the
+    head title, another facet or a word of ``exclude`` (the owners' names), and has at
+    least half of its occurrences in the workshop (``frequency``: lemma → statements
+    holding it) in this item's statements, so that it names what sets this item apart.
+    Per statement the word shared by most of the item's statements wins, then the rarer
+    one in the workshop, then the earlier one.
+
+    Returns
+    -------
+    list of (str, int)
+        The facet and the index (into ``texts``) of the statement it comes from, at most
+        ``limit`` of them and no more than the title's length (``max_chars``) allows.
+    """
+    allowed = [i for i in (range(len(texts)) if candidates is None else candidates) if i != skip]
+    if anchors is not None and any(anchors[i] for i in allowed):
+        allowed = [i for i in allowed if anchors[i]]
+    taken = set(content_lemmas(head, lang)) | {
+        lemma for name in exclude for lemma in content_lemmas(name, lang)
+    }
+    per = {
+        i: _facet_candidates(str(texts[i]), lang, anchors[i] if anchors is not None else ())
+        for i in allowed
+    }
+    keyed = {
+        i: _anchor_candidates(str(texts[i]), lang, anchors[i] if anchors is not None else ())
+        for i in allowed
+    }
+    inside: Counter = Counter()
+    for i in allowed:
+        inside.update({lemma for _s, lemma in per[i]})
+    out: list[tuple[str, int]] = []
+    length = len(head)
+    for i in allowed:
+        best = None
+        # the words the item's keywords matched come first, then the statement's nouns
+        for rank, pool in enumerate((keyed[i], per[i])):
+            for pos, (surface, lemma) in enumerate(pool):
+                if _overlaps(lemma, surface.split()[-1], taken):
+                    continue
+                total = max(frequency.get(lemma, 0), inside[lemma])
+                if rank and (inside[lemma] * 2 < total or (lang == "en" and inside[lemma] < 2)):
+                    continue  # a noun must set the item apart (English: and be shared)
+                key = (rank, -inside[lemma], total, pos)
+                if best is None or key < best[0]:
+                    best = (key, surface, lemma)
+        if best is None:
+            continue
+        _key, surface, lemma = best
+        if length + len(surface) + 3 > max_chars:
+            break
+        out.append((surface, i))
+        taken.add(lemma)
+        length += len(surface) + 2
+        if len(out) >= limit:
+            break
+    return out
+
+
+def statement_frequency(texts: Sequence[str], lang: str) -> Counter:
+    """Lemma → number of ``texts`` holding it (the workshop-wide weight for :func:`facets`)."""
+    counts: Counter = Counter()
+    for text in texts:
+        counts.update(set(content_lemmas(str(text), lang)))
+    return counts

@@ -142,8 +142,10 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Mapping
+from collections import Counter
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -162,7 +164,7 @@ from ._cues import (
 )
 from ._cues import fold as _fold
 from ._safe import neutralise_frame
-from ._titles import draft_title_source, guess_language
+from ._titles import draft_title_source, facets, guess_language, statement_frequency
 from .codebook import HORIZONS, Codebook
 from .errors import InputError, Problem
 from .overrides import key_lines as _overrides_key_lines
@@ -268,6 +270,7 @@ _TEXT: dict[str, dict[str, str]] = {
         "p_analyst": "Priorität {label} vom Analysten gesetzt (set by analyst)",
         "merged": "fasst {n} Punkte mit je weniger als {min} Aussagen zusammen",
         "t_from": "Titel nach {rid}",
+        "t_facets": "Stichworte in Klammern aus {rids}",
         "t_codebook": "Titel aus dem Codebuch",
         "owner_of": "Zuständigkeit",
     },
@@ -307,6 +310,7 @@ _TEXT: dict[str, dict[str, str]] = {
         "p_analyst": "priority {label} set by analyst",
         "merged": "merges {n} points with fewer than {min} statements each",
         "t_from": "title drawn from {rid}",
+        "t_facets": "points in brackets from {rids}",
         "t_codebook": "title from the codebook",
         "owner_of": "owner",
     },
@@ -976,12 +980,27 @@ def _title(
         title = f"{label}: {shown}" if shown else label
         return (title if group.group == "act" else text[kind_group].format(label=title)), None
     anchors = _anchor_words(codebook, group.codes, [tagged_texts[p] for p in group.positions])
-    phrase, rid = _draft(
-        group, group.positions, tagged_texts, kinds_all, label, lang, rids, anchors, taken
+    owners = {o for c in codebook for o in [codebook.inherited(c.id, "owner")] if o}
+    phrase, rid, extra = _draft(
+        group,
+        group.positions,
+        tagged_texts,
+        kinds_all,
+        label,
+        lang,
+        rids,
+        anchors,
+        taken,
+        exclude=owners,
     )
+    why = [text["t_from"].format(rid=rid)] if rid else []
+    if extra:
+        phrase = f"{phrase} ({', '.join(f for f, _ in extra)})"
+        why.append(text["t_facets"].format(rids=", ".join(dict.fromkeys(r for _, r in extra))))
+    note = "; ".join(why) or None
     if group.group == "act":
-        return phrase, (text["t_from"].format(rid=rid) if rid else None)
-    return text[kind_group].format(label=phrase), (text["t_from"].format(rid=rid) if rid else None)
+        return phrase, note
+    return text[kind_group].format(label=phrase), note
 
 
 def _draft(
@@ -994,10 +1013,13 @@ def _draft(
     rids: list[str] | None = None,
     anchors: list[list[str]] | None = None,
     taken: set[str] | None = None,
-) -> tuple[str, str | None]:
+    exclude: Collection[str] = (),
+) -> tuple[str, str | None, list[tuple[str, str]]]:
     """Drafted title from the statements at ``positions``: own kind group first; the
     phrase comes from the part of a statement that the item's keywords matched
-    (``anchors``, per position) and repeats no title in ``taken``."""
+    (``anchors``, per position) and repeats no title in ``taken``. Also the facets
+    (further points of the other statements, with their record ids; see
+    :func:`._titles.facets`)."""
     if group.group == "keep":
         ranked = [[p for p in positions if kinds[p] == "praise"]]
     else:  # proposals first: wishes and needs name the action, concerns the problem
@@ -1007,7 +1029,7 @@ def _draft(
         ]
     chosen = next((r for r in ranked if r), positions)
     if group.group == "act" and not ranked[0]:
-        return label, None  # only concerns: they name the problem, the label the topic
+        return label, None, []  # only concerns: they name the problem, the label the topic
     ordered = [texts[p] for p in positions]
     allowed = [i for i, p in enumerate(positions) if p in chosen]
     thing = group.group == "keep"
@@ -1023,11 +1045,31 @@ def _draft(
         thing=thing,
         candidates=allowed,
         anchors=anchors,
-        taken={t.removeprefix(prefix) for t in taken or ()},
+        taken={_FACETS.sub("", t.removeprefix(prefix)) for t in taken or ()},
     )
+    extra = facets(
+        ordered,
+        phrase,
+        lang,
+        frequency=_frequency(tuple(texts), lang),
+        candidates=allowed,
+        skip=index,
+        anchors=anchors,
+        exclude=exclude,
+    )
+    named = [(f, rids[positions[i]] if rids is not None else "") for f, i in extra]
     if index is None or rids is None:
-        return phrase, None
-    return phrase, rids[positions[index]]
+        return phrase, None, named
+    return phrase, rids[positions[index]], named
+
+
+_FACETS = re.compile(r" \([^()]*\)$")  # the facets in brackets at the end of a title
+
+
+@lru_cache(maxsize=4)
+def _frequency(texts: tuple[str, ...], lang: str) -> Counter:
+    """Lemma → number of the workshop's statements holding it (cached per workshop)."""
+    return statement_frequency(texts, lang)
 
 
 def _anchor_words(codebook: Codebook, codes: Iterable[str], texts: list[str]) -> list[list[str]]:
