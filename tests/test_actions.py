@@ -122,7 +122,8 @@ def test_needs_wishes_and_concerns_on_one_code_form_one_action(tagged, codebook)
     # "Wartezeiten" with all others and is shorter than t01; the other proposal, t01, adds
     # the noun it names beside the matched "Wartezeiten" ("bis zum ersten Lehrgang")
     assert warte["title"] == "Mehr Kurse zur Digitalisierung und kürzere Wartezeiten (Lehrgang)"
-    assert "t07" in warte["rationale"] and "aus t01" in warte["rationale"]
+    assert "t07" in warte["rationale"]
+    assert "aus t01" in warte["rationale"]
     assert "Titel nach t07" in warte["rationale"]
 
 
@@ -868,7 +869,8 @@ def test_facets_name_points_the_analyst_also_named():
     tagged, codebook, _ = _eval_workshop("baselhack_retro2017")
     keep = derive_actions(tagged, codebook, lang="en")
     title = keep.loc[keep["title"].str.startswith("Keep: Location"), "title"].iloc[0]
-    assert "technical infrastructure" in title and "food" in title
+    assert "technical infrastructure" in title
+    assert "food" in title
 
 
 def test_an_actor_named_in_the_text_takes_the_codebook_spelling():

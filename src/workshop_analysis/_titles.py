@@ -712,8 +712,13 @@ def draft_title_source(
     return phrase, best
 
 
+def _wordset(text: str) -> frozenset[str]:
+    """The whitespace-separated words of ``text`` (for long word lists)."""
+    return frozenset(text.split())
+
+
 #: English words that are not topics (verbs, adverbs, comparatives, vague nouns).
-_NOT_FACET_EN = frozenset(
+_NOT_FACET_EN = _wordset(
     """
     make made get got give take use used need needs needed want wanted like liked keep kept
     provide improve improved improving better good great nice more less much many lot lots
@@ -727,16 +732,16 @@ _NOT_FACET_EN = frozenset(
     later earlier longer shorter larger smaller bigger lighter clearer easier harder
     otherwise means key specific general whole less least most
     info issue issues problem problems idea ideas option options part number kind sort
-    """.split()
+    """
 )
 #: German nouns too vague to name a point of an item.
-_NOT_FACET_DE = frozenset(
+_NOT_FACET_DE = _wordset(
     """
     maßnahme massnahme möglichkeit thema bereich sache punkt frage idee vorschlag wunsch
     bedarf problem reihe art weise teil seite ende anfang beispiel ort gemeinde stadt
     lösung ansatz aspekt verbesserung änderung umsetzung situation zusammenhang rahmen
     hinblick grund fall
-    """.split()
+    """
 )
 #: German adjectives that rank or count rather than describe ("den ersten Lehrgang").
 _ORDINAL = re.compile(r"(?:erst|zweit|dritt|letzt|nächst|weiter|ander|gleich|selb)e[nmrs]?$")
