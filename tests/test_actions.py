@@ -873,6 +873,23 @@ def test_facets_name_points_the_analyst_also_named():
     assert "food" in title
 
 
+def test_german_modal_sentences_become_infinitive_titles():
+    # as analysts write action items ("Die Sträucher schneiden"), not the participants'
+    # "soll … werden"; a subject that acts on a second noun is the actor and stays
+    from workshop_analysis._titles import draft_title
+
+    records = pd.read_csv(EVAL / "gerhardplatz_spielplatz2016" / "records.csv")
+    text = records.set_index("record_id")["text"]
+    assert text["g08"] == "Die Sträucher sollen geschnitten werden"
+    assert draft_title([text["g08"]], "Grün", "de") == "Sträucher schneiden"
+    assert text["g16"] == "Der Basketballkorb soll niedriger hängen"
+    assert draft_title([text["g16"]], "Ballspiel", "de") == "Basketballkorb niedriger hängen"
+    assert draft_title(["Die Stadt soll Radwege bauen"], "Verkehr", "de") == (
+        "Stadt soll Radwege bauen"  # the leading article goes, as in every title
+    )
+    assert draft_title(["Wir sollten mehr Pausen machen"], "Ablauf", "de").startswith("Wir")
+
+
 def test_an_actor_named_in_the_text_takes_the_codebook_spelling():
     # Agile Coach Camp CZ 2016: statements say "organizers", the codebook's owner is
     # "Organisers"; the item's owner must not show a second spelling of the same actor

@@ -391,6 +391,46 @@ def _strip_frames(clause: str, lang: str) -> str:
     return clause.strip(" ,;:-–")
 
 
+_MODAL_DE = r"(?:soll|sollen|sollte|sollten|muss|müssen|müsste|müssten)"
+_PASSIVE_DE = re.compile(
+    rf"^(?P<subj>.+?)\s+{_MODAL_DE}\s+(?P<rest>(?:\S+\s+)*?)(?P<verb>[a-zäöüß]+)\s+"
+    r"(?P<aux>werden|bleiben)$"
+)
+_ACTIVE_DE = re.compile(
+    rf"^(?P<subj>.+?)\s+{_MODAL_DE}\s+(?P<rest>(?:\S+\s+)*?)(?P<verb>[a-zäöüß]+(?:en|ern|eln))$"
+)
+_PRONOUN_DE = frozenset("ich du er sie es wir ihr man das dies diese dieser jeder alle".split())
+
+
+def _infinitive_de(clause: str) -> str:
+    """A German modal sentence as an action title in the infinitive, as analysts write
+    them: "Die Sträucher sollen geschnitten werden" → "Die Sträucher schneiden", "Der
+    Basketballkorb soll niedriger hängen" → "Der Basketballkorb niedriger hängen",
+    "Charakter des Ortes soll erhalten bleiben" → "Charakter des Ortes erhalten". Only
+    when the subject is a noun phrase (not a pronoun) and, in the active, the rest names
+    no second noun (then the subject is the actor: "Die Stadt soll Radwege bauen" stays).
+    """
+    text = clause.strip().rstrip(".!")
+    passive = _PASSIVE_DE.match(text)
+    active = None if passive else _ACTIVE_DE.match(text)
+    found = passive or active
+    if not found:
+        return clause
+    subj, rest, verb = found.group("subj"), found.group("rest").strip(), found.group("verb")
+    subj_toks = subj.split()
+    if subj_toks[0].casefold() in _PRONOUN_DE or not subj_toks[-1][:1].isupper():
+        return clause
+    if passive:
+        lemma = _lemma(verb, "de")
+        if passive.group("aux") == "werden":
+            if lemma == verb or not lemma.endswith(("en", "ern", "eln")):
+                return clause  # not a participle ("nutzbarer werden")
+            verb = lemma
+    elif any(t[:1].isupper() for t in rest.split()):
+        return clause
+    return " ".join(p for p in (subj, rest, verb) if p)
+
+
 def _is_noun(tok: str, i: int, lang: str) -> bool:
     if not tok[:1].isalpha():
         return False
@@ -514,6 +554,8 @@ def key_phrase(
     clauses = _anchored(clauses, anchors or (), lang)
     clause = max(clauses, key=weight)
     clause = _strip_frames(clause.strip(), lang)
+    if lang == "de":
+        clause = _infinitive_de(clause)
     clause = re.sub(_TRAILING_AUX[lang], "", clause, flags=re.I).strip()
     if thing:
         if lang == "de":
