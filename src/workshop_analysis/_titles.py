@@ -43,6 +43,12 @@ from collections import Counter
 from collections.abc import Collection, Sequence
 from functools import lru_cache
 
+
+def _wordset(text: str) -> frozenset[str]:
+    """The whitespace-separated words of ``text`` (for long word lists)."""
+    return frozenset(text.split())
+
+
 #: German articles (dropped at the start of a title; also stop words).
 _DET = frozenset(
     ["der", "die", "das", "den", "dem", "des", "ein", "eine", "einer", "eines", "einem", "einen"]
@@ -399,7 +405,7 @@ _PASSIVE_DE = re.compile(
 _ACTIVE_DE = re.compile(
     rf"^(?P<subj>.+?)\s+{_MODAL_DE}\s+(?P<rest>(?:\S+\s+)*?)(?P<verb>[a-zäöüß]+(?:en|ern|eln))$"
 )
-_PRONOUN_DE = frozenset("ich du er sie es wir ihr man das dies diese dieser jeder alle".split())
+_PRONOUN_DE = _wordset("ich du er sie es wir ihr man das dies diese dieser jeder alle")
 
 
 def _infinitive_de(clause: str) -> str:
@@ -752,11 +758,6 @@ def draft_title_source(
     if mine & theirs and len(theirs) > len(mine):
         return label, None  # the label says the same point more completely
     return phrase, best
-
-
-def _wordset(text: str) -> frozenset[str]:
-    """The whitespace-separated words of ``text`` (for long word lists)."""
-    return frozenset(text.split())
 
 
 #: English words that are not topics (verbs, adverbs, comparatives, vague nouns).
