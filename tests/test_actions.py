@@ -890,6 +890,21 @@ def test_german_modal_sentences_become_infinitive_titles():
     assert draft_title(["Wir sollten mehr Pausen machen"], "Ablauf", "de").startswith("Wir")
 
 
+def test_a_keep_title_names_the_praised_thing_not_a_concession_or_a_function_word():
+    # ESE n06 praises the professionalism shown "trotz des Zwischenfalls": the incident is
+    # not what is to be kept; TKF u06 once gave "Keep: Unconference gives sense of IT
+    # personal development that"
+    from workshop_analysis._titles import draft_title
+
+    ese = pd.read_csv(EVAL / "ese_nachbereitung2015" / "records.csv").set_index("record_id")
+    assert ese.loc["n06", "text"] == "Professionalität wurde trotz des Zwischenfalls gezeigt"
+    assert draft_title([ese.loc["n06", "text"]], "Umgang", "de", thing=True) == ("Professionalität")
+    tkf = pd.read_csv(EVAL / "tkf_unconference2015" / "records.csv").set_index("record_id")
+    title = draft_title([tkf.loc["u06", "text"]], "Professional development", "en", thing=True)
+    assert title.startswith("Unconference gives sense of")
+    assert not title.endswith(" that")
+
+
 def test_an_actor_named_in_the_text_takes_the_codebook_spelling():
     # Agile Coach Camp CZ 2016: statements say "organizers", the codebook's owner is
     # "Organisers"; the item's owner must not show a second spelling of the same actor

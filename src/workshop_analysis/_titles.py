@@ -288,7 +288,9 @@ _TRAILING_AUX = {
     "en": r"\s+(?:would be (?:greately |greatly )?appreciated)$",
 }
 _VERB_EN = re.compile(
-    r"\s+(?:is|are|was|were|worked|went|has|have|had|provided|proved|helped|made)\b|,", re.I
+    r"\s+(?:is|are|was|were|worked|went|has|have|had|provided|proved|helped|made|feels|felt|"
+    r"seems|seemed|ran|runs)\b|,",
+    re.I,
 )
 _QUANT = {
     "jede",
@@ -314,6 +316,9 @@ _QUANT = {
 #: Negations: never stripped from a title ("keine hohen Einfriedungen zulassen" must not
 #: become "Hohen Einfriedungen zulassen").
 _NEG = frozenset({"kein", "keine", "keinen", "keiner", "keinem", "keines", "nicht", "no", "not"})
+#: Prepositions whose noun phrase is not what a statement is about ("trotz des
+#: Zwischenfalls", "statt Buden", "despite the rain").
+_CONCESSIVE = frozenset({"trotz", "statt", "anstatt", "anstelle", "außer", "despite", "instead"})
 _ADJ_END = re.compile(r"(?:e|en|er|es|em|ere|eren|erer)$")
 _ADV_END = re.compile(r"(?:ig|lich|isch)$")
 _LINK = {"und", "oder", "sowie", "/", ","}
@@ -478,7 +483,10 @@ def _noun_phrases(clause: str, lang: str) -> list[list[str]]:
             while j < len(toks) and nouns[j]:
                 j += 1
             return j
-        return k
+        j = k  # a noun read as an adjective at the start ("Professionalität wurde …")
+        while j < len(toks) and nouns[j]:
+            j += 1
+        return j
 
     phrases = []
     for k in range(len(toks)):
@@ -511,6 +519,10 @@ def _noun_phrases(clause: str, lang: str) -> list[list[str]]:
             start += 1
         if start > 0 and low[start - 1] in _NEG:
             start -= 1  # "keine hohen Einfriedungen"
+        if start > 0 and low[start - 1] in _CONCESSIVE:
+            continue  # "trotz des Zwischenfalls": not what the statement is about
+        if start > 1 and low[start - 1] in _DET and low[start - 2] in _CONCESSIVE:
+            continue
         phrases.append(toks[start:end])
     return phrases
 
@@ -573,6 +585,8 @@ def key_phrase(
         words = _VERB_EN.split(clause, maxsplit=1)[0].split()[:8]
         while words and words[0].casefold() in {"the", "a", "an"}:
             words.pop(0)
+        while len(words) > 1 and words[-1].casefold().strip(",;:…") in _STOP[lang] - _NEG:
+            words.pop()  # "… development that"
         return _cap(" ".join(words)) if words else label
     if len(clause.split()) <= 9:
         words = clause.rstrip(" .…").split()
