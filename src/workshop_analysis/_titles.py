@@ -356,6 +356,11 @@ def _lemma(word: str, lang: str) -> str:
 
 def content_lemmas(text: str, lang: str) -> list[str]:
     """Lower-case lemmas of the content words of ``text`` (stop words removed)."""
+    return list(_content_lemmas(text, lang))
+
+
+@lru_cache(maxsize=50000)
+def _content_lemmas(text: str, lang: str) -> tuple[str, ...]:
     words = re.findall(r"[^\W\d_]+", text)
     stop = _STOP[lang]
     out = []
@@ -365,7 +370,7 @@ def content_lemmas(text: str, lang: str) -> list[str]:
         lemma = _lemma(w, lang).casefold()
         if lemma not in stop:
             out.append(lemma)
-    return out
+    return tuple(out)
 
 
 def _weights(texts: Sequence[str], label: str, lang: str) -> tuple[list[set[str]], Counter]:
