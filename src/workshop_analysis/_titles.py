@@ -15,8 +15,8 @@ Rule (German and English):
    so is a trailing auxiliary ("… sein"). A German modal sentence becomes an infinitive,
    as action lists are written ("Die Sträucher sollen geschnitten werden" → "Sträucher
    schneiden"), unless its subject is a pronoun or acts on a second noun. A clause of
-   at most 9 words with two content words or more is the title (without a leading article or quantifier). A longer German
-   clause gives its key **noun phrase**: adjectives + noun(s), coordinated nouns
+   at most 9 words with two content words or more is the title (without a leading
+   article or quantifier). A longer German clause gives its key **noun phrase**: adjectives + noun(s), coordinated nouns
    ("Personal- und Bedarfsplanung") and up to two attached prepositional or genitive
    phrases ("von Theorie und Praxis"), the phrase of two content words or more with the
    highest lemma weight (none: the label); a phrase after "trotz", "statt" … is not
