@@ -12,18 +12,18 @@ Rule (German and English):
    parentheses is dropped; "u.a.", "z.B." do not end a clause) and the clause with the
    highest lemma weight is kept. Reporting frames are stripped ("Hier wünschen sie sich
    u.a. …", "Eine Lösung könnten …", "We should …", "They suggested …", "need to …"), and
-   so is a trailing auxiliary ("… sein"). A German modal sentence becomes an infinitive,
-   as action lists are written ("Die Sträucher sollen geschnitten werden" → "Sträucher
-   schneiden"), unless its subject is a pronoun or acts on a second noun. A clause of
-   at most 9 words with two content words or more is the title (without a leading
-   article or quantifier). A longer German clause gives its key **noun phrase**: adjectives + noun(s), coordinated nouns
-   ("Personal- und Bedarfsplanung") and up to two attached prepositional or genitive
-   phrases ("von Theorie und Praxis"), the phrase of two content words or more with the
-   highest lemma weight (none: the label); a phrase after "trotz", "statt" … is not
-   what the statement is about and is skipped. A longer English clause is cut before its
-   first subordinate clause (", so", "because", "which", …) and after 12 words.
-   For praise ("keep" items) the title is what is praised: the key noun phrase (German)
-   or the words before the first verb (English).
+   so is a trailing auxiliary ("… sein"). A German modal sentence becomes an infinitive, as
+   action lists are written ("Die Sträucher sollen geschnitten werden" → "Sträucher
+   schneiden"), unless its subject is a pronoun or acts on a second noun. A clause of at
+   most 9 words with two content words or more is the title (without a leading article or
+   quantifier). A longer German clause gives its key **noun phrase**: adjectives + noun(s),
+   coordinated nouns ("Personal- und Bedarfsplanung") and up to two attached prepositional
+   or genitive phrases ("von Theorie und Praxis"), the phrase of two content words or more
+   with the highest lemma weight (none: the label); a phrase after "trotz", "statt" … is
+   not what the statement is about and is skipped. A longer English clause is cut before
+   its first subordinate clause (", so", "because", "which", …) and after 12 words. For
+   praise ("keep" items) the title is what is praised: the key noun phrase (German) or the
+   words before the first verb (English).
 3. **Fallback.** A phrase with fewer than two content words gives way to the code label,
    and so does a phrase that shares a content word with the label while the label has
    more of them (the label then says the same point more completely).
