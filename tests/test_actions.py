@@ -864,6 +864,10 @@ def test_facets_name_points_the_analyst_also_named():
     bus = actions[actions["title"].str.startswith("ÖPNV")]
     assert len(bus) == 1
     assert "Taktung" in bus["title"].iloc[0]
+    # a facet is the noun, not its genitive form torn out of "… des Verkehrslärms"
+    facets = " ".join(actions["title"])
+    assert "Verkehrslärm" in facets
+    assert "Verkehrslärms" not in facets
     # BaselHack: the "keep" item lists what else was praised (reference: "Keep: the
     # location, …, the technical infrastructure, the food, the relaxed atmosphere …")
     tagged, codebook, _ = _eval_workshop("baselhack_retro2017")

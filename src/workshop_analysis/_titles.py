@@ -841,6 +841,7 @@ def _facet_candidates(text: str, lang: str, anchors: Sequence[str]) -> list[tupl
                     if i == 0 and len(words) > 3:
                         continue  # first word of a longer clause: often a verb ("Promote …")
                 surface = tok.rstrip("-.")
+                surface = _nominative(surface, lemma, lang)
                 prev = toks[i - 1] if i > 0 else ""
                 if lang == "en":
                     if (
@@ -862,6 +863,16 @@ def _facet_candidates(text: str, lang: str, anchors: Sequence[str]) -> list[tupl
     return out
 
 
+def _nominative(surface: str, lemma: str, lang: str) -> str:
+    """A German noun without its genitive ending ("Verkehrslärms" → "Verkehrslärm"), so
+    that a facet in brackets does not read as a torn-out word form."""
+    if lang == "de" and lemma != surface.casefold():
+        for end in ("es", "s"):
+            if surface.casefold() == lemma + end:
+                return surface[: -len(end)]
+    return surface
+
+
 def _anchor_candidates(text: str, lang: str, anchors: Sequence[str]) -> list[tuple[str, str]]:
     """(surface, lemma) of the whole words holding the keyword matches ``anchors``."""
     out = []
@@ -872,7 +883,10 @@ def _anchor_candidates(text: str, lang: str, anchors: Sequence[str]) -> list[tup
         surface = found.group(0).strip("-")
         last = surface.split()[-1] if surface.split() else surface
         if len(last) >= 3 and last.casefold() not in _STOP[lang]:
-            out.append((surface, _lemma(last, lang).casefold()))
+            lemma = _lemma(last, lang).casefold()
+            if surface == last:
+                surface = _nominative(surface, lemma, lang)
+            out.append((surface, lemma))
     return out
 
 
